@@ -1,0 +1,52 @@
+package io.rpideploy.platform.boundary;
+
+import io.rpideploy.platform.control.DomainException;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** The one shape of every API error: {@code {"error": code, "message": text, "field": name?}}. */
+public final class ApiErrors {
+
+    private ApiErrors() {
+    }
+
+    public static JsonObject body(String error, String message, String field) {
+        JsonObjectBuilder json = Json.createObjectBuilder().add("error", error).add("message", message);
+        if (field != null) {
+            json.add("field", field);
+        }
+        return json.build();
+    }
+
+    public static Response response(int status, String error, String message, String field) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body(error, message, field).toString()).build();
+    }
+
+    public static Response of(DomainException e) {
+        return switch (e.kind()) {
+            case INVALID_INPUT -> response(400, "invalid_input", e.getMessage(), e.field());
+            case NOT_FOUND -> response(404, "not_found", e.getMessage(), e.field());
+            case CONFLICT -> response(409, "conflict", e.getMessage(), e.field());
+            case FORBIDDEN -> response(403, "forbidden", e.getMessage(), e.field());
+            case UNAVAILABLE -> Response.fromResponse(response(503, "unavailable", e.getMessage(), e.field()))
+                    .header("Retry-After", "1").build();
+        };
+    }
+
+    /** For servlet-level answers (filters, authentication, error pages) outside JAX-RS. */
+    public static void write(HttpServletResponse response, int status, String error, String message)
+            throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.getWriter().write(body(error, message, null).toString());
+        response.flushBuffer();
+    }
+}

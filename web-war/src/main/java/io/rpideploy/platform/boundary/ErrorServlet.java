@@ -1,0 +1,60 @@
+package io.rpideploy.platform.boundary;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The container's error page for everything outside JAX-RS: JSON {@code {error, message}} for API paths, a short
+ * plain page for browsers. An exception is logged with an incident id; its trace never reaches the client.
+ */
+@WebServlet(urlPatterns = "/error")
+public class ErrorServlet extends HttpServlet {
+
+    private static final Logger LOG = Logger.getLogger(ErrorServlet.class.getName());
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int status = code instanceof Integer c ? c : 404;
+        Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        Throwable failure = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+        String message = switch (status) {
+            case 403 -> "Your role may not open this page";
+            case 404 -> "No such path";
+            case 405 -> "This method is not allowed here";
+            default -> "Request refused";
+        };
+        String error = switch (status) {
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            default -> "error";
+        };
+        if (failure != null || status >= 500) {
+            String incident = UUID.randomUUID().toString().substring(0, 8);
+            LOG.log(Level.SEVERE, "incident " + incident + " at " + uri, failure);
+            status = 500;
+            error = "internal_error";
+            message = "Something went wrong on the server (incident " + incident + "); the details are in the log";
+        }
+        response.resetBuffer();
+        String accept = String.valueOf(request.getHeader("Accept"));
+        boolean api = uri != null && uri.toString().contains("/api/");
+        if (api || !accept.contains("text/html")) {
+            ApiErrors.write(response, status, error, message);
+        } else {
+            response.setStatus(status);
+            response.setContentType("text/html;charset=UTF-8");
+            response.getWriter().write("<!DOCTYPE html><html><head><title>rpi-deploy</title></head><body>"
+                    + "<h1>" + status + "</h1><p>" + message + "</p><p><a href=\"" + request.getContextPath()
+                    + "/index.xhtml\">Back to the console</a></p></body></html>");
+        }
+    }
+}

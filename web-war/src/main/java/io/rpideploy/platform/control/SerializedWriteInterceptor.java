@@ -1,0 +1,41 @@
+package io.rpideploy.platform.control;
+
+import jakarta.annotation.Priority;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Queues database writes in arrival order (a fair lock), outside the transaction so that the commit happens before
+ * the next writer starts. Re-entrant: a serialized method may call another.
+ */
+@SerializedWrite
+@Interceptor
+// PLATFORM_BEFORE + 100 runs before @Transactional's interceptor (PLATFORM_BEFORE + 200), i.e. around it.
+@Priority(Interceptor.Priority.PLATFORM_BEFORE + 100)
+public class SerializedWriteInterceptor {
+
+    private static final ReentrantLock WRITER = new ReentrantLock(true);
+    /** How long a write waits for its turn before the caller gets "busy, retry" (never SQLITE_BUSY). */
+    private static final long MAX_WAIT_SECONDS = 60;
+
+    @AroundInvoke
+    public Object serialize(InvocationContext invocation) throws Exception {
+        if (!WRITER.tryLock(MAX_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            throw new DomainException(DomainException.Kind.UNAVAILABLE, null,
+                    "The database is busy with other changes; retry in a moment");
+        }
+        try {
+            return invocation.proceed();
+        } finally {
+            WRITER.unlock();
+        }
+    }
+
+    /** Writers waiting now (for health and benchmarks). */
+    public static int queueLength() {
+        return WRITER.getQueueLength();
+    }
+}

@@ -1,0 +1,44 @@
+package io.rpideploy.security.control;
+
+import io.rpideploy.security.entity.UserAccount;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.security.enterprise.credential.Credential;
+import jakarta.security.enterprise.credential.UsernamePasswordCredential;
+import jakarta.security.enterprise.identitystore.CredentialValidationResult;
+import jakarta.security.enterprise.identitystore.IdentityStore;
+import java.util.Optional;
+
+/** Checks user names and passwords against the user_account table; disabled accounts never log in. */
+@ApplicationScoped
+public class AccountIdentityStore implements IdentityStore {
+
+    @Inject
+    UserService users;
+
+    @Inject
+    PasswordHashing hashing;
+
+    @Inject
+    CredentialCache cache;
+
+    @Override
+    public CredentialValidationResult validate(Credential credential) {
+        if (!(credential instanceof UsernamePasswordCredential login)) {
+            return CredentialValidationResult.NOT_VALIDATED_RESULT;
+        }
+        Optional<UserAccount> account = users.find(login.getCaller());
+        if (account.isEmpty() || !account.get().isEnabled()) {
+            return CredentialValidationResult.INVALID_RESULT;
+        }
+        UserAccount user = account.get();
+        char[] password = login.getPassword().getValue();
+        if (!cache.recentlyVerified(user.getUsername(), password)) {
+            if (!hashing.verify(password, user.getPasswordHash())) {
+                return CredentialValidationResult.INVALID_RESULT;
+            }
+            cache.remember(user.getUsername(), password);
+        }
+        return new CredentialValidationResult(user.getUsername(), user.getRole().groups());
+    }
+}

@@ -1,0 +1,51 @@
+package io.rpideploy.venues.control;
+
+import io.rpideploy.platform.control.DomainException;
+import java.util.regex.Pattern;
+
+/** Checks on a venue's descriptive fields (the code's rules live in HostnameRules, beside the names it builds). */
+public final class VenueRules {
+
+    static final int MAX_NAME = 100;
+    static final int MAX_LOCATION = 200;
+    static final int MAX_EMAIL = 254;
+    // Deliberately simple: one @, no spaces, a dot in the domain. Full RFC 5322 parsing rejects nothing useful here.
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s.]+");
+
+    private VenueRules() {
+    }
+
+    public static String name(String text) {
+        if (text == null || text.isBlank()) {
+            throw DomainException.invalid("name", "Venue name is required");
+        }
+        String name = text.trim();
+        if (name.length() > MAX_NAME) {
+            throw DomainException.invalid("name", "Venue name is longer than " + MAX_NAME + " characters");
+        }
+        return name;
+    }
+
+    public static String location(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String location = text.trim();
+        if (location.length() > MAX_LOCATION) {
+            throw DomainException.invalid("location", "Location is longer than " + MAX_LOCATION + " characters");
+        }
+        return location;
+    }
+
+    public static String contactEmail(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String email = text.trim();
+        if (email.length() > MAX_EMAIL || !EMAIL.matcher(email).matches()) {
+            throw DomainException.invalid("contact_email", "Contact e-mail '" + email
+                    + "' is not an e-mail address like name@example.com");
+        }
+        return email;
+    }
+}
