@@ -8,7 +8,7 @@ import io.rpideploy.security.entity.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -33,7 +33,7 @@ public class HostnameResource {
     @POST
     @Path("hostname/assign")
     @Consumes(MediaType.APPLICATION_JSON)
-    public AssignView assign(JsonObject body) {
+    public AssignView assign(JsonValue body) {
         JsonInput in = JsonInput.of(body);
         Assignment a = hostnames.assign(in.string("product_type"), in.string("venue_code"),
                 in.string("serial_number"), in.string("mac_address"), audit.currentActor());

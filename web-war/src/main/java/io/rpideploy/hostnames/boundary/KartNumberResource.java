@@ -11,9 +11,8 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.JsonString;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -37,7 +36,7 @@ public class KartNumberResource {
     HostnameService hostnames;
 
     @POST
-    public ImportView importNumbers(JsonObject body) {
+    public ImportView importNumbers(JsonValue body) {
         JsonInput in = JsonInput.of(body);
         String venue = HostnameRules.venueCode(in.string("venue_code"), "venue_code");
         KartNumberParser.Parsed parsed = KartNumberParser.parse(items(in.raw("numbers")));

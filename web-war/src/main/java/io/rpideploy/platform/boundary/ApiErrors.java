@@ -2,7 +2,7 @@ package io.rpideploy.platform.boundary;
 
 import io.rpideploy.platform.control.DomainException;
 import jakarta.json.Json;
-import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.MediaType;
@@ -16,7 +16,7 @@ public final class ApiErrors {
     private ApiErrors() {
     }
 
-    public static JsonObject body(String error, String message, String field) {
+    public static JsonValue body(String error, String message, String field) {
         JsonObjectBuilder json = Json.createObjectBuilder().add("error", error).add("message", message);
         if (field != null) {
             json.add("field", field);

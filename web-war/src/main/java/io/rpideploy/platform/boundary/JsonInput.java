@@ -15,8 +15,9 @@ public final class JsonInput {
         this.json = json;
     }
 
-    public static JsonInput of(JsonObject json) {
-        if (json == null) {
+    /** The request body, which must be a JSON object (not an array, a string or nothing). */
+    public static JsonInput of(JsonValue body) {
+        if (!(body instanceof JsonObject json)) {
             throw DomainException.invalid(null, "A JSON object is required as the request body");
         }
         return new JsonInput(json);

@@ -46,8 +46,8 @@ public class LoginMechanism implements HttpAuthenticationMechanism {
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
                                                 HttpMessageContext context) {
-        if (listeners.onDeploymentListener(request)) {
-            return context.doNothing();
+        if (listeners.onDeploymentListener(request) || !listeners.allowed(request)) {
+            return context.doNothing(); // no login on the Pis' side; a wrong-listener path is ListenerFilter's 404
         }
         if (context.isAuthenticationRequest() && context.getAuthParameters().getCredential() != null) {
             return consoleLogin(request, context, context.getAuthParameters().getCredential());

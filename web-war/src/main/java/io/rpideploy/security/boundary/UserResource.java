@@ -8,7 +8,7 @@ import io.rpideploy.security.entity.UserAccount;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -39,7 +39,7 @@ public class UserResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(JsonObject body) {
+    public Response create(JsonValue body) {
         JsonInput in = JsonInput.of(body);
         UserAccount user = users.create(in.string("username"), in.string("role"), password(in));
         return Response.status(Response.Status.CREATED).entity(UserView.of(user)).build();
@@ -49,7 +49,7 @@ public class UserResource {
     @PUT
     @Path("{username}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public UserView update(@PathParam("username") String username, JsonObject body) {
+    public UserView update(@PathParam("username") String username, JsonValue body) {
         JsonInput in = JsonInput.of(body);
         if (in.string("role") == null && in.bool("enabled") == null && in.string("password") == null) {
             throw DomainException.invalid(null, "Nothing to change: send role, enabled or password");

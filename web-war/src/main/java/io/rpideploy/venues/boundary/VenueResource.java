@@ -14,7 +14,7 @@ import io.rpideploy.venues.entity.Venue;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -56,7 +56,7 @@ public class VenueResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.OPERATOR_NAME)
-    public Response create(JsonObject body, @Context UriInfo uri) {
+    public Response create(JsonValue body, @Context UriInfo uri) {
         JsonInput in = JsonInput.of(body);
         Venue venue = venues.create(in.string("code"), in.string("name"), in.string("location"),
                 in.string("contact_email"));
@@ -74,7 +74,7 @@ public class VenueResource {
     @Path("{code}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.OPERATOR_NAME)
-    public VenueView update(@PathParam("code") String code, JsonObject body) {
+    public VenueView update(@PathParam("code") String code, JsonValue body) {
         JsonInput in = JsonInput.of(body);
         return VenueView.of(venues.update(code, in.string("name"), in.string("location"),
                 in.string("contact_email")));
