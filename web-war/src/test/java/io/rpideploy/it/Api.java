@@ -24,6 +24,7 @@ public final class Api {
     private static final HttpClient CLIENT = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER)
+            .version(HttpClient.Version.HTTP_1_1) // as curl and the Pis speak it; h2c upgrade is not what we test
             .build();
 
     private final int port;

@@ -1,0 +1,87 @@
+package io.rpideploy.hostnames.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.rpideploy.hostnames.entity.Product;
+import io.rpideploy.platform.control.DomainException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class HostnameRulesTest {
+
+    @ParameterizedTest
+    @CsvSource({"coro,CORO", " Ab12 ,AB12", "0000,0000"})
+    void venueCodesAreFourLettersOrDigitsUpperCase(String input, String expected) {
+        assertEquals(expected, HostnameRules.venueCode(input, "code"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"COR", "CORON", "CO-O", "CÖRO", "CO O", ""})
+    void otherVenueCodesAreRefusedNamingTheField(String input) {
+        DomainException e = assertThrows(DomainException.class, () -> HostnameRules.venueCode(input, "venue_code"));
+        assertEquals(DomainException.Kind.INVALID_INPUT, e.kind());
+        assertEquals("venue_code", e.field());
+    }
+
+    @Test
+    void kartIdentifiersAreZeroPaddedWithinOneTo999() {
+        assertEquals("001", HostnameRules.kartIdentifier(1));
+        assertEquals("042", HostnameRules.kartIdentifier(42));
+        assertEquals("999", HostnameRules.kartIdentifier(999));
+        assertThrows(DomainException.class, () -> HostnameRules.kartIdentifier(0));
+        assertThrows(DomainException.class, () -> HostnameRules.kartIdentifier(1000));
+    }
+
+    @Test
+    void rxp2TakesTheLastEightCharactersOfTheSerialUpperCase() {
+        assertEquals("ABC12345", HostnameRules.serialIdentifier("10000000abc12345"));
+        assertEquals("ABC12345", HostnameRules.serialIdentifier("abc12345"));
+        assertEquals("C0FFEE", HostnameRules.serialIdentifier("c0ffee"));
+        assertEquals("RXP2-CORO-ABC12345", HostnameRules.hostname(Product.RXP2, "CORO",
+                HostnameRules.serialIdentifier("10000000abc12345")));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2C:CF:67:12:34:56,2c:cf:67:12:34:56", "2c-cf-67-12-34-56,2c:cf:67:12:34:56",
+            "2ccf67123456,2c:cf:67:12:34:56"})
+    void macAddressesAreNormalised(String input, String expected) {
+        assertEquals(expected, HostnameRules.mac(input, "mac_address"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2c:cf:67:12:34", "2c:cf-67:12:34:56", "zz:cf:67:12:34:56", "2c:cf:67:12:34:56:78"})
+    void malformedMacAddressesAreRefused(String input) {
+        assertEquals("mac_address", assertThrows(DomainException.class,
+                () -> HostnameRules.mac(input, "mac_address")).field());
+    }
+
+    @Test
+    void absentIdentitiesAreNullNotErrors() {
+        assertNull(HostnameRules.mac("  ", "mac_address"));
+        assertNull(HostnameRules.serial(null, "serial_number"));
+        assertEquals("10000000abcd1234", HostnameRules.serial(" 10000000ABCD1234 ", "serial_number"));
+        assertThrows(DomainException.class, () -> HostnameRules.serial("12/34", "serial_number"));
+    }
+
+    @Test
+    void hostnamesParseBackIntoTheirParts() {
+        HostnameRules.ParsedHostname parsed = HostnameRules.parse("kxp2-coro-001", "hostname");
+        assertEquals(Product.KXP2, parsed.product());
+        assertEquals("CORO", parsed.venueCode());
+        assertEquals("001", parsed.identifier());
+        assertEquals("KXP2-CORO-001", parsed.hostname());
+        assertThrows(DomainException.class, () -> HostnameRules.parse("KXP2-CORO", "hostname"));
+        assertThrows(DomainException.class, () -> HostnameRules.parse("ABC1-CORO-001", "hostname"));
+    }
+
+    @Test
+    void productTypesAreKxp2OrRxp2() {
+        assertEquals(Product.RXP2, HostnameRules.product("rxp2", "product_type"));
+        assertEquals("product_type", assertThrows(DomainException.class,
+                () -> HostnameRules.product("KXP3", "product_type")).field());
+    }
+}
