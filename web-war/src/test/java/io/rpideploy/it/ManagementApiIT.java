@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rpideploy.it.Api.Reply;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -215,9 +216,18 @@ class ManagementApiIT {
     }
 
     @Test
-    void everyChangeIsAudited() {
+    void everyChangeIsAuditedWithWhoAndWhen() {
         venue("AUD1");
-        // the audit trail is stored with the change: the venue's creation is visible through the user who did it
+        assertEquals(200, admin.put("/api/venues/AUD1", "{\"name\":\"Audited\"}").status());
+        Reply audit = admin.get("/api/audit?limit=20");
+        assertEquals(200, audit.status(), audit.toString());
+        JsonObject update = audit.json().getJsonArray("events").getJsonObject(0);
+        assertEquals("venue.update", update.getString("action"));
+        assertEquals("AUD1", update.getString("target"));
+        assertEquals("admin", update.getString("actor"));
+        assertNotNull(update.getString("at"));
+        assertTrue(audit.json().getJsonArray("events").stream().map(JsonValue::asJsonObject)
+                .anyMatch(e -> e.getString("action").equals("venue.create") && e.getString("target").equals("AUD1")));
         Reply users = admin.get("/api/users");
         assertEquals(200, users.status());
         assertFalse(users.body().contains("password"), "no password or hash ever leaves the server");
