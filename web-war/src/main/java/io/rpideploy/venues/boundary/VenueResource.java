@@ -1,6 +1,7 @@
 package io.rpideploy.venues.boundary;
 
 import io.rpideploy.hostnames.control.HostnameService;
+import io.rpideploy.hostnames.control.KartNumberCsv;
 import io.rpideploy.hostnames.control.KartNumberParser;
 import io.rpideploy.hostnames.entity.HostnameSlot;
 import io.rpideploy.hostnames.entity.SlotStatus;

@@ -1,6 +1,5 @@
-package io.rpideploy.venues.boundary;
+package io.rpideploy.hostnames.control;
 
-import io.rpideploy.hostnames.control.KartNumberParser;
 import io.rpideploy.platform.control.DomainException;
 import java.io.IOException;
 import java.io.StringReader;
@@ -16,14 +15,14 @@ import org.apache.commons.csv.CSVRecord;
  * Reads kart numbers from a CSV file as spreadsheets export it: any delimiter-separated cells, one or many per
  * line, an optional header row (a first row without a single digit in it), blank cells ignored.
  */
-final class KartNumberCsv {
+public final class KartNumberCsv {
 
     private static final Pattern HAS_DIGIT = Pattern.compile(".*\\d.*");
 
     private KartNumberCsv() {
     }
 
-    static KartNumberParser.Parsed parse(String csv) {
+    public static KartNumberParser.Parsed parse(String csv) {
         if (csv == null || csv.isBlank()) {
             throw DomainException.invalid("numbers", "The CSV file is empty");
         }

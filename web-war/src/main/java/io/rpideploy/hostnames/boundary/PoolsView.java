@@ -1,0 +1,188 @@
+package io.rpideploy.hostnames.boundary;
+
+import io.rpideploy.hostnames.control.HostnameService;
+import io.rpideploy.hostnames.control.KartNumberCsv;
+import io.rpideploy.hostnames.control.KartNumberParser;
+import io.rpideploy.hostnames.entity.SlotStatus;
+import io.rpideploy.platform.control.DomainException;
+import io.rpideploy.security.entity.Role;
+import io.rpideploy.venues.control.VenueService;
+import io.rpideploy.venues.entity.Venue;
+import jakarta.annotation.PostConstruct;
+import jakarta.faces.application.FacesMessage;
+import jakarta.faces.component.UIInput;
+import jakarta.faces.context.FacesContext;
+import jakarta.faces.view.ViewScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.function.Supplier;
+import org.primefaces.model.file.UploadedFile;
+
+/**
+ * The console's pool page: one venue's kart numbers, imported from range text or a CSV file, and its slots with
+ * release and retire.
+ */
+@Named
+@ViewScoped
+public class PoolsView implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+            .withZone(ZoneId.systemDefault());
+    /** Same limit as the servlet's multipart-config; a kart-number list is a few kilobytes. */
+    private static final long MAX_CSV_BYTES = 1024 * 1024;
+
+    @Inject
+    VenueService venues;
+
+    @Inject
+    HostnameService hostnames;
+
+    private List<Venue> venueList;
+    private String venueCode;
+    private String status = "";
+    private String numbers;
+    private transient UploadedFile file;
+    private ImportView result;
+    private SlotTableView slots;
+
+    @PostConstruct
+    void init() {
+        venueList = venues.list();
+        String wanted = FacesContext.getCurrentInstance().getExternalContext().getRequestParameterMap().get("venue");
+        venueCode = venueList.stream().map(Venue::getCode).filter(code -> code.equalsIgnoreCase(String.valueOf(wanted)))
+                .findFirst().orElse(venueList.isEmpty() ? null : venueList.get(0).getCode());
+        slots = new SlotTableView(hostnames);
+        showSlots();
+    }
+
+    public boolean isOperator() {
+        return FacesContext.getCurrentInstance().getExternalContext().isUserInRole(Role.OPERATOR_NAME);
+    }
+
+    /** Another venue picked: its slots, and no leftover result of the previous venue's import. */
+    public void venueChanged() {
+        result = null;
+        showSlots();
+    }
+
+    public void statusChanged() {
+        showSlots();
+    }
+
+    private void showSlots() {
+        slots.show(venueCode, SlotStatus.parse(status).orElse(null));
+    }
+
+    public void importNumbers() {
+        if (!allowed()) {
+            return;
+        }
+        if (numbers == null || numbers.isBlank()) {
+            refuse("import:numbers", "Enter kart numbers, e.g. 1-50, 55, 60-70");
+            return;
+        }
+        run("import:numbers", () -> KartNumberParser.parse(List.of(numbers)));
+        if (result != null) {
+            numbers = null;
+        }
+    }
+
+    public void importCsv() {
+        if (!allowed()) {
+            return;
+        }
+        if (file == null || file.getSize() == 0) {
+            refuse("upload:csv", "Choose a CSV file of kart numbers");
+            return;
+        }
+        if (file.getSize() > MAX_CSV_BYTES) {
+            refuse("upload:csv", "The file is larger than 1 MB; a kart-number list is much smaller");
+            return;
+        }
+        String text = new String(file.getContent(), StandardCharsets.UTF_8);
+        String csv = text.startsWith("\uFEFF") ? text.substring(1) : text; // spreadsheets write a byte-order mark
+        run("upload:csv", () -> KartNumberCsv.parse(csv));
+        file = null;
+    }
+
+    /** Parses, imports, and shows the outcome; a refusal goes beside the input it came from. */
+    private void run(String input, Supplier<KartNumberParser.Parsed> parse) {
+        result = null;
+        try {
+            if (venueCode == null) {
+                throw DomainException.invalid("venue_code", "Create a venue first");
+            }
+            result = ImportView.of(hostnames.importKartNumbers(venueCode, parse.get()));
+        } catch (DomainException refused) {
+            refuse("venue_code".equals(refused.field()) ? "pick:venue" : input, refused.getMessage());
+        }
+    }
+
+    public void release(SlotView slot) {
+        if (allowed()) {
+            change(() -> hostnames.release(slot.hostname()), slot.hostname() + " released");
+        }
+    }
+
+    public void retire(SlotView slot) {
+        if (allowed()) {
+            change(() -> hostnames.retire(slot.hostname()), slot.hostname() + " retired");
+        }
+    }
+
+    private static void change(Runnable action, String done) {
+        FacesContext faces = FacesContext.getCurrentInstance();
+        try {
+            action.run();
+            faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_INFO, done, null));
+        } catch (DomainException refused) {
+            faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, refused.getMessage(), null));
+        }
+    }
+
+    /** The page hides the buttons from viewers; this refuses a request crafted without them. */
+    private boolean allowed() {
+        if (isOperator()) {
+            return true;
+        }
+        refuse(null, "Your role may not change pools; it needs operator");
+        return false;
+    }
+
+    private static void refuse(String clientId, String message) {
+        FacesContext faces = FacesContext.getCurrentInstance();
+        faces.addMessage(clientId, new FacesMessage(FacesMessage.SEVERITY_ERROR, message, null));
+        markInvalid(faces, clientId);
+        faces.validationFailed();
+    }
+
+    /** Outlines the input in red as well, as a failed converter or validator would. */
+    private static void markInvalid(FacesContext faces, String clientId) {
+        if (clientId != null && faces.getViewRoot().findComponent(clientId) instanceof UIInput input) {
+            input.setValid(false);
+        }
+    }
+
+    public String when(Instant instant) {
+        return instant == null ? "" : WHEN.format(instant);
+    }
+
+    public List<Venue> getVenueList() { return venueList; }
+    public String getVenueCode() { return venueCode; }
+    public void setVenueCode(String venueCode) { this.venueCode = venueCode; }
+    public String getStatus() { return status; }
+    public void setStatus(String status) { this.status = status; }
+    public String getNumbers() { return numbers; }
+    public void setNumbers(String numbers) { this.numbers = numbers; }
+    public UploadedFile getFile() { return file; }
+    public void setFile(UploadedFile file) { this.file = file; }
+    public ImportView getResult() { return result; }
+    public SlotTableView getSlots() { return slots; }
+}

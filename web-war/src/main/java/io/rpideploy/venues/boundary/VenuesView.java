@@ -1,0 +1,155 @@
+package io.rpideploy.venues.boundary;
+
+import io.rpideploy.platform.control.DomainException;
+import io.rpideploy.security.entity.Role;
+import io.rpideploy.venues.control.VenueService;
+import io.rpideploy.venues.control.VenueService.VenueStats;
+import io.rpideploy.venues.entity.Venue;
+import jakarta.annotation.PostConstruct;
+import jakarta.faces.application.FacesMessage;
+import jakarta.faces.component.UIInput;
+import jakarta.faces.context.FacesContext;
+import jakarta.faces.view.ViewScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.io.Serializable;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.primefaces.PrimeFaces;
+
+/** The console's venue page: the venues with their pool and deployment figures, and create, edit, delete. */
+@Named
+@ViewScoped
+public class VenuesView implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    private static final String FORM = "venueForm";
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+            .withZone(ZoneId.systemDefault());
+    /** The API's field names (which the services report) and the ids of the inputs that show them. */
+    private static final Map<String, String> INPUTS = Map.of("code", "code", "name", "name",
+            "location", "location", "contact_email", "contactEmail");
+
+    @Inject
+    VenueService venues;
+
+    private List<Venue> list;
+    private Map<String, VenueStats> stats;
+
+    private boolean editing;
+    private String code;
+    private String name;
+    private String location;
+    private String contactEmail;
+
+    @PostConstruct
+    void load() {
+        list = venues.list();
+        stats = new HashMap<>();
+        for (Venue venue : list) {
+            stats.put(venue.getCode(), venues.stats(venue.getCode()));
+        }
+    }
+
+    public boolean isOperator() {
+        return FacesContext.getCurrentInstance().getExternalContext().isUserInRole(Role.OPERATOR_NAME);
+    }
+
+    public void startCreate() {
+        editing = false;
+        code = null;
+        name = null;
+        location = null;
+        contactEmail = null;
+    }
+
+    public void startEdit(Venue venue) {
+        editing = true;
+        code = venue.getCode();
+        name = venue.getName();
+        location = venue.getLocation();
+        contactEmail = venue.getContactEmail();
+    }
+
+    public void save() {
+        if (!allowed()) {
+            return;
+        }
+        try {
+            Venue saved = editing ? venues.update(code, name, location, contactEmail)
+                    : venues.create(code, name, location, contactEmail);
+            load();
+            info(editing ? "Venue " + saved.getCode() + " saved" : "Venue " + saved.getCode() + " created");
+            // the table and its message are redrawn only on success: a refusal stays in the open dialog
+            PrimeFaces.current().ajax().update("venues");
+        } catch (DomainException refused) {
+            show(refused);
+        }
+    }
+
+    public void delete(Venue venue) {
+        if (!allowed()) {
+            return;
+        }
+        try {
+            venues.delete(venue.getCode());
+            info("Venue " + venue.getCode() + " deleted");
+        } catch (DomainException refused) {
+            show(refused);
+        }
+        load();
+    }
+
+    /** The page hides the buttons from viewers; this refuses a request crafted without them. */
+    private boolean allowed() {
+        if (isOperator()) {
+            return true;
+        }
+        FacesContext faces = FacesContext.getCurrentInstance();
+        faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR,
+                "Your role may not change venues; it needs operator", null));
+        faces.validationFailed();
+        return false;
+    }
+
+    private static void info(String text) {
+        FacesContext.getCurrentInstance().addMessage(null, new FacesMessage(FacesMessage.SEVERITY_INFO, text, null));
+    }
+
+    /** Puts the refusal beside the input it is about; keeps the dialog open through validationFailed. */
+    private static void show(DomainException refused) {
+        FacesContext faces = FacesContext.getCurrentInstance();
+        String input = refused.field() == null ? null : INPUTS.get(refused.field());
+        String clientId = input == null ? null : FORM + ":" + input;
+        faces.addMessage(clientId, new FacesMessage(FacesMessage.SEVERITY_ERROR, refused.getMessage(), null));
+        markInvalid(faces, clientId);
+        faces.validationFailed();
+    }
+
+    /** Outlines the input in red as well, as a failed converter or validator would. */
+    private static void markInvalid(FacesContext faces, String clientId) {
+        if (clientId != null && faces.getViewRoot().findComponent(clientId) instanceof UIInput input) {
+            input.setValid(false);
+        }
+    }
+
+    public String when(Instant instant) {
+        return instant == null ? "" : WHEN.format(instant);
+    }
+
+    public List<Venue> getList() { return list; }
+    public VenueStats stats(String venueCode) { return stats.get(venueCode); }
+    public boolean isEditing() { return editing; }
+    public String getCode() { return code; }
+    public void setCode(String code) { this.code = code; }
+    public String getName() { return name; }
+    public void setName(String name) { this.name = name; }
+    public String getLocation() { return location; }
+    public void setLocation(String location) { this.location = location; }
+    public String getContactEmail() { return contactEmail; }
+    public void setContactEmail(String contactEmail) { this.contactEmail = contactEmail; }
+}

@@ -1,0 +1,192 @@
+package io.rpideploy.it;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A headless Chromium on the console of the test server: Debian's browser and driver, never a download by
+ * Selenium Manager, a fresh profile per run, and explicit waits on what the page shows.
+ */
+final class ConsoleBrowser implements AutoCloseable {
+
+    private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    /** Text that must never reach a console page: raw EL, container errors, Java exceptions. */
+    private static final List<String> LEAKS = List.of("#{", "Exception", "at io.rpideploy", "at jakarta.",
+            "Error 500", "HTTP Status", "javax.", "ViewExpired");
+
+    final ChromeDriver driver;
+    private final Path profile;
+    private final String base;
+
+    ConsoleBrowser(int port) {
+        try {
+            profile = Files.createTempDirectory("console-it-chromium");
+            Files.createDirectories(SCREENSHOTS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1440,1000", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        base = "http://127.0.0.1:" + port;
+    }
+
+    void open(String path) {
+        driver.get(base + path);
+        waitForPage();
+    }
+
+    String url() {
+        return driver.getCurrentUrl();
+    }
+
+    WebElement find(String id) {
+        return until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+    }
+
+    WebElement find(By locator) {
+        return until(ExpectedConditions.visibilityOfElementLocated(locator));
+    }
+
+    boolean present(String id) {
+        return !driver.findElements(By.id(id)).isEmpty();
+    }
+
+    void type(String id, String text) {
+        WebElement input = find(id);
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    /** Clicks and waits until PrimeFaces has no Ajax request left in flight. */
+    void click(String id) {
+        until(ExpectedConditions.elementToBeClickable(By.id(id))).click();
+        waitForAjax();
+    }
+
+    void click(WebElement element) {
+        until(ExpectedConditions.elementToBeClickable(element)).click();
+        waitForAjax();
+    }
+
+    /** Clicks a link, or a button that submits the whole page (ajax="false"), and waits for the next page. */
+    void clickAndLoad(String id) {
+        WebElement button = find(id);
+        button.click();
+        until(ExpectedConditions.stalenessOf(button));
+        waitForPage();
+    }
+
+    /** Chooses an option of a p:selectOneMenu as a user does: open the panel, click the item. */
+    void choose(String menuId, String label) {
+        click(menuId);
+        WebElement item = until(ExpectedConditions.visibilityOfElementLocated(By.xpath(
+                "//ul[@id='" + menuId + "_items']/li[@data-label='" + label + "']")));
+        click(item);
+    }
+
+    /** The error message that the page shows beside the input with this id (inside the same field wrapper). */
+    String messageBeside(String inputId) {
+        return until(ExpectedConditions.visibilityOfElementLocated(By.xpath("//*[@id='" + inputId + "']"
+                + "/ancestor::div[contains(@class,'field')][1]//*[contains(@class,'ui-message-error')]"))).getText();
+    }
+
+    void waitForText(String id, String text) {
+        until(ExpectedConditions.textToBePresentInElementLocated(By.id(id), text));
+    }
+
+    <T> T until(ExpectedCondition<T> condition) {
+        return new WebDriverWait(driver, Duration.ofSeconds(20)).until(condition);
+    }
+
+    void waitForPage() {
+        until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+        waitForAjax();
+    }
+
+    void waitForAjax() {
+        until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
+                "return !window.PrimeFaces || !PrimeFaces.ajax || PrimeFaces.ajax.Queue.isEmpty();")));
+    }
+
+    String bodyText() {
+        return driver.findElement(By.tagName("body")).getText();
+    }
+
+    /** Saves what the page looks like now, after checking that it shows no raw EL and no error text. */
+    void screenshot(String name) {
+        String text = driver.getPageSource();
+        for (String leak : LEAKS) {
+            assertFalse(bodyText().contains(leak), name + ": the page shows '" + leak + "':\n" + bodyText());
+        }
+        assertFalse(text.contains("#{"), name + ": raw EL in the page source");
+        try {
+            Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve(name + ".png"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Keeps what the browser showed when a step failed: the picture and the HTML. */
+    void keepFailure(String name) {
+        try {
+            Files.writeString(SCREENSHOTS.resolve(name + "-FAILED.html"), driver.getPageSource());
+            Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve(name + "-FAILED.png"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("could not keep the failed page of " + name + ": " + e);
+        }
+    }
+
+    /** The session cookie, for checking a status code with a plain HTTP client as this browser's user. */
+    String sessionCookie() {
+        return driver.manage().getCookies().stream().filter(c -> c.getName().toUpperCase().contains("SESSION"))
+                .map(c -> c.getName() + "=" + c.getValue()).findFirst()
+                .orElseThrow(() -> new AssertionError("no session cookie"));
+    }
+
+    void forgetSession() {
+        driver.manage().deleteAllCookies();
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } finally {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // a temp profile left behind is harmless
+            }
+        }
+    }
+}
