@@ -44,12 +44,16 @@ public class DeviceRegistry {
     /** The board with these (already normalised) identities, created on first sight; needs at least one. */
     @Transactional(Transactional.TxType.MANDATORY)
     public Device seen(String serial, String mac) {
-        if (serial == null && mac == null) {
-            throw DomainException.invalid("serial_number", "A serial number or a MAC address is required to "
-                    + "recognise the board");
-        }
+        requireIdentity(serial, mac);
+        return seen(find(serial, mac), serial, mac);
+    }
+
+    /** As {@link #seen(String, String)}, for a caller that has just looked the board up with {@link #find}. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Device seen(Optional<Device> known, String serial, String mac) {
+        requireIdentity(serial, mac);
         Instant now = clock.instant();
-        Device device = find(serial, mac).orElse(null);
+        Device device = known.orElse(null);
         if (device == null) {
             device = new Device(serial, mac, now);
             if (mac != null && findByMac(mac).isPresent()) {
@@ -77,6 +81,13 @@ public class DeviceRegistry {
         }
         device.setLastSeen(now);
         return device;
+    }
+
+    public static void requireIdentity(String serial, String mac) {
+        if (serial == null && mac == null) {
+            throw DomainException.invalid("serial_number", "A serial number or a MAC address is required to "
+                    + "recognise the board");
+        }
     }
 
     private Optional<Device> findByMac(String mac) {

@@ -69,10 +69,19 @@ public class HostnameService {
             throw DomainException.invalid("serial_number", "RXP2 hostnames are made from the board serial number: "
                     + "serial_number is required");
         }
+        DeviceRegistry.requireIdentity(serial, mac);
         Venue venue = venues.require(venueText);
-        Device device = devices.seen(serial, mac);
         Instant now = clock.instant();
-
+        Optional<Device> known = devices.find(serial, mac);
+        if (known.isEmpty()) {
+            // a board seen for the first time holds nothing yet: pick its name, then store board and name together
+            HostnameSlot slot = product == Product.KXP2 ? nextKartNumber(venue) : serialSlot(venue, serial, now);
+            Device device = devices.seen(known, serial, mac);
+            slot.assignTo(device, now);
+            device.setCurrentHostname(slot.getHostname());
+            return done(slot, device, false, actor, now);
+        }
+        Device device = devices.seen(known, serial, mac);
         List<HostnameSlot> held = em.createNamedQuery(HostnameSlot.ASSIGNED_TO, HostnameSlot.class)
                 .setParameter("device", device).getResultList();
         for (HostnameSlot slot : held) {

@@ -12,12 +12,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Remembers, for a few minutes, that a user's password was verified. PBKDF2 costs tens of milliseconds by design;
+ * Remembers, for a few minutes, that a user's password was verified, and the user's groups at that moment (any
+ * change to the user forgets it, so a disabled account or a new role takes effect on the next request). PBKDF2 costs tens of milliseconds by design;
  * HTTP Basic sends the password with every API call, and paying that on each one would cap the API at a few dozen
  * requests per second. Only an HMAC of the password under a key that lives in this process's memory is kept.
  */
@@ -34,16 +37,18 @@ public class CredentialCache {
         new SecureRandom().nextBytes(key);
     }
 
-    public boolean recentlyVerified(String username, char[] password) {
+    /** The user's groups when this exact password was verified within the last few minutes; else empty. */
+    public Optional<Set<String>> recentlyVerified(String username, char[] password) {
         Entry entry = entries.get(username);
-        if (entry == null || clock.instant().isAfter(entry.expires())) {
-            return false;
+        if (entry == null || clock.instant().isAfter(entry.expires())
+                || !MessageDigest.isEqual(entry.mac(), mac(username, password))) {
+            return Optional.empty();
         }
-        return MessageDigest.isEqual(entry.mac(), mac(username, password));
+        return Optional.of(entry.groups());
     }
 
-    public void remember(String username, char[] password) {
-        entries.put(username, new Entry(mac(username, password), clock.instant().plus(TTL)));
+    public void remember(String username, char[] password, Set<String> groups) {
+        entries.put(username, new Entry(mac(username, password), Set.copyOf(groups), clock.instant().plus(TTL)));
     }
 
     /** Called on any change to the user (password, role, enabled), so the next request is checked afresh. */
@@ -67,6 +72,6 @@ public class CredentialCache {
         }
     }
 
-    private record Entry(byte[] mac, Instant expires) {
+    private record Entry(byte[] mac, Set<String> groups, Instant expires) {
     }
 }
