@@ -1,0 +1,375 @@
+package io.rpideploy.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Benchmark of the built distribution (not a test): start time and idle memory of rpi-deploy side by side with a
+ * bare Payara Micro serving an empty war, then hostname assignments through the management API at several client
+ * counts. Prints the figures and whether each target is met; it never fails on a figure, only when a server does
+ * not start or the set-up is refused.
+ *
+ * <p>Run from the repository root: {@code mvn -B -q install -DskipTests -DskipITs && mvn -B -pl web-war
+ * -Pbenchmark verify}. Settings are {@code bench.*} properties (see the profile in web-war/pom.xml).
+ */
+public final class AssignmentBenchmark {
+
+    private static final double TARGET_PER_SECOND = 1000;
+    private static final double TARGET_P99_MILLIS = 50;
+    private static final double TARGET_START_RATIO = 1.3;
+    private static final double TARGET_RSS_MIB = 600;
+
+    private final Path dist = Path.of(required("bench.dist")).toAbsolutePath().normalize();
+    private final Path out = Path.of(System.getProperty("bench.workDir", "target/benchmark")).toAbsolutePath();
+    private final int portBase = Integer.getInteger("bench.portBase", 25000);
+    private final int startRuns = Integer.getInteger("bench.startRuns", 3);
+    private final int settleSeconds = Integer.getInteger("bench.settleSeconds", 10);
+    private final int startTimeoutSeconds = Integer.getInteger("bench.startTimeoutSeconds", 300);
+    private final int warmup = Integer.getInteger("bench.warmup", 2000);
+    private final int requestsPerLevel = Integer.getInteger("bench.requestsPerLevel", 5000);
+    private final int secondsPerLevel = Integer.getInteger("bench.secondsPerLevel", 30);
+    private final int[] clientCounts = Arrays.stream(System.getProperty("bench.clients", "1,8,32").split(","))
+            .map(String::trim).mapToInt(Integer::parseInt).toArray();
+    private final int stackSamples = Integer.getInteger("bench.stackSamples", 0);
+
+    private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private final String runId = randomHex(3);
+    private final StringBuilder report = new StringBuilder();
+    private Path tmp;
+
+    public static void main(String[] args) {
+        AssignmentBenchmark benchmark = new AssignmentBenchmark();
+        int status = 0;
+        try {
+            benchmark.run();
+        } catch (Exception e) {
+            System.out.flush();
+            System.err.println("benchmark: FAILED: " + e);
+            e.printStackTrace();
+            status = 1;
+        } finally {
+            ServerProcess.stopAll();
+            benchmark.deleteTmp();
+        }
+        System.exit(status);
+    }
+
+    private void run() throws Exception {
+        requireFile(dist.resolve("bin/rpideploy"));
+        requireFile(dist.resolve("lib/payara-micro.jar"));
+        Files.createDirectories(out.resolve("logs"));
+        tmp = Files.createTempDirectory("rpideploy-bench-");
+        Path emptyWar = emptyWar(tmp.resolve("empty.war"));
+        // A fresh random password per run, given only to the server started here; never printed.
+        String adminPassword = randomHex(16);
+
+        line("rpi-deploy benchmark, " + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+                .substring(0, 19));
+        line("  distribution %s", dist);
+        line("  java %s (%s), %d cores, load average at start %s", System.getProperty("java.version"), java,
+                Runtime.getRuntime().availableProcessors(), loadAverage());
+        line("  ports: rpi-deploy %d/%d, bare Payara Micro %d; logs in %s", portBase, portBase + 1, portBase + 2,
+                out.resolve("logs"));
+        line("");
+
+        // Start time and idle memory: alternate bare and rpi-deploy so that drift in the machine's load hits both.
+        List<StartSample> bare = new ArrayList<>();
+        List<StartSample> rpi = new ArrayList<>();
+        ServerProcess loadServer = null;
+        for (int run = 1; run <= startRuns; run++) {
+            bare.add(startBare(run, emptyWar));
+            boolean keep = run == startRuns;
+            StartResult result = startRpiDeploy(run, adminPassword);
+            rpi.add(result.sample);
+            if (keep) {
+                loadServer = result.server; // the last start also serves the load test
+            } else {
+                result.server.stop();
+            }
+        }
+        reportStarts(bare, rpi);
+
+        // Hostname assignments.
+        int measured = requestsPerLevel * clientCounts.length;
+        int profiling = stackSamples > 0 ? requestsPerLevel : 0;
+        int venues = (int) Math.ceil((double) (warmup + measured + profiling) / AssignmentLoad.POOL_SIZE);
+        AssignmentLoad load = new AssignmentLoad(portBase, adminPassword, runId, venues);
+        long provisionStart = System.nanoTime();
+        load.provision();
+        line("Hostname assignment, POST /api/hostname/assign as admin (HTTP Basic), closed loop");
+        line("  set-up: %d venues BN01..BN%02d with 1-%d each (%d kart numbers) in %.1f s", venues, venues,
+                AssignmentLoad.POOL_SIZE, load.capacity(), (System.nanoTime() - provisionStart) / 1e9);
+        line("  per level at most %d requests and %d s; warm-up %d requests at 8 clients, not counted",
+                requestsPerLevel, secondsPerLevel, warmup);
+        line("  latency covers every request of the level; CPU = cores busy on average during the level");
+        AssignmentLoad.Level warm = load.run("warm-up", 8, warmup, Duration.ofSeconds(secondsPerLevel));
+        line("  warm-up: %d requests, %d x 200, %.0f/s", warm.requests(), warm.ok(), warm.perSecond());
+        line("");
+        line("  %7s %8s %7s %7s %8s %9s %8s %8s %8s %7s %7s  %s", "clients", "requests", "200s", "non-200",
+                "seconds", "assign/s", "p50 ms", "p99 ms", "max ms", "srvCPU", "cliCPU", "other answers");
+        List<AssignmentLoad.Level> levels = new ArrayList<>();
+        int totalRequests = warm.requests();
+        int totalOk = warm.ok();
+        int duplicates = warm.duplicates();
+        for (int clients : clientCounts) {
+            Thread.sleep(1000); // let the previous level's stragglers and GC settle
+            double serverCpu0 = loadServer.cpuSeconds();
+            long clientCpu0 = clientCpuNanos();
+            AssignmentLoad.Level level = load.run(clients + " clients", clients, requestsPerLevel,
+                    Duration.ofSeconds(secondsPerLevel));
+            double serverCores = (loadServer.cpuSeconds() - serverCpu0) / level.seconds();
+            double clientCores = (clientCpuNanos() - clientCpu0) / 1e9 / level.seconds();
+            levels.add(level);
+            totalRequests += level.requests();
+            totalOk += level.ok();
+            duplicates += level.duplicates();
+            line("  %7d %8d %7d %7d %8.2f %9.0f %8.1f %8.1f %8.1f %7.2f %7.2f  %s", clients, level.requests(),
+                    level.ok(), level.nonOk(), level.seconds(), level.perSecond(), level.p50Millis(),
+                    level.p99Millis(), level.maxMillis(), serverCores, clientCores,
+                    level.failures().isEmpty() ? "-" : level.failures().toString());
+        }
+        int okWithoutHostname = warm.okWithoutHostname()
+                + levels.stream().mapToInt(AssignmentLoad.Level::okWithoutHostname).sum();
+        line("");
+        line("  duplicate check (warm-up and all levels): %d requests, %d x 200, %d distinct hostnames, %d duplicates,"
+                + " %d x 200 without a hostname", totalRequests, totalOk, load.distinctHostnames(), duplicates,
+                okWithoutHostname);
+        line("  rpi-deploy RSS after the load: %.0f MiB", loadServer.rssKiB() / 1024.0);
+        line("");
+
+        AssignmentLoad.Level top = levels.stream().max(Comparator.comparingInt(AssignmentLoad.Level::clients))
+                .orElseThrow();
+        double startRatio = median(rpi, StartSample::seconds) / median(bare, StartSample::seconds);
+        double rssMiB = median(rpi, StartSample::rssMiB);
+        boolean noDuplicates = duplicates == 0 && okWithoutHostname == 0 && totalOk == totalRequests
+                && load.distinctHostnames() == totalOk;
+        line("Targets");
+        target(String.format("assignments/s at %d clients >= %.0f", top.clients(), TARGET_PER_SECOND),
+                String.format("%.0f", top.perSecond()), top.perSecond() >= TARGET_PER_SECOND);
+        target(String.format("p99 latency at %d clients <= %.0f ms", top.clients(), TARGET_P99_MILLIS),
+                String.format("%.1f ms", top.p99Millis()), top.p99Millis() <= TARGET_P99_MILLIS);
+        for (AssignmentLoad.Level level : levels) {
+            if (level != top) {
+                target(String.format("  (p99 at %d clients <= %.0f ms)", level.clients(), TARGET_P99_MILLIS),
+                        String.format("%.1f ms", level.p99Millis()), level.p99Millis() <= TARGET_P99_MILLIS);
+            }
+        }
+        target("zero duplicates, every request answered 200", String.format("%d dup, %d non-200", duplicates,
+                totalRequests - totalOk), noDuplicates);
+        target(String.format("start rpi-deploy / bare <= %.1f", TARGET_START_RATIO), String.format("%.2f",
+                startRatio), startRatio <= TARGET_START_RATIO);
+        target(String.format("idle RSS of rpi-deploy <= %.0f MiB", TARGET_RSS_MIB), String.format("%.0f MiB",
+                rssMiB), rssMiB <= TARGET_RSS_MIB);
+        line("  load average at end %s", loadAverage());
+
+        if (stackSamples > 0) {
+            profile(load, loadServer, top.clients());
+        }
+        Files.writeString(out.resolve("report.txt"), report.toString(), StandardCharsets.UTF_8);
+        System.out.println("(report also in " + out.resolve("report.txt") + ")");
+    }
+
+    /** An extra, uncounted level with thread dumps of the server: where request threads spend their time. */
+    private void profile(AssignmentLoad load, ServerProcess server, int clients) throws Exception {
+        line("");
+        line("Profile: %d thread dumps during an extra level of %d clients (figures not counted above)",
+                stackSamples, clients);
+        StackSampler sampler = new StackSampler(server.javaPid(), out.resolve("stacks"), stackSamples, 200);
+        Thread thread = new Thread(sampler, "stack-sampler");
+        thread.start();
+        AssignmentLoad.Level level = load.run("profile", clients, requestsPerLevel,
+                Duration.ofSeconds(secondsPerLevel));
+        thread.interrupt();
+        thread.join(60_000);
+        line("  %d requests, %d x 200, %.0f/s while sampling", level.requests(), level.ok(), level.perSecond());
+        report.append(sampler.summary());
+        System.out.print(sampler.summary());
+    }
+
+    private StartSample startBare(int run, Path war) throws Exception {
+        int port = portBase + 2;
+        Path root = tmp.resolve("bare-" + run);
+        List<String> command = List.of(java, "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
+                "-jar", dist.resolve("lib/payara-micro.jar").toString(),
+                "--nohazelcast", "--rootdir", root.toString(), "--port", Integer.toString(port),
+                "--deploy", war.toString());
+        ServerProcess server = ServerProcess.start("bare Payara Micro #" + run, command, Map.of(),
+                out.resolve("logs/bare-" + run + ".log"), port);
+        try {
+            double seconds = server.awaitOk(URI.create("http://127.0.0.1:" + port + "/empty/index.html"),
+                    Duration.ofSeconds(startTimeoutSeconds));
+            return new StartSample(seconds, settledRss(server));
+        } finally {
+            server.stop();
+            deleteTree(root);
+        }
+    }
+
+    private StartResult startRpiDeploy(int run, String adminPassword) throws Exception {
+        Path home = tmp.resolve("home-" + run); // fresh data dir: every start creates its database
+        Map<String, String> env = Map.of(
+                "RPIDEPLOY_HOME", home.toString(),
+                "RPIDEPLOY_MANAGEMENT_ADDRESS", "127.0.0.1",
+                "RPIDEPLOY_MANAGEMENT_PORT", Integer.toString(portBase),
+                "RPIDEPLOY_DEPLOYMENT_ADDRESS", "127.0.0.1",
+                "RPIDEPLOY_DEPLOYMENT_PORT", Integer.toString(portBase + 1),
+                "RPIDEPLOY_ADMIN_PASSWORD", adminPassword,
+                "JAVA_HOME", System.getProperty("java.home"));
+        ServerProcess server = ServerProcess.start("rpi-deploy #" + run, List.of(dist.resolve("bin/rpideploy")
+                .toString()), env, out.resolve("logs/rpideploy-" + run + ".log"), portBase, portBase + 1);
+        try {
+            double seconds = server.awaitOk(URI.create("http://127.0.0.1:" + portBase + "/health"),
+                    Duration.ofSeconds(startTimeoutSeconds));
+            return new StartResult(new StartSample(seconds, settledRss(server)), server);
+        } catch (Exception e) {
+            server.stop();
+            throw e;
+        }
+    }
+
+    private long settledRss(ServerProcess server) throws Exception {
+        Thread.sleep(settleSeconds * 1000L);
+        if (!server.isAlive()) {
+            throw new IllegalStateException(server.name + " died while settling");
+        }
+        return server.rssKiB();
+    }
+
+    private void reportStarts(List<StartSample> bare, List<StartSample> rpi) {
+        line("Start to first 200 (rpi-deploy: GET /health; bare: GET /empty/index.html), and VmRSS after %d s idle",
+                settleSeconds);
+        line("  runs alternate bare, rpi-deploy, ...; each from a fresh root dir (and data dir)");
+        StringBuilder header = new StringBuilder(String.format("  %-26s", ""));
+        for (int i = 1; i <= bare.size(); i++) {
+            header.append(String.format(" %8s", "run " + i));
+        }
+        line("%s %8s", header, "median");
+        startRow("bare Payara Micro start s", bare, StartSample::seconds, "%8.2f");
+        startRow("rpi-deploy start s", rpi, StartSample::seconds, "%8.2f");
+        startRow("bare Payara Micro RSS MiB", bare, StartSample::rssMiB, "%8.0f");
+        startRow("rpi-deploy RSS MiB", rpi, StartSample::rssMiB, "%8.0f");
+        line("  start ratio rpi-deploy / bare (medians): %.2f",
+                median(rpi, StartSample::seconds) / median(bare, StartSample::seconds));
+        line("");
+    }
+
+    private void startRow(String label, List<StartSample> samples, java.util.function.ToDoubleFunction<StartSample>
+            figure, String format) {
+        StringBuilder row = new StringBuilder(String.format("  %-26s", label));
+        for (StartSample sample : samples) {
+            row.append(' ').append(String.format(format, figure.applyAsDouble(sample)));
+        }
+        row.append(' ').append(String.format(format, median(samples, figure)));
+        line("%s", row);
+    }
+
+    private static double median(List<StartSample> samples, java.util.function.ToDoubleFunction<StartSample> f) {
+        double[] values = samples.stream().mapToDouble(f).sorted().toArray();
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+
+    private void target(String what, String measured, boolean met) {
+        line("  %-48s %-22s %s", what, measured, met ? "MET" : "NOT MET");
+    }
+
+    private void line(String format, Object... args) {
+        String text = args.length == 0 ? format : String.format(format, args);
+        report.append(text).append('\n');
+        System.out.println(text);
+    }
+
+    /** The bare server's application: one static page and an empty Jakarta EE 10 web.xml. */
+    private static Path emptyWar(Path war) throws IOException {
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(war))) {
+            entry(zip, "index.html", "<!DOCTYPE html><title>empty</title><p>empty</p>\n");
+            entry(zip, "WEB-INF/web.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                    + "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\"/>\n");
+        }
+        return war;
+    }
+
+    private static void entry(ZipOutputStream zip, String name, String text) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(text.getBytes(StandardCharsets.UTF_8));
+        zip.closeEntry();
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
+    private static long clientCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private void deleteTmp() {
+        if (tmp != null) {
+            deleteTree(tmp);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("benchmark: could not delete " + root + ": " + e);
+        }
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("system property " + property + " is required");
+        }
+        return value;
+    }
+
+    private static void requireFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(file + " is missing: build the distribution first (mvn -B -q install"
+                    + " -DskipTests -DskipITs)");
+        }
+    }
+
+    private record StartSample(double seconds, long rssKiB) {
+        double rssMiB() {
+            return rssKiB / 1024.0;
+        }
+    }
+
+    private record StartResult(StartSample sample, ServerProcess server) {
+    }
+}
