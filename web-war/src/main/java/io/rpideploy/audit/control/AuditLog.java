@@ -5,7 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import jakarta.security.enterprise.SecurityContext;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.transaction.Transactional;
 import java.security.Principal;
 import java.time.Clock;
@@ -23,8 +23,10 @@ public class AuditLog {
     @PersistenceContext
     EntityManager em;
 
+    // the servlet request's principal, not Jakarta Security's SecurityContext: same answer, and the latter costs a
+    // failed JNDI lookup (an exception with a stack trace) per call, measurable on the assignment path
     @Inject
-    SecurityContext securityContext;
+    HttpServletRequest request;
 
     @Inject
     Clock clock;
@@ -42,7 +44,7 @@ public class AuditLog {
     /** The logged-in user, or {@value #SYSTEM} when nobody is (start-up, deployment listener). */
     public String currentActor() {
         try {
-            Principal caller = securityContext.getCallerPrincipal();
+            Principal caller = request.getUserPrincipal();
             return caller != null ? caller.getName() : SYSTEM;
         } catch (RuntimeException outsideRequest) {
             return SYSTEM;

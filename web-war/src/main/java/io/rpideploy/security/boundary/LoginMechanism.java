@@ -2,6 +2,7 @@ package io.rpideploy.security.boundary;
 
 import io.rpideploy.platform.boundary.ApiErrors;
 import io.rpideploy.platform.control.ListenerPolicy;
+import io.rpideploy.security.control.AccountIdentityStore;
 import io.rpideploy.security.control.UserService;
 import io.rpideploy.security.entity.UserAccount;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +14,6 @@ import jakarta.security.enterprise.credential.Credential;
 import jakarta.security.enterprise.credential.Password;
 import jakarta.security.enterprise.credential.UsernamePasswordCredential;
 import jakarta.security.enterprise.identitystore.CredentialValidationResult;
-import jakarta.security.enterprise.identitystore.IdentityStoreHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -37,8 +37,9 @@ public class LoginMechanism implements HttpAuthenticationMechanism {
     @Inject
     ListenerPolicy listeners;
 
+    // our one store, called directly: the generic IdentityStoreHandler adds per-request lookups we do not need
     @Inject
-    IdentityStoreHandler identityStores;
+    AccountIdentityStore identityStore;
 
     @Inject
     UserService users;
@@ -72,7 +73,7 @@ public class LoginMechanism implements HttpAuthenticationMechanism {
     /** The console's login form calls {@code SecurityContext.authenticate} with the typed credential. */
     private AuthenticationStatus consoleLogin(HttpServletRequest request, HttpMessageContext context,
                                               Credential credential) {
-        CredentialValidationResult result = identityStores.validate(credential);
+        CredentialValidationResult result = identityStore.validate(credential);
         if (result.getStatus() != CredentialValidationResult.Status.VALID) {
             return AuthenticationStatus.SEND_FAILURE;
         }
@@ -90,7 +91,7 @@ public class LoginMechanism implements HttpAuthenticationMechanism {
         if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
             Optional<UsernamePasswordCredential> credential = decode(header.substring(6).trim());
             if (credential.isPresent()) {
-                CredentialValidationResult result = identityStores.validate(credential.get());
+                CredentialValidationResult result = identityStore.validate(credential.get());
                 if (result.getStatus() == CredentialValidationResult.Status.VALID) {
                     return context.notifyContainerAboutLogin(result);
                 }
