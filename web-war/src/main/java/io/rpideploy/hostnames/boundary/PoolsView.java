@@ -1,5 +1,7 @@
 package io.rpideploy.hostnames.boundary;
 
+import io.rpideploy.platform.boundary.ConsoleMessages;
+
 import io.rpideploy.hostnames.control.HostnameService;
 import io.rpideploy.hostnames.control.KartNumberCsv;
 import io.rpideploy.hostnames.control.KartNumberParser;
@@ -10,7 +12,6 @@ import io.rpideploy.venues.control.VenueService;
 import io.rpideploy.venues.entity.Venue;
 import jakarta.annotation.PostConstruct;
 import jakarta.faces.application.FacesMessage;
-import jakarta.faces.component.UIInput;
 import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
@@ -18,8 +19,6 @@ import jakarta.inject.Named;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.function.Supplier;
 import org.primefaces.model.file.UploadedFile;
@@ -33,8 +32,6 @@ import org.primefaces.model.file.UploadedFile;
 public class PoolsView implements Serializable {
 
     private static final long serialVersionUID = 1L;
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
-            .withZone(ZoneId.systemDefault());
     /** Same limit as the servlet's multipart-config; a kart-number list is a few kilobytes. */
     private static final long MAX_CSV_BYTES = 1024 * 1024;
 
@@ -85,7 +82,7 @@ public class PoolsView implements Serializable {
             return;
         }
         if (numbers == null || numbers.isBlank()) {
-            refuse("import:numbers", "Enter kart numbers, e.g. 1-50, 55, 60-70");
+            ConsoleMessages.refuse("import:numbers", "Enter kart numbers, e.g. 1-50, 55, 60-70");
             return;
         }
         run("import:numbers", () -> KartNumberParser.parse(List.of(numbers)));
@@ -99,11 +96,11 @@ public class PoolsView implements Serializable {
             return;
         }
         if (file == null || file.getSize() == 0) {
-            refuse("upload:csv", "Choose a CSV file of kart numbers");
+            ConsoleMessages.refuse("upload:csv", "Choose a CSV file of kart numbers");
             return;
         }
         if (file.getSize() > MAX_CSV_BYTES) {
-            refuse("upload:csv", "The file is larger than 1 MB; a kart-number list is much smaller");
+            ConsoleMessages.refuse("upload:csv", "The file is larger than 1 MB; a kart-number list is much smaller");
             return;
         }
         String text = new String(file.getContent(), StandardCharsets.UTF_8);
@@ -121,7 +118,7 @@ public class PoolsView implements Serializable {
             }
             result = ImportView.of(hostnames.importKartNumbers(venueCode, parse.get()));
         } catch (DomainException refused) {
-            refuse("venue_code".equals(refused.field()) ? "pick:venue" : input, refused.getMessage());
+            ConsoleMessages.refuse("venue_code".equals(refused.field()) ? "pick:venue" : input, refused.getMessage());
         }
     }
 
@@ -152,26 +149,12 @@ public class PoolsView implements Serializable {
         if (isOperator()) {
             return true;
         }
-        refuse(null, "Your role may not change pools; it needs operator");
+        ConsoleMessages.refuse(null, "Your role may not change pools; it needs operator");
         return false;
     }
 
-    private static void refuse(String clientId, String message) {
-        FacesContext faces = FacesContext.getCurrentInstance();
-        faces.addMessage(clientId, new FacesMessage(FacesMessage.SEVERITY_ERROR, message, null));
-        markInvalid(faces, clientId);
-        faces.validationFailed();
-    }
-
-    /** Outlines the input in red as well, as a failed converter or validator would. */
-    private static void markInvalid(FacesContext faces, String clientId) {
-        if (clientId != null && faces.getViewRoot().findComponent(clientId) instanceof UIInput input) {
-            input.setValid(false);
-        }
-    }
-
     public String when(Instant instant) {
-        return instant == null ? "" : WHEN.format(instant);
+        return ConsoleMessages.when(instant);
     }
 
     public List<Venue> getVenueList() { return venueList; }

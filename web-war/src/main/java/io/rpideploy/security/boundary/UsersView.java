@@ -1,20 +1,19 @@
 package io.rpideploy.security.boundary;
 
+import io.rpideploy.platform.boundary.ConsoleMessages;
+
 import io.rpideploy.platform.control.DomainException;
 import io.rpideploy.security.control.UserService;
 import io.rpideploy.security.entity.Role;
 import io.rpideploy.security.entity.UserAccount;
 import jakarta.annotation.PostConstruct;
 import jakarta.faces.application.FacesMessage;
-import jakarta.faces.component.UIInput;
 import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.Serializable;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +30,6 @@ public class UsersView implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final String CREATE_FORM = "userForm";
     private static final String EDIT_FORM = "editForm";
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
-            .withZone(ZoneId.systemDefault());
     /** The services' field names and the ids of the inputs that show them. */
     private static final Map<String, String> INPUTS = Map.of("username", "username", "role", "role",
             "password", "password");
@@ -74,7 +71,7 @@ public class UsersView implements Serializable {
             UserAccount user = users.create(newUsername, newRole, chars(newPassword));
             done("User " + user.getUsername() + " created as " + user.getRole().label());
         } catch (DomainException refused) {
-            show(CREATE_FORM, refused);
+            ConsoleMessages.show(CREATE_FORM, INPUTS, refused);
         } finally {
             newPassword = null;
         }
@@ -98,7 +95,7 @@ public class UsersView implements Serializable {
                     newPasswordGiven ? editPassword.toCharArray() : null);
             done("User " + user.getUsername() + " saved" + (newPasswordGiven ? " with a new password" : ""));
         } catch (DomainException refused) {
-            show(EDIT_FORM, refused);
+            ConsoleMessages.show(EDIT_FORM, INPUTS, refused);
         } finally {
             editPassword = null;
         }
@@ -137,28 +134,12 @@ public class UsersView implements Serializable {
         return false;
     }
 
-    private static void show(String form, DomainException refused) {
-        FacesContext faces = FacesContext.getCurrentInstance();
-        String input = refused.field() == null ? null : INPUTS.get(refused.field());
-        String clientId = input == null ? null : form + ":" + input;
-        faces.addMessage(clientId, new FacesMessage(FacesMessage.SEVERITY_ERROR, refused.getMessage(), null));
-        markInvalid(faces, clientId);
-        faces.validationFailed();
-    }
-
-    /** Outlines the input in red as well, as a failed converter or validator would. */
-    private static void markInvalid(FacesContext faces, String clientId) {
-        if (clientId != null && faces.getViewRoot().findComponent(clientId) instanceof UIInput input) {
-            input.setValid(false);
-        }
-    }
-
     private static char[] chars(String text) {
         return text == null ? null : text.toCharArray();
     }
 
     public String when(Instant instant) {
-        return instant == null ? "" : WHEN.format(instant);
+        return ConsoleMessages.when(instant);
     }
 
     public boolean isSelf(UserAccount user) {

@@ -1,5 +1,7 @@
 package io.rpideploy.venues.boundary;
 
+import io.rpideploy.platform.boundary.ConsoleMessages;
+
 import io.rpideploy.platform.control.DomainException;
 import io.rpideploy.security.entity.Role;
 import io.rpideploy.venues.control.VenueService;
@@ -7,15 +9,12 @@ import io.rpideploy.venues.control.VenueService.VenueStats;
 import io.rpideploy.venues.entity.Venue;
 import jakarta.annotation.PostConstruct;
 import jakarta.faces.application.FacesMessage;
-import jakarta.faces.component.UIInput;
 import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.Serializable;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +27,6 @@ public class VenuesView implements Serializable {
 
     private static final long serialVersionUID = 1L;
     private static final String FORM = "venueForm";
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
-            .withZone(ZoneId.systemDefault());
     /** The API's field names (which the services report) and the ids of the inputs that show them. */
     private static final Map<String, String> INPUTS = Map.of("code", "code", "name", "name",
             "location", "location", "contact_email", "contactEmail");
@@ -83,11 +80,11 @@ public class VenuesView implements Serializable {
             Venue saved = editing ? venues.update(code, name, location, contactEmail)
                     : venues.create(code, name, location, contactEmail);
             load();
-            info(editing ? "Venue " + saved.getCode() + " saved" : "Venue " + saved.getCode() + " created");
+            ConsoleMessages.info(editing ? "Venue " + saved.getCode() + " saved" : "Venue " + saved.getCode() + " created");
             // the table and its message are redrawn only on success: a refusal stays in the open dialog
             PrimeFaces.current().ajax().update("venues");
         } catch (DomainException refused) {
-            show(refused);
+            ConsoleMessages.show(FORM, INPUTS, refused);
         }
     }
 
@@ -97,9 +94,9 @@ public class VenuesView implements Serializable {
         }
         try {
             venues.delete(venue.getCode());
-            info("Venue " + venue.getCode() + " deleted");
+            ConsoleMessages.info("Venue " + venue.getCode() + " deleted");
         } catch (DomainException refused) {
-            show(refused);
+            ConsoleMessages.show(FORM, INPUTS, refused);
         }
         load();
     }
@@ -116,29 +113,8 @@ public class VenuesView implements Serializable {
         return false;
     }
 
-    private static void info(String text) {
-        FacesContext.getCurrentInstance().addMessage(null, new FacesMessage(FacesMessage.SEVERITY_INFO, text, null));
-    }
-
-    /** Puts the refusal beside the input it is about; keeps the dialog open through validationFailed. */
-    private static void show(DomainException refused) {
-        FacesContext faces = FacesContext.getCurrentInstance();
-        String input = refused.field() == null ? null : INPUTS.get(refused.field());
-        String clientId = input == null ? null : FORM + ":" + input;
-        faces.addMessage(clientId, new FacesMessage(FacesMessage.SEVERITY_ERROR, refused.getMessage(), null));
-        markInvalid(faces, clientId);
-        faces.validationFailed();
-    }
-
-    /** Outlines the input in red as well, as a failed converter or validator would. */
-    private static void markInvalid(FacesContext faces, String clientId) {
-        if (clientId != null && faces.getViewRoot().findComponent(clientId) instanceof UIInput input) {
-            input.setValid(false);
-        }
-    }
-
     public String when(Instant instant) {
-        return instant == null ? "" : WHEN.format(instant);
+        return ConsoleMessages.when(instant);
     }
 
     public List<Venue> getList() { return list; }
