@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rpideploy.it.Api.Reply;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.time.Duration;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -231,6 +232,25 @@ class ManagementApiIT {
         Reply users = admin.get("/api/users");
         assertEquals(200, users.status());
         assertFalse(users.body().contains("password"), "no password or hash ever leaves the server");
+    }
+
+    @Test
+    void liveUpdatesReachLoggedInWatchersOnly() throws Exception {
+        venue("LIV1");
+        admin.post("/api/kart-numbers", "{\"venue_code\":\"LIV1\",\"numbers\":\"1\"}");
+        LiveWatcher watcher = LiveWatcher.connect(Api.MANAGEMENT_PORT, "admin", Api.ADMIN_PASSWORD);
+        try {
+            assign("KXP2", "LIV1", "10000000eeee0001", null);
+            JsonObject event = watcher.next(Duration.ofSeconds(10));
+            assertEquals("hostname.assigned", event.getString("type"));
+            assertEquals("KXP2-LIV1-001", event.getString("hostname"));
+            assertEquals("10000000eeee0001", event.getString("serial_number"));
+        } finally {
+            watcher.close();
+        }
+        assertEquals(401, LiveWatcher.handshakeStatus(Api.MANAGEMENT_PORT, null, null));
+        assertEquals(401, LiveWatcher.handshakeStatus(Api.MANAGEMENT_PORT, "admin", "wrong-password"));
+        assertEquals(404, LiveWatcher.handshakeStatus(Api.DEPLOYMENT_PORT, "admin", Api.ADMIN_PASSWORD));
     }
 
     private void venue(String code) {

@@ -33,6 +33,8 @@ public class LoginMechanism implements HttpAuthenticationMechanism {
 
     static final String SESSION_USER = "rpideploy.user";
     static final String LOGIN_PAGE = "/login.xhtml";
+    /** The live-update WebSocket: like the API, a refused handshake is a 401, never a redirect to a login page. */
+    static final String LIVE = "/live";
 
     @Inject
     ListenerPolicy listeners;
@@ -54,7 +56,7 @@ public class LoginMechanism implements HttpAuthenticationMechanism {
             return consoleLogin(request, context, context.getAuthParameters().getCredential());
         }
         String path = ListenerPolicy.path(request);
-        if (path.startsWith("/api/")) {
+        if (path.startsWith("/api/") || path.equals(LIVE)) {
             return basic(request, response, context);
         }
         Optional<UserAccount> sessionUser = sessionUser(request);

@@ -1,0 +1,83 @@
+package io.rpideploy.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A WebSocket client of {@code /live} (the JDK's own client, not ours), collecting the JSON messages it receives. */
+final class LiveWatcher implements WebSocket.Listener {
+
+    private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    private final StringBuilder partial = new StringBuilder();
+    private WebSocket socket;
+
+    static LiveWatcher connect(int port, String user, String password) throws Exception {
+        LiveWatcher watcher = new LiveWatcher();
+        watcher.socket = builder(user, password)
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/live"), watcher).get(20, TimeUnit.SECONDS);
+        return watcher;
+    }
+
+    /** The HTTP status that refused the upgrade, or 101 when it was accepted. */
+    static int handshakeStatus(int port, String user, String password) throws Exception {
+        try {
+            WebSocket socket = builder(user, password).buildAsync(URI.create("ws://127.0.0.1:" + port + "/live"),
+                    new LiveWatcher()).get(20, TimeUnit.SECONDS);
+            socket.abort();
+            return 101;
+        } catch (ExecutionException | CompletionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
+    }
+
+    private static WebSocket.Builder builder(String user, String password) {
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(10));
+        if (user != null) {
+            builder.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
+        return builder;
+    }
+
+    JsonObject next(Duration wait) throws InterruptedException {
+        String text = messages.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        if (text == null) {
+            throw new AssertionError("no live message within " + wait);
+        }
+        try (var reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+
+    void close() {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            messages.add(partial.toString());
+            partial.setLength(0);
+        }
+        webSocket.request(1);
+        return null;
+    }
+}
