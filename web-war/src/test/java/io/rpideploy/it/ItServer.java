@@ -21,7 +21,24 @@ final class ItServer {
 
     static WebArchive war() {
         freshHome();
+        postBootWithRarFirst();
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("rpideploy.it.war")));
+    }
+
+    /**
+     * Arquillian starts Payara Micro with {@code --deploy <war>} before our options, and Micro deploys in command-line
+     * order; the rar must come first (the war's MDBs load its listener interfaces). Post-boot commands run before
+     * command-line deployments, so the rar is deployed from there: domain-config's file plus one deploy line.
+     */
+    private static void postBootWithRarFirst() {
+        try {
+            String commands = Files.readString(Path.of(System.getProperty("rpideploy.it.postBoot")));
+            Files.writeString(Path.of(System.getProperty("rpideploy.it.postBootWithRar")), commands
+                    + "\n# integration tests: the adapter before the war\ndeploy --name netboot-rar "
+                    + System.getProperty("rpideploy.it.rar") + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void freshHome() {
