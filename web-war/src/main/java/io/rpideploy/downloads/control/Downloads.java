@@ -1,0 +1,39 @@
+package io.rpideploy.downloads.control;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** The server's one download queue, sized by configuration. */
+@ApplicationScoped
+public class Downloads {
+
+    /** A client announcing this header (any value but "0") can wait and accepts 503 with Retry-After. */
+    public static final String CAN_WAIT_HEADER = "X-RpiDeploy-Can-Wait";
+
+    @Inject
+    @ConfigProperty(name = "rpideploy.downloads.max-concurrent", defaultValue = "10")
+    int maxConcurrent;
+
+    @Inject
+    @ConfigProperty(name = "rpideploy.downloads.hold-seconds", defaultValue = "20")
+    int holdSeconds;
+
+    @Inject
+    @ConfigProperty(name = "rpideploy.downloads.max-hold-minutes", defaultValue = "30")
+    int maxHoldMinutes;
+
+    private DownloadQueue queue;
+
+    @PostConstruct
+    void create() {
+        queue = new DownloadQueue(maxConcurrent, Duration.ofSeconds(holdSeconds), Duration.ofMinutes(maxHoldMinutes),
+                System::currentTimeMillis);
+    }
+
+    public DownloadQueue queue() {
+        return queue;
+    }
+}
