@@ -105,7 +105,7 @@ class ConsoleIT {
     void theDashboardShowsItsFigures() {
         browser.open("/venues/index.xhtml");
         browser.clickAndLoad("nav-dashboard");
-        assertEquals("0", browser.find("active").getText(), browser.bodyText());
+        assertEquals("0", browser.find("active_deployments").getText(), browser.bodyText());
         assertEquals("0", browser.find("venues").getText(), browser.bodyText());
         browser.screenshot("03-dashboard");
     }
@@ -307,6 +307,22 @@ class ConsoleIT {
         Reply direct = Api.anonymousManagement().send(Api.anonymousManagement().request("/users/index.xhtml")
                 .header("Cookie", browser.sessionCookie()).header("Accept", "text/html"));
         assertEquals(403, direct.status(), direct.toString());
+    }
+
+    @Test
+    @Order(13)
+    void theDashboardUpdatesLiveWhenABoardGetsItsHostname() {
+        browser.open("/index.xhtml");
+        browser.waitForText("live-state", "Live");
+        String before = browser.find("hostnames_assigned").getText();
+        Reply assigned = Api.admin().post("/api/hostname/assign",
+                "{\"product_type\":\"KXP2\",\"venue_code\":\"" + VENUE + "\",\"serial_number\":\"10000000d0d00001\"}");
+        assertEquals(200, assigned.status(), assigned.toString());
+        String hostname = assigned.json().getString("hostname");
+        browser.waitForText("activity", hostname + " assigned to 10000000d0d00001");
+        browser.until(d -> !before.equals(d.findElement(By.id("hostnames_assigned")).getText()));
+        assertEquals(Integer.parseInt(before) + 1, Integer.parseInt(browser.find("hostnames_assigned").getText()));
+        browser.screenshot("16-dashboard-live");
     }
 
     private static void login(String username, String password) {
