@@ -1,6 +1,5 @@
 package io.rpideploy.dist;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -92,10 +91,6 @@ final class Server implements AutoCloseable {
         process.waitFor();
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
@@ -105,9 +100,5 @@ final class Server implements AutoCloseable {
                 process.waitFor();
             }
         }
-    }
-
-    static File logFile(Path dir, String name) {
-        return dir.resolve(name).toFile();
     }
 }
