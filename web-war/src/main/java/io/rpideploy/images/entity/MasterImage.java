@@ -11,7 +11,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** A master image of one product; at most one per product is active and handed to deploying boards. */
+/**
+ * A master image of one product; at most one per product is active and handed to deploying boards. A deleted
+ * image keeps its row (deployments refer to it) but has no file any more.
+ */
 @Entity
 @Table(name = "master_image")
 public class MasterImage {
@@ -33,6 +36,7 @@ public class MasterImage {
     @Column(name = "size_bytes")
     private Long sizeBytes;
 
+    /** SHA-256 (hex) of the file as served. */
     private String checksum;
 
     private String description;
@@ -42,6 +46,32 @@ public class MasterImage {
 
     @Column(name = "uploaded_at", nullable = false)
     private Instant uploadedAt;
+
+    @Column(nullable = false)
+    private ImageFormat format = ImageFormat.IMG;
+
+    @Column(name = "original_filename")
+    private String originalFilename;
+
+    @Column(name = "uncompressed_size")
+    private Long uncompressedSize;
+
+    @Column(name = "uncompressed_checksum")
+    private String uncompressedChecksum;
+
+    private String notes;
+
+    @Column(name = "uploaded_by")
+    private String uploadedBy;
+
+    @Column(name = "activated_at")
+    private Instant activatedAt;
+
+    @Column(name = "previous_image_id")
+    private Long previousImageId;
+
+    @Column(name = "deleted_at")
+    private Instant deletedAt;
 
     protected MasterImage() {
     }
@@ -66,4 +96,22 @@ public class MasterImage {
     public boolean isActive() { return active; }
     public void setActive(boolean active) { this.active = active; }
     public Instant getUploadedAt() { return uploadedAt; }
+    public ImageFormat getFormat() { return format; }
+    public void setFormat(ImageFormat format) { this.format = format; }
+    public String getOriginalFilename() { return originalFilename; }
+    public void setOriginalFilename(String originalFilename) { this.originalFilename = originalFilename; }
+    public Long getUncompressedSize() { return uncompressedSize; }
+    public void setUncompressedSize(Long uncompressedSize) { this.uncompressedSize = uncompressedSize; }
+    public String getUncompressedChecksum() { return uncompressedChecksum; }
+    public void setUncompressedChecksum(String uncompressedChecksum) { this.uncompressedChecksum = uncompressedChecksum; }
+    public String getNotes() { return notes; }
+    public void setNotes(String notes) { this.notes = notes; }
+    public String getUploadedBy() { return uploadedBy; }
+    public void setUploadedBy(String uploadedBy) { this.uploadedBy = uploadedBy; }
+    public Instant getActivatedAt() { return activatedAt; }
+    public void setActivatedAt(Instant activatedAt) { this.activatedAt = activatedAt; }
+    public Long getPreviousImageId() { return previousImageId; }
+    public void setPreviousImageId(Long previousImageId) { this.previousImageId = previousImageId; }
+    public Instant getDeletedAt() { return deletedAt; }
+    public void setDeletedAt(Instant deletedAt) { this.deletedAt = deletedAt; }
 }

@@ -1,0 +1,216 @@
+package io.rpideploy.images.boundary;
+
+import io.rpideploy.images.control.ByteRange;
+import io.rpideploy.images.control.ImageRegistry;
+import io.rpideploy.images.control.ImageStore;
+import io.rpideploy.images.entity.MasterImage;
+import io.rpideploy.platform.boundary.ApiErrors;
+import io.rpideploy.platform.control.ListenerPolicy;
+import jakarta.inject.Inject;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code GET}/{@code HEAD /images/<name>} and {@code /boot/<path>} for the Pis (the deployment listener only: the
+ * {@code ListenerFilter} answers 404 on the management listener). Resumable: validators, single byte ranges,
+ * conditional requests. Names are resolved by {@code StorePaths} from the raw request path and must stay inside
+ * their root; anything else is a 404 before the file system is asked.
+ *
+ * <p>The copy is a positional {@code FileChannel} read into one 256 KiB buffer per request, written to the servlet
+ * output: the Servlet API offers no sendfile, and on loopback this copy is not the bottleneck.
+ */
+@WebServlet(urlPatterns = {"/images/*", "/boot/*"})
+public class ImageFileServlet extends HttpServlet {
+
+    private static final Logger LOG = Logger.getLogger(ImageFileServlet.class.getName());
+    static final int BUFFER = 256 * 1024;
+    static final String IMAGES = "/images/";
+    static final String BOOT = "/boot/";
+
+    @Inject
+    ImageStore store;
+
+    @Inject
+    ImageRegistry registry;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        serve(request, response, true);
+    }
+
+    /** Headers only; the default doHead would read the whole file into a byte counter. */
+    @Override
+    protected void doHead(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        serve(request, response, false);
+    }
+
+    private void serve(HttpServletRequest request, HttpServletResponse response, boolean body) throws IOException {
+        String path = ListenerPolicy.path(request); // raw: still percent-encoded, never normalised by us
+        boolean image = path.startsWith(IMAGES);
+        Optional<Path> found = image ? store.image(path.substring(IMAGES.length()))
+                : path.startsWith(BOOT) ? store.bootFile(path.substring(BOOT.length())) : Optional.empty();
+        if (found.isEmpty()) {
+            notFound(response);
+            return;
+        }
+        Path file = found.get();
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException gone) {
+            notFound(response);
+            return;
+        }
+        long size = attributes.size();
+        long modified = attributes.lastModifiedTime().toMillis() / 1000 * 1000; // HTTP dates have seconds
+        String etag = etag(image ? registry.byFilename(file.getFileName().toString()) : Optional.empty(),
+                size, attributes.lastModifiedTime().toMillis());
+
+        response.setHeader("Accept-Ranges", "bytes");
+        response.setHeader("ETag", etag);
+        response.setDateHeader("Last-Modified", modified);
+        response.setHeader("Cache-Control", "no-cache");
+
+        if (notModified(request, etag, modified)) {
+            response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+            return;
+        }
+        // Range is defined for GET only (RFC 9110 section 14.2); If-Range decides whether it still applies
+        ByteRange range = body && ifRangeHolds(request, etag, modified)
+                ? ByteRange.parse(request.getHeader("Range"), size) : ByteRange.full(size);
+        if (range.kind() == ByteRange.Kind.UNSATISFIABLE) {
+            response.setHeader("Content-Range", range.contentRange()); // section 15.5.17
+            ApiErrors.write(response, 416, "range_not_satisfiable", "The requested range is outside the file ("
+                    + size + " bytes)");
+            return;
+        }
+        response.setContentType("application/octet-stream");
+        if (image && file.getFileName().toString().matches("[A-Za-z0-9._-]+")) { // nothing to quote or escape
+            response.setHeader("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
+        }
+        if (range.kind() == ByteRange.Kind.PARTIAL) {
+            response.setStatus(HttpServletResponse.SC_PARTIAL_CONTENT); // section 15.3.7
+            response.setHeader("Content-Range", range.contentRange());
+        }
+        response.setContentLengthLong(range.length());
+        if (!body || range.length() == 0) {
+            return;
+        }
+        if (image && range.first() == 0) {
+            LOG.info(() -> "image download " + file.getFileName() + " to " + request.getRemoteAddr()
+                    + " (" + range.length() + " bytes)");
+        }
+        copy(file, range.first(), range.length(), request, response);
+    }
+
+    private static void copy(Path file, long first, long length, HttpServletRequest request,
+                             HttpServletResponse response) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            OutputStream out = response.getOutputStream();
+            byte[] buffer = new byte[BUFFER];
+            ByteBuffer wrapped = ByteBuffer.wrap(buffer);
+            long position = first;
+            long remaining = length;
+            while (remaining > 0) { // every pass moves at least one byte or leaves
+                wrapped.clear().limit((int) Math.min(BUFFER, remaining));
+                int read = channel.read(wrapped, position);
+                if (read <= 0) {
+                    // the file shrank under us: the promised length cannot be kept, so end the connection
+                    LOG.warning(() -> file + " is shorter than announced; aborting the response");
+                    throw new IOException("file truncated while being served");
+                }
+                out.write(buffer, 0, read);
+                position += read;
+                remaining -= read;
+            }
+            out.flush();
+        } catch (IOException e) {
+            // mostly a client that went away (a Pi rebooted, curl was stopped); it will resume with Range
+            LOG.log(Level.FINE, "download of " + file + " to " + request.getRemoteAddr() + " ended early", e);
+        }
+    }
+
+    /** Strong validator: the SHA-256 of a registered image; otherwise size and modification time. */
+    static String etag(Optional<MasterImage> registered, long size, long modifiedMillis) {
+        return registered.filter(i -> i.getChecksum() != null && i.getSizeBytes() != null
+                        && i.getSizeBytes() == size)
+                .map(i -> "\"sha256-" + i.getChecksum() + "\"")
+                .orElse("\"" + Long.toHexString(size) + "-" + Long.toHexString(modifiedMillis) + "\"");
+    }
+
+    /**
+     * If-None-Match (RFC 9110 section 13.1.2, weak comparison), else If-Modified-Since (section 13.1.3): a 304 for
+     * GET and HEAD. Precedence as in section 13.2.2.
+     */
+    private static boolean notModified(HttpServletRequest request, String etag, long modified) {
+        String noneMatch = request.getHeader("If-None-Match");
+        if (noneMatch != null) {
+            return matchesAny(noneMatch, etag, true);
+        }
+        long since = date(request, "If-Modified-Since");
+        return since >= 0 && modified <= since;
+    }
+
+    /**
+     * If-Range (section 13.1.5): the range applies only if the validator still matches, an entity-tag by strong
+     * comparison, a date exactly; otherwise the whole file is sent.
+     */
+    private static boolean ifRangeHolds(HttpServletRequest request, String etag, long modified) {
+        String ifRange = request.getHeader("If-Range");
+        if (ifRange == null || ifRange.isBlank()) {
+            return true;
+        }
+        String value = ifRange.strip();
+        if (value.startsWith("\"") || value.startsWith("W/")) {
+            return value.equals(etag); // a weak tag never matches strongly
+        }
+        long date = date(request, "If-Range");
+        return date >= 0 && date == modified;
+    }
+
+    static boolean matchesAny(String header, String etag, boolean weak) {
+        String opaque = weak && etag.startsWith("W/") ? etag.substring(2) : etag;
+        int count = 0;
+        for (String candidate : header.split(",")) {
+            if (++count > 64) {
+                return false;
+            }
+            String tag = candidate.strip();
+            if (tag.equals("*")) {
+                return true;
+            }
+            if (weak && tag.startsWith("W/")) {
+                tag = tag.substring(2);
+            }
+            if (tag.equals(opaque)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long date(HttpServletRequest request, String header) {
+        try {
+            return request.getDateHeader(header);
+        } catch (IllegalArgumentException notADate) {
+            return -1; // an invalid date is ignored (section 13.1.3)
+        }
+    }
+
+    private static void notFound(HttpServletResponse response) throws IOException {
+        ApiErrors.write(response, 404, "not_found", "No such file");
+    }
+}

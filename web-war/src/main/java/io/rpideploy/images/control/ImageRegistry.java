@@ -1,0 +1,166 @@
+package io.rpideploy.images.control;
+
+import io.rpideploy.audit.control.AuditLog;
+import io.rpideploy.hostnames.entity.Product;
+import io.rpideploy.images.entity.ImageFormat;
+import io.rpideploy.images.entity.MasterImage;
+import io.rpideploy.platform.control.DomainException;
+import io.rpideploy.platform.control.SerializedWrite;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/** The master images: which ones exist, which one each product deploys, and the way back to the one before. */
+@ApplicationScoped
+public class ImageRegistry {
+
+    static final int MAX_TEXT = 2000;
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    Clock clock;
+
+    /** The image a board of this product receives now, if one is active. */
+    public Optional<MasterImage> active(Product product) {
+        return em.createQuery("SELECT i FROM MasterImage i WHERE i.product = :product AND i.active = TRUE",
+                MasterImage.class).setParameter("product", product).setMaxResults(1).getResultStream().findFirst();
+    }
+
+    /** Every image that still has its file, per product, newest first. */
+    public List<MasterImage> list() {
+        return em.createQuery("SELECT i FROM MasterImage i WHERE i.deletedAt IS NULL"
+                + " ORDER BY i.product, i.uploadedAt DESC, i.id DESC", MasterImage.class).getResultList();
+    }
+
+    public MasterImage require(long id) {
+        MasterImage image = em.find(MasterImage.class, id);
+        if (image == null || image.getDeletedAt() != null) {
+            throw DomainException.notFound("Image " + id + " does not exist");
+        }
+        return image;
+    }
+
+    /** The registered (not deleted) image stored under this file name. */
+    public Optional<MasterImage> byFilename(String filename) {
+        return em.createQuery("SELECT i FROM MasterImage i WHERE i.filename = :name AND i.deletedAt IS NULL",
+                MasterImage.class).setParameter("name", filename).getResultStream().findFirst();
+    }
+
+    /** Whether any image, deleted ones included, ever had this name (the column is unique). */
+    public boolean filenameTaken(String filename) {
+        return em.createQuery("SELECT COUNT(i) FROM MasterImage i WHERE i.filename = :name", Long.class)
+                .setParameter("name", filename).getSingleResult() > 0;
+    }
+
+    /** What an upload or import found out about a file that is now in the store. */
+    public record NewImage(String filename, String originalFilename, Product product, String version,
+                           ImageFormat format, ImageDigester.Digests digests, String description, String how) {
+    }
+
+    @SerializedWrite
+    @Transactional
+    public MasterImage register(NewImage file) {
+        MasterImage image = new MasterImage(file.filename(), file.product(), file.version(), clock.instant());
+        image.setOriginalFilename(file.originalFilename());
+        image.setFormat(file.format());
+        image.setSizeBytes(file.digests().size());
+        image.setChecksum(file.digests().checksum());
+        image.setUncompressedSize(file.digests().uncompressedSize());
+        image.setUncompressedChecksum(file.digests().uncompressedChecksum());
+        image.setDescription(text(file.description(), "description"));
+        image.setUploadedBy(audit.currentActor());
+        em.persist(image);
+        em.flush();
+        audit.record("image." + file.how(), file.filename(), file.product() + " v" + file.version() + ", "
+                + file.digests().size() + " bytes, sha256 " + file.digests().checksum());
+        return image;
+    }
+
+    /** Makes this image the one its product deploys; the one it replaces is remembered for a rollback. */
+    @SerializedWrite
+    @Transactional
+    public MasterImage activate(long id) {
+        MasterImage image = require(id);
+        if (image.isActive()) {
+            return image;
+        }
+        Optional<MasterImage> current = active(image.getProduct());
+        switchTo(image);
+        image.setPreviousImageId(current.map(MasterImage::getId).orElse(null));
+        audit.record("image.activate", image.getFilename(), image.getProduct() + " v" + image.getVersion()
+                + current.map(c -> " replaces " + c.getFilename()).orElse(""));
+        return image;
+    }
+
+    /** Back to the image that was active before the current one of this product. */
+    @SerializedWrite
+    @Transactional
+    public MasterImage rollback(Product product) {
+        MasterImage current = active(product).orElseThrow(() -> DomainException.conflict("product_type",
+                "No image of " + product + " is active"));
+        Long previousId = current.getPreviousImageId();
+        MasterImage previous = previousId == null ? null : em.find(MasterImage.class, previousId);
+        if (previous == null || previous.getDeletedAt() != null) {
+            throw DomainException.conflict("product_type", "There is no earlier image of " + product
+                    + " to roll back to");
+        }
+        switchTo(previous);
+        audit.record("image.rollback", previous.getFilename(), product + " back to v" + previous.getVersion()
+                + " from " + current.getFilename());
+        return previous;
+    }
+
+    /** Deactivates the product's active image and activates this one (the partial unique index allows one). */
+    private void switchTo(MasterImage image) {
+        em.createQuery("UPDATE MasterImage i SET i.active = FALSE WHERE i.product = :product AND i.active = TRUE")
+                .setParameter("product", image.getProduct()).executeUpdate();
+        image.setActive(true);
+        image.setActivatedAt(clock.instant());
+        em.flush();
+    }
+
+    /** Changes the description and notes; empty leaves a field as it is, a blank text clears it. */
+    @SerializedWrite
+    @Transactional
+    public MasterImage update(long id, Optional<String> description, Optional<String> notes) {
+        MasterImage image = require(id);
+        description.ifPresent(d -> image.setDescription(text(d, "description")));
+        notes.ifPresent(n -> image.setNotes(text(n, "notes")));
+        audit.record("image.update", image.getFilename(), "description/notes changed");
+        return image;
+    }
+
+    /** Marks the image deleted; the caller removes the file after the commit. Refused for the active one. */
+    @SerializedWrite
+    @Transactional
+    public MasterImage delete(long id) {
+        MasterImage image = require(id);
+        if (image.isActive()) {
+            throw DomainException.conflict("The active image of " + image.getProduct()
+                    + " cannot be deleted: activate another one first");
+        }
+        image.setDeletedAt(clock.instant());
+        audit.record("image.delete", image.getFilename(), image.getProduct() + " v" + image.getVersion());
+        return image;
+    }
+
+    private static String text(String value, String field) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (value.length() > MAX_TEXT) {
+            throw DomainException.invalid(field, field + " is at most " + MAX_TEXT + " characters");
+        }
+        return value.strip();
+    }
+}

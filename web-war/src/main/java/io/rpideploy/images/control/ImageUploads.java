@@ -1,0 +1,213 @@
+package io.rpideploy.images.control;
+
+import io.rpideploy.hostnames.entity.Product;
+import io.rpideploy.images.entity.ImageFormat;
+import io.rpideploy.images.entity.MasterImage;
+import io.rpideploy.platform.control.DomainException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.BufferedOutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Brings image files into the registry: a multipart upload streamed to a temporary file (hashed on the way, never
+ * held in memory), or a file an operator copied into the import folder. A file enters the store only complete and
+ * hashed, and is registered right after; whatever fails on the way leaves no file and no row behind.
+ */
+@ApplicationScoped
+public class ImageUploads {
+
+    private static final Logger LOG = Logger.getLogger(ImageUploads.class.getName());
+    static final int MAX_PARTS = 32;
+    static final int MAX_FIELD_BYTES = 64 * 1024;
+    static final String FILE_FIELD = "image";
+
+    @Inject
+    ImageStore store;
+
+    @Inject
+    ImageRegistry registry;
+
+    /** The plan's upload: parts {@code image} (file), {@code product_type}, {@code version}, {@code description}. */
+    public MasterImage upload(String contentType, InputStream body) {
+        String boundary = MultipartReader.boundary(contentType).orElseThrow(() -> DomainException.invalid(null,
+                "Send the image as multipart/form-data with the parts image, product_type and version"));
+        MultipartReader reader = new MultipartReader(body, boundary);
+        Map<String, String> fields = new HashMap<>();
+        Path temp = null;
+        try {
+            String original = null;
+            ImageDigester.Digests digests = null;
+            ImageFormat format = null;
+            for (int parts = 0; ; parts++) {
+                var next = reader.next();
+                if (next.isEmpty()) {
+                    break;
+                }
+                if (parts >= MAX_PARTS) {
+                    throw DomainException.invalid(null, "Too many parts in the upload");
+                }
+                MultipartReader.Part part = next.get();
+                if (part.isFile() && part.name().equals(FILE_FIELD)) {
+                    if (temp != null) {
+                        throw DomainException.invalid(FILE_FIELD, "Upload one image at a time");
+                    }
+                    original = part.filename();
+                    String sanitised = ImageNames.sanitise(original);
+                    if (original.isBlank()) {
+                        throw DomainException.invalid(FILE_FIELD, "No file selected");
+                    }
+                    format = ImageNames.format(sanitised, FILE_FIELD);
+                    // fields sent before the file are checked now, not after 16 GiB
+                    validateIfPresent(fields);
+                    temp = serverSide(store::newUpload, "cannot create a temporary file in " + store.incoming());
+                    digests = receive(part.content(), temp, format);
+                } else if (!part.isFile()) {
+                    fields.putIfAbsent(part.name(), text(part.content(), part.name()));
+                }
+            }
+            if (temp == null) {
+                throw DomainException.invalid(FILE_FIELD, "No image file provided");
+            }
+            Product product = ImageNames.product(fields.get("product_type"));
+            String version = ImageNames.version(fields.get("version"));
+            String name = ImageNames.storedName(product, version, ImageNames.sanitise(original));
+            Path source = temp;
+            Path stored = serverSide(() -> store.moveIn(source, name, registry::filenameTaken),
+                    "cannot move the upload into " + store.images());
+            temp = null;
+            try {
+                return registry.register(new ImageRegistry.NewImage(stored.getFileName().toString(), original,
+                        product, version, format, digests, fields.get("description"), "upload"));
+            } catch (RuntimeException e) {
+                store.deleteQuietly(stored);
+                throw e;
+            }
+        } catch (MultipartReader.Malformed e) {
+            throw DomainException.invalid(null, e.getMessage());
+        } catch (ImageDigester.TransferFailed e) {
+            if (!e.source()) {
+                throw new UncheckedIOException("cannot write the upload to " + store.incoming(), e);
+            }
+            throw interrupted(e);
+        } catch (IOException e) {
+            throw interrupted(e);
+        } finally {
+            store.deleteQuietly(temp);
+        }
+    }
+
+    /** Registers a file already in the import folder: hashed where it is, then renamed into the store. */
+    public MasterImage importFile(String filename, String productText, String versionText, String description) {
+        if (filename == null || filename.isBlank()) {
+            throw DomainException.invalid("filename", "filename is required: a file in the import folder");
+        }
+        Product product = ImageNames.product(productText);
+        String version = ImageNames.version(versionText);
+        Path source = store.importFile(filename).orElseThrow(() -> new DomainException(
+                DomainException.Kind.NOT_FOUND, "filename", "No file " + filename + " in the import folder "
+                + store.importDir()));
+        String sanitised = ImageNames.sanitise(filename);
+        ImageFormat format = ImageNames.format(sanitised, "filename");
+        ImageDigester.Digests digests;
+        try {
+            BasicFileAttributes before = Files.readAttributes(source, BasicFileAttributes.class);
+            try (InputStream in = Files.newInputStream(source)) {
+                digests = ImageDigester.digest(in, null, format);
+            }
+            BasicFileAttributes after = Files.readAttributes(source, BasicFileAttributes.class);
+            if (before.size() != after.size() || !before.lastModifiedTime().equals(after.lastModifiedTime())) {
+                throw DomainException.conflict("filename", filename + " changed while it was read: wait until "
+                        + "the copy is finished");
+            }
+        } catch (ImageDigester.InvalidImage e) {
+            throw DomainException.invalid("filename", e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + source, e);
+        }
+        Path stored = serverSide(() -> store.moveIn(source, ImageNames.storedName(product, version, sanitised),
+                registry::filenameTaken), "cannot move " + source + " into the store");
+        try {
+            return registry.register(new ImageRegistry.NewImage(stored.getFileName().toString(), filename, product,
+                    version, format, digests, description, "import"));
+        } catch (RuntimeException e) {
+            store.moveBack(stored, source);
+            throw e;
+        }
+    }
+
+    /** Deletes an image (refused for the active one) and then its file. */
+    public MasterImage delete(long id) {
+        MasterImage deleted = registry.delete(id);
+        store.deleteImage(deleted.getFilename());
+        return deleted;
+    }
+
+    /** The client stopped sending in the middle of the body (or the connection broke): nothing was kept. */
+    private static DomainException interrupted(IOException e) {
+        LOG.info(() -> "upload cut off, nothing kept: " + e);
+        return DomainException.invalid(FILE_FIELD, "The upload ended before the whole body arrived; nothing was "
+                + "stored");
+    }
+
+    private interface ServerIo<T> {
+        T run() throws IOException;
+    }
+
+    /** A failure of our own disk is a 500 (with an incident id), never the client's "interrupted". */
+    private static <T> T serverSide(ServerIo<T> io, String what) {
+        try {
+            return io.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(what, e);
+        }
+    }
+
+    private static void validateIfPresent(Map<String, String> fields) {
+        if (fields.containsKey("product_type")) {
+            ImageNames.product(fields.get("product_type"));
+        }
+        if (fields.containsKey("version")) {
+            ImageNames.version(fields.get("version"));
+        }
+    }
+
+    private static ImageDigester.Digests receive(InputStream content, Path temp, ImageFormat format)
+            throws IOException {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), ImageDigester.BUFFER)) {
+            return ImageDigester.digest(content, out, format);
+        } catch (ImageDigester.InvalidImage e) {
+            throw DomainException.invalid(FILE_FIELD, e.getMessage());
+        } catch (ImageDigester.TransferFailed e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ImageDigester.TransferFailed(e, false); // opening, flushing or closing our own file
+        }
+    }
+
+    private static String text(InputStream content, String name) throws IOException {
+        ByteArrayOutputStream value = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        for (int n = content.read(buffer); n >= 0; n = content.read(buffer)) {
+            value.write(buffer, 0, n);
+            if (value.size() > MAX_FIELD_BYTES) {
+                throw DomainException.invalid(name, "The field " + name + " is longer than " + MAX_FIELD_BYTES
+                        + " bytes");
+            }
+        }
+        return value.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,445 @@
+package io.rpideploy.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rpideploy.it.Api.Reply;
+import jakarta.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The image registry and the file server against the real war on Payara Micro: uploads streamed and hashed,
+ * activation and rollback, downloads with ranges (also resumed by curl), and paths that must never leave the store.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ImageIT {
+
+    private static final String BOUNDARY = "it-image-boundary-7d1f";
+    private static final Path HOME = Path.of(System.getenv("RPIDEPLOY_HOME"));
+    private static final Path IMAGES = HOME.resolve("images");
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        return ItServer.war();
+    }
+
+    private final Api admin = Api.admin();
+    private final Api deployment = Api.deployment();
+
+    @Test
+    void uploadIsHashedAndServedWholeAndInRanges() throws Exception {
+        byte[] data = random(3 * 1024 * 1024 + 17, 1);
+        Reply up = upload(admin, "KXP2", "it-1.0", "it serve image.img", data, "first upload");
+        assertEquals(201, up.status(), up.toString());
+        JsonObject json = up.json();
+        assertTrue(json.getBoolean("success"));
+        assertEquals(sha256(data), json.getString("checksum"));
+        String name = json.getString("filename");
+        assertEquals("kxp2_vit-1.0_it_serve_image.img", name);
+        JsonObject image = json.getJsonObject("image");
+        assertEquals(data.length, image.getJsonNumber("size_bytes").longValue());
+        assertEquals("img", image.getString("format"));
+        assertEquals("first upload", image.getString("description"));
+        assertEquals("admin", image.getString("uploaded_by"));
+        assertEquals(200, admin.get("/api/images/" + image.getInt("id")).status());
+
+        HttpResponse<byte[]> whole = bytes(deployment.request("/images/" + name).GET());
+        assertEquals(200, whole.statusCode());
+        assertArrayEquals(data, whole.body());
+        assertEquals("bytes", whole.headers().firstValue("Accept-Ranges").orElse(""));
+        assertEquals(String.valueOf(data.length), whole.headers().firstValue("Content-Length").orElse(""));
+        assertTrue(whole.headers().firstValue("Last-Modified").isPresent());
+        String etag = whole.headers().firstValue("ETag").orElseThrow();
+        assertTrue(etag.contains(sha256(data)), etag);
+
+        HttpResponse<byte[]> middle = range(name, "bytes=100-199");
+        assertEquals(206, middle.statusCode());
+        assertArrayEquals(Arrays.copyOfRange(data, 100, 200), middle.body());
+        assertEquals("bytes 100-199/" + data.length, middle.headers().firstValue("Content-Range").orElse(""));
+
+        HttpResponse<byte[]> tail = range(name, "bytes=-10");
+        assertEquals(206, tail.statusCode());
+        assertArrayEquals(Arrays.copyOfRange(data, data.length - 10, data.length), tail.body());
+
+        HttpResponse<byte[]> rest = range(name, "bytes=100-");
+        assertEquals(206, rest.statusCode());
+        assertArrayEquals(Arrays.copyOfRange(data, 100, data.length), rest.body());
+
+        HttpResponse<byte[]> outside = range(name, "bytes=" + data.length + "-");
+        assertEquals(416, outside.statusCode());
+        assertEquals("bytes */" + data.length, outside.headers().firstValue("Content-Range").orElse(""));
+
+        HttpResponse<byte[]> stale = bytes(deployment.request("/images/" + name).header("Range", "bytes=0-9")
+                .header("If-Range", "\"some-other-version\"").GET());
+        assertEquals(200, stale.statusCode(), "a changed validator gets the whole file (RFC 9110 13.1.5)");
+        assertEquals(data.length, stale.body().length);
+
+        HttpResponse<byte[]> unchanged = bytes(deployment.request("/images/" + name).header("If-None-Match", etag)
+                .GET());
+        assertEquals(304, unchanged.statusCode());
+        assertEquals(0, unchanged.body().length);
+
+        HttpResponse<byte[]> head = bytes(deployment.request("/images/" + name)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertEquals(200, head.statusCode());
+        assertEquals(String.valueOf(data.length), head.headers().firstValue("Content-Length").orElse(""));
+        assertEquals(etag, head.headers().firstValue("ETag").orElse(""));
+
+        Reply onManagement = admin.get("/images/" + name);
+        assertEquals(404, onManagement.status(), "images are served on the deployment listener only");
+        assertFalse(onManagement.body().contains(new String(data, 0, 64, StandardCharsets.ISO_8859_1)));
+    }
+
+    @Test
+    void gzipImagesRecordTheUncompressedSizeAndChecksum() throws Exception {
+        byte[] plain = random(2 * 1024 * 1024, 2);
+        Arrays.fill(plain, 4096, 1024 * 1024, (byte) 0);
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(plain);
+        }
+        Reply up = upload(admin, "RXP2", "it-gz.1", "compressed.img.gz", gz.toByteArray(), null);
+        assertEquals(201, up.status(), up.toString());
+        JsonObject image = up.json().getJsonObject("image");
+        assertEquals("gz", image.getString("format"));
+        assertEquals(sha256(gz.toByteArray()), image.getString("checksum"));
+        assertEquals(plain.length, image.getJsonNumber("uncompressed_size").longValue());
+        assertEquals(sha256(plain), image.getString("uncompressed_checksum"));
+        assertArrayEquals(gz.toByteArray(), bytes(deployment.request("/images/" + image.getString("filename"))
+                .GET()).body());
+
+        byte[] broken = gz.toByteArray().clone();
+        for (int i = broken.length / 2; i < broken.length / 2 + 64; i++) {
+            broken[i] ^= 0x5a;
+        }
+        Reply refused = upload(admin, "RXP2", "it-gz.2", "broken.img.gz", broken, null);
+        assertEquals(400, refused.status(), refused.toString());
+        assertEquals("image", refused.json().getString("field"));
+        assertFalse(admin.get("/api/images").body().contains("it-gz.2"));
+        assertEquals(List.of(), incomingFiles());
+    }
+
+    @Test
+    void theSameNameTwiceGivesTwoImages() {
+        byte[] first = random(100_000, 3);
+        byte[] second = random(100_000, 4);
+        Reply a = upload(admin, "KXP2", "it-twice", "twice.img", first, null);
+        Reply b = upload(admin, "KXP2", "it-twice", "twice.img", second, null);
+        assertEquals(201, a.status(), a.toString());
+        assertEquals(201, b.status(), b.toString());
+        String nameA = a.json().getString("filename");
+        String nameB = b.json().getString("filename");
+        assertNotEquals(nameA, nameB);
+        assertEquals("kxp2_vit-twice_twice-2.img", nameB);
+        assertArrayEquals(first, bytes(deployment.request("/images/" + nameA).GET()).body());
+        assertArrayEquals(second, bytes(deployment.request("/images/" + nameB).GET()).body());
+    }
+
+    @Test
+    void activateRollbackAndDeleteFollowTheRules() {
+        Reply a = upload(admin, "RXP2", "it-act.1", "act.img", random(50_000, 5), null);
+        Reply b = upload(admin, "RXP2", "it-act.2", "act.img", random(50_000, 6), null);
+        long idA = a.json().getJsonObject("image").getJsonNumber("id").longValue();
+        long idB = b.json().getJsonObject("image").getJsonNumber("id").longValue();
+        String fileB = b.json().getString("filename");
+
+        assertEquals(201, admin.post("/api/users",
+                "{\"username\":\"imgviewer\",\"role\":\"viewer\",\"password\":\"img-viewer-pass-1\"}").status());
+        Api viewer = Api.management("imgviewer", "img-viewer-pass-1");
+        assertEquals(200, viewer.get("/api/images").status());
+        assertEquals(403, viewer.post("/api/images/" + idA + "/activate", "").status());
+        assertEquals(401, Api.anonymousManagement().get("/api/images").status());
+
+        assertTrue(admin.post("/api/images/" + idA + "/activate", "").json().getBoolean("is_active"));
+        Reply activeB = admin.post("/api/images/" + idB + "/activate", "");
+        assertEquals(200, activeB.status(), activeB.toString());
+        assertEquals(idA, activeB.json().getJsonNumber("previous_image_id").longValue());
+        assertEquals(1, admin.get("/api/images").json().getJsonArray("images").stream()
+                .map(v -> v.asJsonObject())
+                .filter(i -> i.getString("product_type").equals("RXP2") && i.getBoolean("is_active")).count());
+
+        Reply refused = admin.delete("/api/images/" + idB);
+        assertEquals(409, refused.status(), refused.toString());
+        assertEquals("conflict", refused.json().getString("error"));
+
+        Reply back = admin.post("/api/images/rollback?product_type=RXP2", "");
+        assertEquals(200, back.status(), back.toString());
+        assertEquals(idA, back.json().getJsonNumber("id").longValue());
+        assertFalse(admin.get("/api/images/" + idB).json().getBoolean("is_active"));
+        assertEquals(409, admin.post("/api/images/rollback?product_type=RXP2", "").status(),
+                "the image rolled back to has no earlier one");
+        assertEquals(400, admin.post("/api/images/rollback?product_type=NOPE", "").status());
+
+        Reply noted = admin.put("/api/images/" + idA, "{\"notes\":\"tested on kart 7\"}");
+        assertEquals(200, noted.status(), noted.toString());
+        assertEquals("tested on kart 7", noted.json().getString("notes"));
+
+        assertEquals(204, admin.delete("/api/images/" + idB).status());
+        assertEquals(404, admin.get("/api/images/" + idB).status());
+        assertFalse(Files.exists(IMAGES.resolve(fileB)));
+        assertEquals(404, bytes(deployment.request("/images/" + fileB).GET()).statusCode());
+        String audit = admin.get("/api/audit?limit=50").body();
+        for (String action : new String[] {"image.upload", "image.activate", "image.rollback", "image.update",
+            "image.delete"}) {
+            assertTrue(audit.contains(action), action + " in " + audit);
+        }
+    }
+
+    @Test
+    void badUploadsGetAJsonErrorNamingTheField() throws IOException {
+        assertField(upload(admin, "XYZ", "1", "a.img", new byte[10], null), 400, "product_type");
+        assertField(upload(admin, "KXP2", "../1", "a.img", new byte[10], null), 400, "version");
+        assertField(upload(admin, "KXP2", "1", "a.iso", new byte[10], null), 400, "image");
+        assertField(admin.send(admin.request("/api/images/upload")
+                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart("KXP2", "1", null, null, null)))), 400,
+                "image");
+        assertEquals(401, upload(Api.anonymousManagement(), "KXP2", "1", "a.img", new byte[10], null).status());
+        assertEquals(List.of(), incomingFiles());
+    }
+
+    /** The client sends half the body and disconnects: nothing registered, nothing left in .incoming. */
+    @Test
+    void anAbortedUploadLeavesNothing() throws Exception {
+        byte[] body = multipart("KXP2", "it-abort", "abort.img", random(8 * 1024 * 1024, 7), null);
+        String auth = Base64.getEncoder().encodeToString(("admin:" + Api.ADMIN_PASSWORD)
+                .getBytes(StandardCharsets.UTF_8));
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", Api.MANAGEMENT_PORT), 10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/images/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic " + auth
+                    + "\r\nContent-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\nContent-Length: "
+                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body, 0, body.length / 2);
+            out.flush();
+            Thread.sleep(500); // let the server stream part of it to disk before the connection drops
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!incomingFiles().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(List.of(), incomingFiles());
+        assertFalse(admin.get("/api/images").body().contains("it-abort"));
+        try (Stream<Path> files = Files.list(IMAGES)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().contains("abort")));
+        }
+    }
+
+    @Test
+    void traversalNeverLeavesTheStore() throws IOException {
+        Files.writeString(HOME.resolve("secret-it.txt"), "TOP-SECRET-IT");
+        String[] attacks = {"/images/..%2f..%2fetc%2fpasswd", "/images/%2e%2e/x", "/images/..\\x",
+            "/images/..%5crpideploy.db", "/boot/../rpideploy.db", "/boot/%2e%2e/rpideploy.db",
+            "/images/%2e%2e%2frpideploy.db", "/images/%2e%2e%2fsecret-it.txt", "/boot/..%2fsecret-it.txt",
+            "/images/.incoming", "/images/x%00.img", "/images//etc/passwd", "/images/%2fetc%2fpasswd",
+            "/boot/a/../../secret-it.txt", "/images/../images/../secret-it.txt"};
+        List<String> wrong = new java.util.ArrayList<>();
+        for (String attack : attacks) {
+            String response = raw(Api.DEPLOYMENT_PORT, "GET " + attack + " HTTP/1.1\r\nHost: x\r\n"
+                    + "Connection: close\r\n\r\n");
+            // Grizzly itself refuses a backslash, an encoded slash or backslash and an encoded NUL in any path with
+            // "400 Invalid URI" before the application sees it; everything else reaches the application: 404
+            boolean separator = attack.contains("\\") || attack.toLowerCase(java.util.Locale.ROOT)
+                    .matches(".*%(2f|5c|00).*");
+            boolean refused = response.startsWith("HTTP/1.1 404") || separator && response.startsWith("HTTP/1.1 400");
+            boolean leaked = response.contains("root:") || response.contains("SQLite format")
+                    || response.contains("TOP-SECRET");
+            if (!refused || leaked) {
+                wrong.add(attack + " -> " + response.lines().findFirst().orElse(""));
+            }
+        }
+        assertEquals(List.of(), wrong);
+    }
+
+    @Test
+    void bootFilesAreServedFromSubFolders() throws IOException {
+        Path file = Files.createDirectories(HOME.resolve("boot").resolve("1a2b3c4d")).resolve("config.txt");
+        Files.writeString(file, "arm_64bit=1\nenable_uart=1\n");
+        HttpResponse<byte[]> whole = bytes(deployment.request("/boot/1a2b3c4d/config.txt").GET());
+        assertEquals(200, whole.statusCode());
+        assertEquals("arm_64bit=1\nenable_uart=1\n", new String(whole.body(), StandardCharsets.UTF_8));
+        HttpResponse<byte[]> part = bytes(deployment.request("/boot/1a2b3c4d/config.txt")
+                .header("Range", "bytes=0-10").GET());
+        assertEquals(206, part.statusCode());
+        assertEquals("arm_64bit=1", new String(part.body(), StandardCharsets.UTF_8));
+        assertEquals(404, bytes(deployment.request("/boot/1a2b3c4d/missing.txt").GET()).statusCode());
+        assertEquals(404, admin.get("/boot/1a2b3c4d/config.txt").status());
+    }
+
+    @Test
+    void aFileCopiedIntoTheImportFolderIsRegisteredWithoutCopying() throws IOException {
+        byte[] data = random(1024 * 1024, 8);
+        Path copied = Files.write(IMAGES.resolve("import").resolve("scp-copied.img"), data);
+        Object inode = Files.getAttribute(copied, "unix:ino");
+        Reply imported = admin.post("/api/images/import",
+                "{\"filename\":\"scp-copied.img\",\"product_type\":\"KXP2\",\"version\":\"it-import\"}");
+        assertEquals(201, imported.status(), imported.toString());
+        assertEquals(sha256(data), imported.json().getString("checksum"));
+        String name = imported.json().getString("filename");
+        assertEquals("kxp2_vit-import_scp-copied.img", name);
+        assertFalse(Files.exists(copied));
+        assertEquals(inode, Files.getAttribute(IMAGES.resolve(name), "unix:ino"), "renamed, not copied");
+        assertArrayEquals(data, bytes(deployment.request("/images/" + name).GET()).body());
+
+        assertField(admin.post("/api/images/import",
+                "{\"filename\":\"missing.img\",\"product_type\":\"KXP2\",\"version\":\"1\"}"), 404, "filename");
+        assertField(admin.post("/api/images/import",
+                "{\"filename\":\"../../rpideploy.db\",\"product_type\":\"KXP2\",\"version\":\"1\"}"), 404, "filename");
+        assertField(admin.post("/api/images/import", "{\"filename\":\"x.img\",\"product_type\":\"KXP2\"}"), 400,
+                "version");
+    }
+
+    /** curl as a real client: a multipart upload with -F, then a download resumed with -C -. */
+    @Test
+    void curlUploadsAndResumesADownload() throws Exception {
+        byte[] data = random(4 * 1024 * 1024 + 3, 9);
+        Path dir = Files.createTempDirectory("image-it");
+        Path source = Files.write(dir.resolve("curl.img"), data);
+        String uploaded = curl("-sS", "-u", "admin:" + Api.ADMIN_PASSWORD, "-F", "image=@" + source,
+                "-F", "product_type=RXP2", "-F", "version=it-curl", "-F", "description=sent by curl",
+                "http://127.0.0.1:" + Api.MANAGEMENT_PORT + "/api/images/upload");
+        assertTrue(uploaded.contains(sha256(data)), uploaded);
+        String name = "rxp2_vit-curl_curl.img";
+        assertTrue(uploaded.contains(name), uploaded);
+
+        Path partial = Files.write(dir.resolve("partial.img"), Arrays.copyOf(data, 1_000_000));
+        curl("-sS", "-f", "-C", "-", "-o", partial.toString(), "http://127.0.0.1:" + Api.DEPLOYMENT_PORT
+                + "/images/" + name);
+        assertArrayEquals(data, Files.readAllBytes(partial), "curl -C - fetched exactly the missing bytes");
+    }
+
+    private static String curl(String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("curl", "--max-time", "60"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] output;
+        try (InputStream in = process.getInputStream()) {
+            output = in.readAllBytes();
+        }
+        assertTrue(process.waitFor(70, TimeUnit.SECONDS), "curl did not finish");
+        String text = new String(output, StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), "curl failed: " + text);
+        return text;
+    }
+
+    private static void assertField(Reply reply, int status, String field) {
+        assertEquals(status, reply.status(), reply.toString());
+        JsonObject json = reply.json();
+        assertTrue(json.containsKey("error") && json.containsKey("message"), reply.toString());
+        assertEquals(field, json.getString("field", null), reply.toString());
+    }
+
+    private static Reply upload(Api api, String product, String version, String filename, byte[] data,
+                                String description) {
+        return api.send(api.request("/api/images/upload")
+                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(product, version, filename, data,
+                        description))));
+    }
+
+    /** A multipart/form-data body as a browser sends it; the fields after the file, as a form may order them. */
+    private static byte[] multipart(String product, String version, String filename, byte[] data,
+                                    String description) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        try {
+            if (filename != null) {
+                body.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\""
+                        + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                body.write(data);
+                body.write("\r\n".getBytes(StandardCharsets.UTF_8));
+            }
+            field(body, "product_type", product);
+            field(body, "version", version);
+            if (description != null) {
+                field(body, "description", description);
+            }
+            body.write(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return body.toByteArray();
+    }
+
+    private static void field(ByteArrayOutputStream body, String name, String value) throws IOException {
+        body.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value
+                + "\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<byte[]> range(String name, String range) {
+        return bytes(deployment.request("/images/" + name).header("Range", range).GET());
+    }
+
+    private static HttpResponse<byte[]> bytes(HttpRequest.Builder request) {
+        try {
+            return Api.client().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A request sent byte for byte (no client normalises the path), the whole response as text. */
+    private static String raw(int port, String request) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readNBytes(1024 * 1024), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static List<Path> incomingFiles() throws IOException {
+        try (Stream<Path> files = Files.list(IMAGES.resolve(".incoming"))) {
+            return files.toList();
+        }
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
+    private static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
