@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -337,6 +338,92 @@ class ImageIT {
         curl("-sS", "-f", "-C", "-", "-o", partial.toString(), "http://127.0.0.1:" + Api.DEPLOYMENT_PORT
                 + "/images/" + name);
         assertArrayEquals(data, Files.readAllBytes(partial), "curl -C - fetched exactly the missing bytes");
+    }
+
+    @Test
+    void downloadsBeyondTheLimitQueueInOrderAndClientsThatCannotWaitAreNeverRefused() throws Exception {
+        // 32 MiB of noise: more than loopback's socket buffers, so a client that stops reading keeps its slot
+        Reply uploaded = upload(admin, "RXP2", "queue-1", "queue.img", random(32 << 20, 9), null);
+        assertEquals(201, uploaded.status(), uploaded.toString());
+        String name = uploaded.json().getString("filename");
+        int capacity = admin.get("/api/downloads").json().getInt("max_concurrent");
+        List<Socket> streaming = new ArrayList<>();
+        try {
+            for (int i = 0; i < capacity; i++) {
+                Socket socket = startDownload(name, "board-" + i);
+                assertTrue(statusLine(socket).contains(" 200 "), "slot " + i);
+                streaming.add(socket);
+            }
+            for (int i = 1; i <= 5; i++) {
+                HttpResponse<byte[]> queued = waitingDownload(name, "late-" + i);
+                assertEquals(503, queued.statusCode());
+                assertEquals(String.valueOf(i), queued.headers().firstValue("X-RpiDeploy-Queue-Position").orElse(""));
+                assertTrue(Integer.parseInt(queued.headers().firstValue("Retry-After").orElse("0")) >= 1);
+            }
+            JsonObject queue = admin.get("/api/downloads").json();
+            assertEquals(capacity, queue.getJsonArray("streaming").size());
+            assertEquals(5, queue.getJsonArray("waiting").size());
+
+            streaming.remove(0).close(); // a board finishes (here: hangs up); its slot goes to the head of the queue
+            awaitStreaming(capacity - 1);
+            assertEquals(503, waitingDownload(name, "late-2").statusCode(), "late-2 may not overtake late-1");
+            Socket first = startDownload(name, "late-1");
+            assertTrue(statusLine(first).contains(" 200 "), "late-1 is admitted when it comes back");
+            streaming.add(first);
+
+            // the plan's script announces nothing: it is held, not refused, and streams once a slot frees
+            Socket plain = new Socket();
+            plain.connect(new InetSocketAddress("127.0.0.1", Api.DEPLOYMENT_PORT), 10_000);
+            plain.setSoTimeout(30_000);
+            plain.getOutputStream().write(("GET /images/" + name + " HTTP/1.1\r\nHost: x\r\n"
+                    + "X-RpiDeploy-Client: plan-script\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            streaming.remove(0).close();
+            assertTrue(statusLine(plain).contains(" 200 "), "held, then served");
+            streaming.add(plain);
+        } finally {
+            for (Socket socket : streaming) {
+                socket.close();
+            }
+        }
+        awaitStreaming(0);
+    }
+
+    private static Socket startDownload(String name, String client) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(64 * 1024);
+        socket.connect(new InetSocketAddress("127.0.0.1", Api.DEPLOYMENT_PORT), 10_000);
+        socket.setSoTimeout(30_000);
+        socket.getOutputStream().write(("GET /images/" + name + " HTTP/1.1\r\nHost: x\r\nX-RpiDeploy-Can-Wait: 1\r\n"
+                + "X-RpiDeploy-Client: " + client + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        return socket;
+    }
+
+    /** Reads the status line only: the rest of the image stays unread, so the download keeps its slot. */
+    private static String statusLine(Socket socket) throws IOException {
+        StringBuilder line = new StringBuilder();
+        InputStream in = socket.getInputStream();
+        for (int c = in.read(); c != -1 && c != '\n' && line.length() < 200; c = in.read()) {
+            line.append((char) c);
+        }
+        return line.toString();
+    }
+
+    private HttpResponse<byte[]> waitingDownload(String name, String client) {
+        return bytes(deployment.request("/images/" + name).header("X-RpiDeploy-Can-Wait", "1")
+                .header("X-RpiDeploy-Client", client).GET());
+    }
+
+    private void awaitStreaming(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int now = -1;
+        while (System.nanoTime() < deadline) {
+            now = admin.get("/api/downloads").json().getJsonArray("streaming").size();
+            if (now == count) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("expected " + count + " downloads streaming, still " + now);
     }
 
     private static String curl(String... args) throws IOException, InterruptedException {

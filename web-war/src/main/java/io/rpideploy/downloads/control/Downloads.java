@@ -12,6 +12,10 @@ public class Downloads {
 
     /** A client announcing this header (any value but "0") can wait and accepts 503 with Retry-After. */
     public static final String CAN_WAIT_HEADER = "X-RpiDeploy-Can-Wait";
+    /** Who is downloading (the board serial), so a board keeps its place across retries; else the address. */
+    public static final String CLIENT_HEADER = "X-RpiDeploy-Client";
+    /** On a 503: the place in the queue. */
+    public static final String POSITION_HEADER = "X-RpiDeploy-Queue-Position";
 
     @Inject
     @ConfigProperty(name = "rpideploy.downloads.max-concurrent", defaultValue = "10")

@@ -1,6 +1,8 @@
 package io.rpideploy.images.boundary;
 
 import io.rpideploy.images.control.ByteRange;
+import io.rpideploy.downloads.control.DownloadQueue;
+import io.rpideploy.downloads.control.Downloads;
 import io.rpideploy.images.control.ImageRegistry;
 import io.rpideploy.images.control.ImageStore;
 import io.rpideploy.images.entity.MasterImage;
@@ -45,6 +47,9 @@ public class ImageFileServlet extends HttpServlet {
 
     @Inject
     ImageRegistry registry;
+
+    @Inject
+    Downloads downloads;
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -97,6 +102,43 @@ public class ImageFileServlet extends HttpServlet {
                     + size + " bytes)");
             return;
         }
+        DownloadQueue.Ticket ticket = null;
+        if (image && body && range.length() > 0) {
+            ticket = admit(request, response, file.getFileName().toString());
+            if (ticket == null) {
+                return; // told to come back later
+            }
+        }
+        try (DownloadQueue.Ticket slot = ticket) {
+            stream(file, range, body, image, request, response);
+        }
+    }
+
+    /**
+     * Admission control: a client announcing that it can wait gets a slot or 503 with Retry-After and its place in
+     * the queue; any other client (the plan's script fails on an error status) is held until its turn, never refused.
+     */
+    private DownloadQueue.Ticket admit(HttpServletRequest request, HttpServletResponse response, String name)
+            throws IOException {
+        String client = Optional.ofNullable(request.getHeader(Downloads.CLIENT_HEADER)).filter(c -> !c.isBlank())
+                .map(c -> c.length() > 64 ? c.substring(0, 64) : c).orElse(request.getRemoteAddr());
+        String canWait = request.getHeader(Downloads.CAN_WAIT_HEADER);
+        if (canWait == null || canWait.isBlank() || canWait.equals("0")) {
+            return downloads.queue().admitBlocking(client, name);
+        }
+        DownloadQueue.Decision decision = downloads.queue().tryAdmit(client, name);
+        if (decision.admitted().isPresent()) {
+            return decision.ticket();
+        }
+        response.setHeader("Retry-After", String.valueOf(decision.retryAfterSeconds())); // RFC 9110 section 10.2.3
+        response.setHeader(Downloads.POSITION_HEADER, String.valueOf(decision.position()));
+        ApiErrors.write(response, 503, "queued", "All download slots are busy: you are number "
+                + decision.position() + " in the queue; retry after " + decision.retryAfterSeconds() + " s");
+        return null;
+    }
+
+    private void stream(Path file, ByteRange range, boolean body, boolean image, HttpServletRequest request,
+                        HttpServletResponse response) throws IOException {
         response.setContentType("application/octet-stream");
         if (image && file.getFileName().toString().matches("[A-Za-z0-9._-]+")) { // nothing to quote or escape
             response.setHeader("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
