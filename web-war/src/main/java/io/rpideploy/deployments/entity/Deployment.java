@@ -1,21 +1,17 @@
 package io.rpideploy.deployments.entity;
 
-import io.rpideploy.devices.entity.Device;
-import io.rpideploy.images.entity.MasterImage;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.FetchType;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
-import jakarta.persistence.JoinColumn;
-import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
 /**
- * One imaging run of one board (plan's deployment_history). Hostname, venue and product are copied at start so
- * the history stays true when pools or venues change later.
+ * One imaging run of one board (plan's deployment_history). Hostname, venue, product and image version are copied
+ * at start so the history stays true when pools, venues or images change later; board and image are kept as ids,
+ * not relations, so a page of history is one query.
  */
 @Entity
 @Table(name = "deployment")
@@ -25,9 +21,8 @@ public class Deployment {
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     private Long id;
 
-    @ManyToOne(fetch = FetchType.LAZY)
-    @JoinColumn(name = "device_id")
-    private Device device;
+    @Column(name = "device_id")
+    private Long deviceId;
 
     private String hostname;
 
@@ -46,9 +41,8 @@ public class Deployment {
     @Column(name = "venue_code")
     private String venueCode;
 
-    @ManyToOne(fetch = FetchType.LAZY)
-    @JoinColumn(name = "image_id")
-    private MasterImage image;
+    @Column(name = "image_id")
+    private Long imageId;
 
     @Column(name = "image_version")
     private String imageVersion;
@@ -62,50 +56,101 @@ public class Deployment {
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
 
+    @Column(name = "last_seen_at")
+    private Instant lastSeenAt;
+
     @Column(name = "completed_at")
     private Instant completedAt;
 
     @Column(name = "error_message")
     private String errorMessage;
 
+    private String message;
+
+    private Integer progress;
+
+    @Column(name = "bytes_written")
+    private Long bytesWritten;
+
+    @Column(name = "bytes_total")
+    private Long bytesTotal;
+
+    @Column(name = "rate_bps")
+    private Long rateBps;
+
     protected Deployment() {
     }
 
-    public Deployment(Device device, String hostname, String productType, String venueCode, String status,
-                      Instant startedAt) {
-        this.device = device;
+    /** A run that begins in {@code state}, reported by the board at {@code ip}. */
+    public Deployment(DeploymentState state, String serialNumber, String macAddress, String ipAddress, Instant at) {
+        this.status = state.value();
+        this.serialNumber = serialNumber;
+        this.macAddress = macAddress;
+        this.ipAddress = ipAddress;
+        this.startedAt = at;
+        this.updatedAt = at;
+        this.lastSeenAt = at;
+    }
+
+    /** What /api/config decided: the board's name and the image it receives. */
+    public void configure(Long deviceId, String hostname, String productType, String venueCode, Long imageId,
+                          String imageVersion) {
+        this.deviceId = deviceId;
         this.hostname = hostname;
         this.productType = productType;
         this.venueCode = venueCode;
-        this.status = status;
-        this.startedAt = startedAt;
-        this.updatedAt = startedAt;
-        if (device != null) {
-            this.serialNumber = device.getSerialNumber();
-            this.macAddress = device.getMacAddress();
-        }
+        this.imageId = imageId;
+        this.imageVersion = imageVersion;
+    }
+
+    /** Whether /api/config has run for this deployment (a run opened by {@code starting} has not yet). */
+    public boolean isConfigured() {
+        return imageId != null;
+    }
+
+    public DeploymentState getState() {
+        return DeploymentState.parse(status).orElseThrow(() ->
+                new IllegalStateException("deployment " + id + " has unknown status " + status));
+    }
+
+    public void setState(DeploymentState state, Instant at) {
+        this.status = state.value();
+        this.updatedAt = at;
+    }
+
+    public void setProgress(Integer progress, Long bytesWritten, Long bytesTotal, Long rateBps) {
+        this.progress = progress;
+        this.bytesWritten = bytesWritten;
+        this.bytesTotal = bytesTotal;
+        this.rateBps = rateBps;
     }
 
     public Long getId() { return id; }
-    public Device getDevice() { return device; }
+    public Long getDeviceId() { return deviceId; }
     public String getHostname() { return hostname; }
     public String getMacAddress() { return macAddress; }
+    public void setMacAddress(String macAddress) { this.macAddress = macAddress; }
     public String getSerialNumber() { return serialNumber; }
+    public void setSerialNumber(String serialNumber) { this.serialNumber = serialNumber; }
     public String getIpAddress() { return ipAddress; }
     public void setIpAddress(String ipAddress) { this.ipAddress = ipAddress; }
     public String getProductType() { return productType; }
     public String getVenueCode() { return venueCode; }
-    public MasterImage getImage() { return image; }
-    public void setImage(MasterImage image) { this.image = image; }
+    public Long getImageId() { return imageId; }
     public String getImageVersion() { return imageVersion; }
-    public void setImageVersion(String imageVersion) { this.imageVersion = imageVersion; }
     public String getStatus() { return status; }
-    public void setStatus(String status) { this.status = status; }
     public Instant getStartedAt() { return startedAt; }
     public Instant getUpdatedAt() { return updatedAt; }
-    public void setUpdatedAt(Instant updatedAt) { this.updatedAt = updatedAt; }
+    public Instant getLastSeenAt() { return lastSeenAt; }
+    public void setLastSeenAt(Instant lastSeenAt) { this.lastSeenAt = lastSeenAt; }
     public Instant getCompletedAt() { return completedAt; }
     public void setCompletedAt(Instant completedAt) { this.completedAt = completedAt; }
     public String getErrorMessage() { return errorMessage; }
     public void setErrorMessage(String errorMessage) { this.errorMessage = errorMessage; }
+    public String getMessage() { return message; }
+    public void setMessage(String message) { this.message = message; }
+    public Integer getProgress() { return progress; }
+    public Long getBytesWritten() { return bytesWritten; }
+    public Long getBytesTotal() { return bytesTotal; }
+    public Long getRateBps() { return rateBps; }
 }

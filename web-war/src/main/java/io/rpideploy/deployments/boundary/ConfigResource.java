@@ -1,0 +1,59 @@
+package io.rpideploy.deployments.boundary;
+
+import io.rpideploy.deployments.control.DeploymentRules;
+import io.rpideploy.deployments.control.DeploymentService;
+import io.rpideploy.deployments.control.DeploymentService.ConfigRequest;
+import io.rpideploy.deployments.control.DeploymentService.Configured;
+import io.rpideploy.platform.boundary.JsonInput;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonValue;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The plan's {@code POST /api/config} (deployment listener only, no login): hostname and image for one board,
+ * in the fields the plan's installer reads.
+ */
+@Path("config")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class ConfigResource {
+
+    @Inject
+    DeploymentService deployments;
+
+    @Inject
+    @ConfigProperty(name = "rpideploy.deployment.public-url")
+    Optional<String> publicUrl;
+
+    @Context
+    HttpServletRequest request;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public ConfigAnswer config(JsonValue body) {
+        JsonInput in = JsonInput.of(body);
+        Configured c = deployments.config(new ConfigRequest(in.string("product_type"), in.string("venue_code"),
+                in.string("serial_number"), in.string("mac_address")), request.getRemoteAddr());
+        Optional<String> base = publicUrl.filter(u -> !u.isBlank());
+        return new ConfigAnswer(DeploymentRules.serverIp(base, request.getLocalAddr()), c.hostname(),
+                c.productType(), c.venueCode(), DeploymentRules.imageUrl(base, request.getLocalAddr(),
+                request.getLocalPort(), request.getContextPath(), c.imageFilename()), c.imageSize(),
+                c.imageChecksum(), c.imageVersion(), c.at(), c.deploymentId());
+    }
+
+    /** The plan's config answer ({@code version} is the image's version) and the id to report status with. */
+    public record ConfigAnswer(String serverIp, String hostname, String productType, String venueCode,
+                               String imageUrl, Long imageSize, String imageChecksum, String version,
+                               Instant timestamp, long deploymentId) {
+    }
+}

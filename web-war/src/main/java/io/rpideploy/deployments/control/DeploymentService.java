@@ -1,0 +1,152 @@
+package io.rpideploy.deployments.control;
+
+import io.rpideploy.deployments.control.DeploymentRules.Move;
+import io.rpideploy.deployments.control.DeploymentTimeline.Reported;
+import io.rpideploy.deployments.entity.Deployment;
+import io.rpideploy.deployments.entity.DeploymentState;
+import io.rpideploy.devices.control.DeviceRegistry;
+import io.rpideploy.devices.entity.Device;
+import io.rpideploy.hostnames.control.HostnameRules;
+import io.rpideploy.hostnames.control.HostnameService;
+import io.rpideploy.hostnames.control.HostnameService.Assignment;
+import io.rpideploy.hostnames.entity.Product;
+import io.rpideploy.images.control.ImageRegistry;
+import io.rpideploy.images.entity.MasterImage;
+import io.rpideploy.platform.control.DomainException;
+import io.rpideploy.platform.control.SerializedWrite;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The deployment API's two questions (plan, Phase 8.1): "what do I install, under which name?" (/api/config) and
+ * "this is where I am" (/api/status). Boards have no credentials, so nothing here changes more than the board's
+ * deployments and its hostname assignment.
+ */
+@ApplicationScoped
+public class DeploymentService {
+
+    @Inject
+    HostnameService hostnames;
+
+    @Inject
+    ImageRegistry images;
+
+    @Inject
+    DeviceRegistry devices;
+
+    @Inject
+    DeploymentTimeline timeline;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    Event<DeploymentStarted> started;
+
+    @Inject
+    @ConfigProperty(name = "rpideploy.deployment.default-product")
+    Optional<String> defaultProduct;
+
+    @Inject
+    @ConfigProperty(name = "rpideploy.deployment.default-venue")
+    Optional<String> defaultVenue;
+
+    /** What a board sends to /api/config, as sent (all optional). */
+    public record ConfigRequest(String productType, String venueCode, String serialNumber, String macAddress) {
+    }
+
+    /** What /api/config decided: the deployment (with its hostname) and the image to install. */
+    public record Configured(long deploymentId, String hostname, String productType, String venueCode,
+                             String imageFilename, Long imageSize, String imageChecksum, String imageVersion,
+                             Instant at) {
+    }
+
+    /**
+     * Gives a board its hostname and the active image of its product, and records the run as {@code started}.
+     * Checks everything that can fail before the hostname is assigned, so no kart number is used up for a board
+     * that cannot be imaged. A run the board opened with {@code starting} is taken over; any other unfinished run
+     * of the board is closed as interrupted (a board runs one installer at a time).
+     */
+    @SerializedWrite
+    @Transactional
+    public Configured config(ConfigRequest request, String ip) {
+        Product product = HostnameRules.product(orDefault(request.productType(), defaultProduct, "product_type",
+                "rpideploy.deployment.default-product"), "product_type");
+        String venue = HostnameRules.venueCode(orDefault(request.venueCode(), defaultVenue, "venue_code",
+                "rpideploy.deployment.default-venue"), "venue_code");
+        String serial = DeploymentRules.serial(request.serialNumber(), "serial_number");
+        String mac = HostnameRules.mac(request.macAddress(), "mac_address");
+        DeviceRegistry.requireIdentity(serial, mac);
+        MasterImage image = images.active(product).orElseThrow(() -> new DomainException(
+                DomainException.Kind.NOT_FOUND, "product_type", "No active image for " + product.name()
+                + ": upload one and activate it"));
+
+        Assignment assignment = hostnames.assign(product.name(), venue, serial, mac,
+                "device:" + (serial != null ? serial : mac));
+        Long deviceId = devices.find(assignment.serialNumber(), assignment.macAddress()).map(Device::getId)
+                .orElse(null);
+        String said = "Hostname " + assignment.hostname() + ", image " + image.getFilename() + " version "
+                + image.getVersion();
+
+        List<Deployment> open = timeline.openOfBoard(serial, mac, deviceId);
+        Deployment d;
+        List<Deployment> stale;
+        if (!open.isEmpty() && open.get(0).getState() == DeploymentState.STARTING && !open.get(0).isConfigured()) {
+            d = open.get(0); // the run the installer opened with "starting" before it asked
+            d.configure(deviceId, assignment.hostname(), product.name(), assignment.venueCode(), image.getId(),
+                    image.getVersion());
+            if (d.getSerialNumber() == null) {
+                d.setSerialNumber(serial);
+            }
+            if (d.getMacAddress() == null) {
+                d.setMacAddress(mac);
+            }
+            d.setIpAddress(ip);
+            timeline.enter(d, DeploymentState.STARTED, said, null, DeploymentRules.Figures.NONE, ip, true);
+            stale = open.subList(1, open.size());
+        } else {
+            d = new Deployment(DeploymentState.STARTED, serial, mac, ip, clock.instant());
+            d.configure(deviceId, assignment.hostname(), product.name(), assignment.venueCode(), image.getId(),
+                    image.getVersion());
+            d.setMessage(said);
+            timeline.open(d);
+            stale = open;
+        }
+        timeline.close(stale, "Superseded by deployment " + d.getId() + ": the board asked for its config again");
+        started.fire(new DeploymentStarted(d.getId(), d.getHostname(), d.getSerialNumber(), d.getMacAddress(), ip,
+                d.getProductType(), d.getVenueCode(), d.getImageVersion(), d.getUpdatedAt()));
+        return new Configured(d.getId(), d.getHostname(), d.getProductType(), d.getVenueCode(), image.getFilename(),
+                image.getSizeBytes(), image.getChecksum(), image.getVersion(), d.getUpdatedAt());
+    }
+
+    private static String orDefault(String sent, Optional<String> configured, String field, String setting) {
+        if (sent != null && !sent.isBlank()) {
+            return sent;
+        }
+        return configured.filter(v -> !v.isBlank()).orElseThrow(() -> DomainException.invalid(field,
+                field + " is required (no default is configured in " + setting + ")"));
+    }
+
+    /**
+     * Takes a board's report. A progress update (same state) is only read and buffered, so 50 boards reporting
+     * every second do not queue on the database's single writer; a state change is a serialized write.
+     */
+    public Reported report(StatusReport report, String ip) {
+        if (report.deploymentId() == null && report.state() == DeploymentState.STARTING
+                && (report.serial() != null || report.mac() != null)) {
+            return timeline.starting(report, ip);
+        }
+        Deployment d = timeline.match(report);
+        if (timeline.check(d, report.state()) == Move.REPEAT) {
+            return timeline.tick(d, report);
+        }
+        return timeline.apply(report, ip);
+    }
+}

@@ -1,0 +1,13 @@
+package io.rpideploy.deployments.control;
+
+import java.time.Instant;
+
+/**
+ * A deployment entered a new state ({@code from} is null for a new deployment). Fired inside the transaction:
+ * observers use {@code during = TransactionPhase.AFTER_SUCCESS} to see only what was stored.
+ */
+public record DeploymentStateChanged(long deploymentId, String from, String to, String hostname,
+                                     String serialNumber, String macAddress, String ipAddress, String message,
+                                     Integer progress, Long bytesWritten, Long bytesTotal, Long rateBps,
+                                     Instant at) {
+}
