@@ -50,10 +50,12 @@
 
     function mib(bytes) { return (bytes / 1048576).toFixed(0) + " MiB"; }
 
-    function card(d) {
-        var c = cards[d.deployment_id];
+    function card(update) {
+        var c = cards[update.deployment_id];
+        // messages carry what changed; the card remembers the rest (venue and product come with "started")
+        var d = Object.assign(c ? c.data : {}, update);
         if (!c) {
-            c = {root: text("div", "deploy-card", "")};
+            c = {root: text("div", "deploy-card", ""), data: d};
             c.title = text("div", "deploy-title", "");
             c.status = text("div", "deploy-status", "");
             c.bar = text("div", "deploy-bar-fill", "");
@@ -66,8 +68,8 @@
             cards[d.deployment_id] = c;
         }
         $("no-deployments").style.display = "none";
-        c.title.textContent = (d.hostname || "(no hostname yet)") + " · " + (d.venue_code || "") + " "
-            + (d.product_type || "");
+        c.title.textContent = (d.hostname || "(no hostname yet)")
+            + (d.venue_code ? " · " + d.venue_code + " " + (d.product_type || "") : "");
         c.status.textContent = d.status + (d.message ? ": " + d.message : "");
         var progress = typeof d.progress === "number" ? d.progress : 0;
         c.bar.style.width = Math.max(0, Math.min(100, progress)) + "%";
@@ -97,7 +99,7 @@
             activity(m.hostname + (m.reused ? " confirmed for " : " assigned to ")
                 + (m.serial_number || m.mac_address));
             refreshStats();
-        } else if (m.type === "deployment.progress") {
+        } else if (m.type === "deployment.progress" || m.type === "deployment.started") {
             card(m);
         } else if (m.type === "deployment.state") {
             card(m);

@@ -325,6 +325,41 @@ class ConsoleIT {
         browser.screenshot("16-dashboard-live");
     }
 
+    @Test
+    @Order(14)
+    void aDeploymentCardAppearsAndItsProgressBarMovesAsTheBoardReports() {
+        byte[] image = new byte[256 * 1024];
+        new java.util.Random(14).nextBytes(image);
+        ItImages.uploadActive(Api.admin(), "KXP2", "ui-1", "ui-card.img", image);
+        browser.open("/index.xhtml");
+        browser.waitForText("live-state", "Live");
+
+        Reply config = Api.deployment().post("/api/config", "{\"product_type\":\"KXP2\",\"venue_code\":\"" + VENUE
+                + "\",\"serial_number\":\"10000000c4rd0001\",\"mac_address\":\"2c:cf:67:00:c4:01\"}");
+        assertEquals(200, config.status(), config.toString());
+        long id = config.json().getJsonNumber("deployment_id").longValue();
+        String hostname = config.json().getString("hostname");
+        WebElement card = browser.find("deployment-" + id);
+        browser.until(d -> card.getText().contains(hostname));
+
+        status(id, "downloading", 10);
+        browser.until(d -> "10".equals(card.getAttribute("data-progress")));
+        status(id, "downloading", 60);
+        browser.until(d -> "60".equals(card.getAttribute("data-progress")));
+        assertTrue(card.getText().contains("60 %"), card.getText());
+        browser.screenshot("17-dashboard-deployment-card");
+        status(id, "success", 100);
+        browser.until(d -> card.getAttribute("class").contains("deploy-success"));
+        browser.waitForText("activity", hostname + " → success");
+    }
+
+    private static void status(long deployment, String state, int progress) {
+        Reply reply = Api.deployment().post("/api/status", "{\"deployment_id\":" + deployment + ",\"status\":\"" + state
+                + "\",\"progress\":" + progress + ",\"bytes_written\":" + progress * 1048576L
+                + ",\"bytes_total\":104857600,\"rate_bps\":20971520}");
+        assertEquals(200, reply.status(), reply.toString());
+    }
+
     private static void login(String username, String password) {
         if (!browser.url().contains("/login.xhtml")) {
             browser.open("/login.xhtml?next=/venues/index.xhtml");

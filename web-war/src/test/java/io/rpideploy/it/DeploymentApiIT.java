@@ -9,10 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rpideploy.it.Api.Reply;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +34,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class DeploymentApiIT {
 
-    private static final String BOUNDARY = "it-deployment-boundary-51c3";
     private static String kxp2Image;
 
     @Deployment(testable = false)
@@ -388,34 +384,8 @@ class DeploymentApiIT {
         }
         byte[] data = new byte[64 * 1024];
         new Random(42).nextBytes(data);
-        Reply up = admin.send(admin.request("/api/images/upload")
-                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart("KXP2", "it-deploy-1", "deploy-it.img",
-                        data))));
-        assertEquals(201, up.status(), "the images API (upload) is needed for this test: " + up);
-        JsonObject image = up.json().getJsonObject("image");
-        Reply activated = admin.post("/api/images/" + image.getJsonNumber("id").longValue() + "/activate", "");
-        assertEquals(200, activated.status(), activated.toString());
+        JsonObject image = ItImages.uploadActive(admin, "KXP2", "it-deploy-1", "deploy-it.img", data);
         kxp2Image = image.getString("filename");
-    }
-
-    private static byte[] multipart(String product, String version, String filename, byte[] data) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        try {
-            body.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\""
-                    + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            body.write(data);
-            body.write("\r\n".getBytes(StandardCharsets.UTF_8));
-            for (String[] field : new String[][] {{"product_type", product}, {"version", version}}) {
-                body.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + field[0]
-                        + "\"\r\n\r\n" + field[1] + "\r\n").getBytes(StandardCharsets.UTF_8));
-            }
-            body.write(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return body.toByteArray();
     }
 
     private static String config(String product, String venue, String serial, String mac) {

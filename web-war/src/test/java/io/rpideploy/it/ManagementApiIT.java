@@ -37,8 +37,10 @@ class ManagementApiIT {
             Reply health = api.get("/health");
             assertEquals(200, health.status(), health.toString());
             assertEquals("UP", health.json().getString("status"));
-            assertEquals("wal", health.json().getJsonObject("checks").getJsonObject("database")
-                    .getString("journal_mode"));
+            JsonObject checks = health.json().getJsonObject("checks");
+            assertEquals("wal", checks.getJsonObject("database").getString("journal_mode"));
+            assertTrue(checks.getJsonObject("image_store").getJsonNumber("free_bytes").longValue() > 0, health.body());
+            assertEquals(10, checks.getJsonObject("downloads").getInt("max_concurrent"));
         }
     }
 

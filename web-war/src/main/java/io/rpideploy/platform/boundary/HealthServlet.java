@@ -1,5 +1,8 @@
 package io.rpideploy.platform.boundary;
 
+import io.rpideploy.downloads.control.DownloadQueue;
+import io.rpideploy.downloads.control.Downloads;
+import io.rpideploy.images.control.ImageStore;
 import io.rpideploy.platform.control.DatabaseMigrations;
 import jakarta.annotation.Resource;
 import jakarta.inject.Inject;
@@ -11,6 +14,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,7 +25,8 @@ import javax.sql.DataSource;
 
 /**
  * {@code GET /health} on both listeners, without login: {@code {status, timestamp, checks}}; 200 when the
- * database answers, 503 otherwise. A plain servlet so it stays outside the API's authentication.
+ * database answers and the image store is readable, 503 otherwise; free space ("low" under 1 GiB) and the
+ * download queue are reported. A plain servlet so it stays outside the API's authentication.
  */
 @WebServlet(urlPatterns = "/health")
 public class HealthServlet extends HttpServlet {
@@ -30,6 +36,15 @@ public class HealthServlet extends HttpServlet {
 
     @Inject
     DatabaseMigrations migrations;
+
+    @Inject
+    ImageStore store;
+
+    @Inject
+    Downloads downloads;
+
+    /** Below this much free space the image store is reported "low": the next upload may not fit. */
+    static final long LOW_FREE_BYTES = 1L << 30;
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -47,10 +62,27 @@ public class HealthServlet extends HttpServlet {
             database.add("status", "down").add("message", "database not reachable");
             up = false;
         }
+        JsonObjectBuilder images = Json.createObjectBuilder();
+        try {
+            FileStore disk = Files.getFileStore(store.images());
+            long free = disk.getUsableSpace();
+            // low space is a warning, not an outage: deployments of stored images go on
+            images.add("status", free >= LOW_FREE_BYTES ? "up" : "low").add("free_bytes", free)
+                    .add("total_bytes", disk.getTotalSpace());
+        } catch (IOException e) {
+            images.add("status", "down").add("message", "image store not readable");
+            up = false;
+        }
+        DownloadQueue.Snapshot queue = downloads.queue().snapshot();
         String body = Json.createObjectBuilder()
                 .add("status", up ? "UP" : "DOWN")
                 .add("timestamp", Instant.now().toString())
-                .add("checks", Json.createObjectBuilder().add("database", database))
+                .add("checks", Json.createObjectBuilder()
+                        .add("database", database)
+                        .add("image_store", images)
+                        .add("downloads", Json.createObjectBuilder().add("status", "up")
+                                .add("streaming", queue.streaming().size()).add("waiting", queue.waiting().size())
+                                .add("max_concurrent", queue.capacity())))
                 .build().toString();
         response.setStatus(up ? 200 : 503);
         response.setContentType("application/json");
