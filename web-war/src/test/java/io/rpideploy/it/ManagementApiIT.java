@@ -41,6 +41,7 @@ class ManagementApiIT {
             assertEquals("wal", checks.getJsonObject("database").getString("journal_mode"));
             assertTrue(checks.getJsonObject("image_store").getJsonNumber("free_bytes").longValue() > 0, health.body());
             assertEquals(10, checks.getJsonObject("downloads").getInt("max_concurrent"));
+            assertEquals("up", checks.getJsonObject("netboot").getString("status"), "the rar runs beside the war");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.rpideploy.netboot.ra;
 
+import io.rpideploy.netboot.api.NetbootStatus;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
 import jakarta.resource.spi.BootstrapContext;
@@ -32,12 +33,14 @@ public class NetbootResourceAdapter implements ResourceAdapter {
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
         startedAt = Instant.now();
+        NetbootStatus.adapterRunning(startedAt);
         LOG.info("netboot resource adapter started");
     }
 
     @Override
     public void stop() {
         startedAt = null;
+        NetbootStatus.adapterRunning(null);
         LOG.info("netboot resource adapter stopped");
     }
 

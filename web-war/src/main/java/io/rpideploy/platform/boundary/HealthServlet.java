@@ -3,6 +3,7 @@ package io.rpideploy.platform.boundary;
 import io.rpideploy.downloads.control.DownloadQueue;
 import io.rpideploy.downloads.control.Downloads;
 import io.rpideploy.images.control.ImageStore;
+import io.rpideploy.netboot.api.NetbootStatus;
 import io.rpideploy.platform.control.DatabaseMigrations;
 import jakarta.annotation.Resource;
 import jakarta.inject.Inject;
@@ -21,11 +22,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
  * {@code GET /health} on both listeners, without login: {@code {status, timestamp, checks}}; 200 when the
- * database answers and the image store is readable, 503 otherwise; free space ("low" under 1 GiB) and the
+ * database answers, the image store is readable and the netboot adapter runs, 503 otherwise; free space ("low" under 1 GiB) and the
  * download queue are reported. A plain servlet so it stays outside the API's authentication.
  */
 @WebServlet(urlPatterns = "/health")
@@ -73,6 +75,17 @@ public class HealthServlet extends HttpServlet {
             images.add("status", "down").add("message", "image store not readable");
             up = false;
         }
+        JsonObjectBuilder netboot = Json.createObjectBuilder();
+        try {
+            Optional<Instant> since = NetbootStatus.adapterStartedAt();
+            netboot.add("status", since.isPresent() ? "up" : "down");
+            since.ifPresent(s -> netboot.add("adapter_started_at", s.toString()));
+            up &= since.isPresent();
+        } catch (LinkageError noAdapter) {
+            // the rar is not deployed (or was deployed after this war): its classes are not visible
+            netboot.add("status", "down").add("message", "netboot adapter not deployed");
+            up = false;
+        }
         DownloadQueue.Snapshot queue = downloads.queue().snapshot();
         String body = Json.createObjectBuilder()
                 .add("status", up ? "UP" : "DOWN")
@@ -80,6 +93,7 @@ public class HealthServlet extends HttpServlet {
                 .add("checks", Json.createObjectBuilder()
                         .add("database", database)
                         .add("image_store", images)
+                        .add("netboot", netboot)
                         .add("downloads", Json.createObjectBuilder().add("status", "up")
                                 .add("streaming", queue.streaming().size()).add("waiting", queue.waiting().size())
                                 .add("max_concurrent", queue.capacity())))
