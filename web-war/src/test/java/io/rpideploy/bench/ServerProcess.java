@@ -105,6 +105,25 @@ final class ServerProcess {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
+    /** CPU time of the started process and all its descendants (nginx: master and workers), in seconds. */
+    double treeCpuSeconds() {
+        double total = 0;
+        for (ProcessHandle h : Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList()) {
+            try {
+                total += cpuSeconds(h.pid());
+            } catch (IOException | RuntimeException gone) {
+                // a process that ended between listing and reading: its time is lost, as it is to ps
+            }
+        }
+        return total;
+    }
+
+    private static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    }
+
     /** The java process: the started one itself when the script exec'd java, else its java descendant. */
     long javaPid() {
         return Stream.concat(Stream.of(process.toHandle()), process.descendants())
@@ -119,8 +138,10 @@ final class ServerProcess {
 
     /** Kills the process tree at once: the benchmark has no use for a graceful stop. */
     void stop() {
-        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        // the root first: an nginx master would respawn workers killed before it, and those would be left over
+        List<ProcessHandle> tree = new ArrayList<>();
         tree.add(process.toHandle());
+        tree.addAll(process.descendants().toList());
         tree.forEach(ProcessHandle::destroyForcibly);
         for (ProcessHandle handle : tree) {
             try {
