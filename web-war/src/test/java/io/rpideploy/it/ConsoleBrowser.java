@@ -80,15 +80,38 @@ final class ConsoleBrowser implements AutoCloseable {
     }
 
     void type(String id, String text) {
-        WebElement input = find(id);
-        input.clear();
-        input.sendKeys(text);
+        onFreshElement(() -> {
+            WebElement input = find(id);
+            input.clear();
+            input.sendKeys(text);
+        });
     }
 
     /** Clicks and waits until PrimeFaces has no Ajax request left in flight. */
     void click(String id) {
-        until(ExpectedConditions.elementToBeClickable(By.id(id))).click();
+        onFreshElement(() -> until(ExpectedConditions.elementToBeClickable(By.id(id))).click());
         waitForAjax();
+    }
+
+    /**
+     * Runs an action on an element found by id, once more on a fresh lookup if Chromium reports the element's
+     * document as gone ("Node with given id does not belong to the document"): seen right after a page load
+     * replaced the document the element was found in, before anything was clicked or typed.
+     */
+    private void onFreshElement(Runnable action) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                action.run();
+                return;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                boolean replaced = e instanceof org.openqa.selenium.StaleElementReferenceException
+                        || String.valueOf(e.getMessage()).contains("does not belong to the document");
+                if (!replaced || attempt == 3) {
+                    throw e;
+                }
+                waitForPage();
+            }
+        }
     }
 
     void click(WebElement element) {
@@ -98,9 +121,12 @@ final class ConsoleBrowser implements AutoCloseable {
 
     /** Clicks a link, or a button that submits the whole page (ajax="false"), and waits for the next page. */
     void clickAndLoad(String id) {
-        WebElement button = find(id);
-        button.click();
-        until(ExpectedConditions.stalenessOf(button));
+        WebElement[] clicked = new WebElement[1];
+        onFreshElement(() -> {
+            clicked[0] = find(id);
+            clicked[0].click();
+        });
+        until(ExpectedConditions.stalenessOf(clicked[0]));
         waitForPage();
     }
 

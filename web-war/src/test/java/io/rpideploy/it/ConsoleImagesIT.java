@@ -324,21 +324,10 @@ class ConsoleImagesIT {
     }
 
     private static void login(String username, String password, String next) {
-        // Chromium sometimes reports the login button as detached right after a session was dropped (the page it
-        // was found on is being replaced); a second attempt on the fresh page is what a user would do
-        for (int attempt = 1; ; attempt++) {
-            browser.open("/login.xhtml?next=" + next);
-            browser.type("login:username", username);
-            browser.type("login:password", password);
-            try {
-                browser.clickAndLoad("login:submit");
-                return;
-            } catch (org.openqa.selenium.WebDriverException detached) {
-                if (attempt == 2 || !browser.url().contains("/login.xhtml")) {
-                    throw detached;
-                }
-            }
-        }
+        browser.open("/login.xhtml?next=" + next);
+        browser.type("login:username", username);
+        browser.type("login:password", password);
+        browser.clickAndLoad("login:submit");
     }
 
     /** Fills the page's upload form as a user does and submits it (plain HTML: no Faces request to wait for). */
