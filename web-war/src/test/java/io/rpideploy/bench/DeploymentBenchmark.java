@@ -1,12 +1,17 @@
 package io.rpideploy.bench;
 
+import static io.rpideploy.bench.BenchSupport.clientCpuNanos;
+import static io.rpideploy.bench.BenchSupport.deleteTree;
+import static io.rpideploy.bench.BenchSupport.loadAverage;
+import static io.rpideploy.bench.BenchSupport.randomHex;
+import static io.rpideploy.bench.BenchSupport.required;
+import static io.rpideploy.bench.BenchSupport.requireFile;
+
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringReader;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,8 +30,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -679,49 +682,7 @@ public final class DeploymentBenchmark {
         System.out.println(text);
     }
 
-    private static String randomHex(int bytes) {
-        byte[] random = new byte[bytes];
-        new SecureRandom().nextBytes(random);
-        return HexFormat.of().formatHex(random);
-    }
-
-    private static long clientCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
     private void deleteTmp() {
-        if (tmp == null || !Files.exists(tmp)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(tmp)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("benchmark: could not delete " + tmp + ": " + e);
-        }
-    }
-
-    private static String required(String property) {
-        String value = System.getProperty(property);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("system property " + property + " is required");
-        }
-        return value;
-    }
-
-    private static void requireFile(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException(file + " is missing: build the distribution first (mvn -B -q install"
-                    + " -DskipTests -DskipITs)");
-        }
+        deleteTree(tmp);
     }
 }

@@ -1,0 +1,65 @@
+package io.rpideploy.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+
+/** What both benchmark programs need: settings, throw-away secrets, the machine's load, clean-up. */
+final class BenchSupport {
+
+    private BenchSupport() {
+    }
+
+    static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
+    /** CPU time of this (the load generator's) process. */
+    static long clientCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** The 1, 5 and 15 minute load averages: printed so a reader can tell a busy machine's figures. */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static void deleteTree(Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("benchmark: could not delete " + root + ": " + e);
+        }
+    }
+
+    static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("system property " + property + " is required");
+        }
+        return value;
+    }
+
+    static void requireFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(file + " is missing: build the distribution first (mvn -B -q install"
+                    + " -DskipTests -DskipITs)");
+        }
+    }
+}
