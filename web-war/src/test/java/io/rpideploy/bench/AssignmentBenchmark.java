@@ -6,6 +6,7 @@ import static io.rpideploy.bench.BenchSupport.loadAverage;
 import static io.rpideploy.bench.BenchSupport.randomHex;
 import static io.rpideploy.bench.BenchSupport.required;
 import static io.rpideploy.bench.BenchSupport.requireFile;
+import static io.rpideploy.bench.BenchSupport.runMain;
 
 import java.io.IOException;
 import java.net.URI;
@@ -59,19 +60,7 @@ public final class AssignmentBenchmark {
 
     public static void main(String[] args) {
         AssignmentBenchmark benchmark = new AssignmentBenchmark();
-        int status = 0;
-        try {
-            benchmark.run();
-        } catch (Exception e) {
-            System.out.flush();
-            System.err.println("benchmark: FAILED: " + e);
-            e.printStackTrace();
-            status = 1;
-        } finally {
-            ServerProcess.stopAll();
-            benchmark.deleteTmp();
-        }
-        System.exit(status);
+        runMain(benchmark::run, benchmark::deleteTmp);
     }
 
     private void run() throws Exception {

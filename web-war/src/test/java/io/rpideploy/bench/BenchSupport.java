@@ -62,4 +62,29 @@ final class BenchSupport {
                     + " -DskipTests -DskipITs)");
         }
     }
+
+    /** A benchmark's body, which may throw. */
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs a benchmark program: exit 1 with the cause on failure, and in every case stop the servers started, then
+     * run the program's own clean-up before the JVM exits.
+     */
+    static void runMain(Body body, Runnable cleanUp) {
+        int status = 0;
+        try {
+            body.run();
+        } catch (Exception e) {
+            System.out.flush();
+            System.err.println("benchmark: FAILED: " + e);
+            e.printStackTrace();
+            status = 1;
+        } finally {
+            ServerProcess.stopAll(); // before the clean-up: the servers' data directories are in its temp dirs
+            cleanUp.run();
+        }
+        System.exit(status);
+    }
 }

@@ -6,6 +6,7 @@ import static io.rpideploy.bench.BenchSupport.loadAverage;
 import static io.rpideploy.bench.BenchSupport.randomHex;
 import static io.rpideploy.bench.BenchSupport.required;
 import static io.rpideploy.bench.BenchSupport.requireFile;
+import static io.rpideploy.bench.BenchSupport.runMain;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -87,20 +88,10 @@ public final class DeploymentBenchmark {
 
     public static void main(String[] args) {
         DeploymentBenchmark benchmark = new DeploymentBenchmark();
-        int status = 0;
-        try {
-            benchmark.run();
-        } catch (Exception e) {
-            System.out.flush();
-            System.err.println("benchmark: FAILED: " + e);
-            e.printStackTrace();
-            status = 1;
-        } finally {
-            benchmark.helpers.forEach(Process::destroyForcibly);
-            ServerProcess.stopAll();
+        runMain(benchmark::run, () -> {
+            benchmark.helpers.forEach(Process::destroyForcibly); // jstat and other helper processes
             benchmark.deleteTmp();
-        }
-        System.exit(status);
+        });
     }
 
     private void run() throws Exception {

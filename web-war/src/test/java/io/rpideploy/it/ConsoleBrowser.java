@@ -11,7 +11,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -214,5 +217,21 @@ final class ConsoleBrowser implements AutoCloseable {
                 // a temp profile left behind is harmless
             }
         }
+    }
+
+    /**
+     * A JUnit extension that keeps the page of a failed test (screenshot and HTML) from whichever browser the test
+     * class is using at that moment.
+     */
+    static TestWatcher keepingFailedPages(Supplier<ConsoleBrowser> current) {
+        return new TestWatcher() {
+            @Override
+            public void testFailed(ExtensionContext context, Throwable cause) {
+                ConsoleBrowser browser = current.get();
+                if (browser != null) {
+                    browser.keepFailure(context.getRequiredTestMethod().getName());
+                }
+            }
+        };
     }
 }

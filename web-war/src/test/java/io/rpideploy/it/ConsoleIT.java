@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
@@ -46,14 +45,7 @@ class ConsoleIT {
     private static ConsoleBrowser browser;
 
     @RegisterExtension
-    static final TestWatcher KEEP_FAILED_PAGE = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            if (browser != null) {
-                browser.keepFailure(context.getRequiredTestMethod().getName());
-            }
-        }
-    };
+    static final TestWatcher KEEP_FAILED_PAGE = ConsoleBrowser.keepingFailedPages(() -> browser);
 
     @Deployment(testable = false)
     static WebArchive war() {
