@@ -95,7 +95,13 @@
 
     function onMessage(event) {
         var m = JSON.parse(event.data);
-        if (m.type === "hostname.assigned") {
+        if (m.type === "live.joined") {
+            // subscribed on the server: from here on nothing is missed, so fetch the figures now
+            $("live-state").textContent = "Live";
+            $("live-state").className = "live-state live-on";
+            refreshStats();
+            refreshQueue();
+        } else if (m.type === "hostname.assigned") {
             activity(m.hostname + (m.reused ? " confirmed for " : " assigned to ")
                 + (m.serial_number || m.mac_address));
             refreshStats();
@@ -113,10 +119,6 @@
         var ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + base + "/live");
         ws.onopen = function () {
             retry = 1000;
-            $("live-state").textContent = "Live";
-            $("live-state").className = "live-state live-on";
-            refreshStats();
-            refreshQueue();
         };
         ws.onmessage = onMessage;
         ws.onclose = function () {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -141,10 +142,11 @@ class DeploymentApiIT {
         assertTrue(d.isNull("error_message"), d.toString());
         assertEquals(List.of("started", "starting", "downloading", "verifying", "customizing", "success"),
                 states(detail));
-        List<String> times = detail.getJsonArray("events").stream()
-                .map(e -> e.asJsonObject().getString("at")).toList();
+        // as instants: ISO text drops a zero fraction ("…:26Z" sorts after "…:26.352Z" as a string)
+        List<Instant> times = detail.getJsonArray("events").stream()
+                .map(e -> Instant.parse(e.asJsonObject().getString("at"))).toList();
         for (int i = 1; i < times.size(); i++) {
-            assertTrue(times.get(i - 1).compareTo(times.get(i)) <= 0, "timeline in order: " + times);
+            assertFalse(times.get(i - 1).isAfter(times.get(i)), "timeline in order: " + times);
         }
         assertEquals("Installation completed successfully",
                 detail.getJsonArray("events").getJsonObject(5).getString("message"));

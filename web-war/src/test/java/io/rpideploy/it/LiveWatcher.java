@@ -28,6 +28,11 @@ final class LiveWatcher implements WebSocket.Listener {
         LiveWatcher watcher = new LiveWatcher();
         watcher.socket = builder(user, password)
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/live"), watcher).get(20, TimeUnit.SECONDS);
+        // the server subscribes the socket after the handshake: events before its word would be missed
+        String type = watcher.next(Duration.ofSeconds(20)).getString("type");
+        if (!"live.joined".equals(type)) {
+            throw new AssertionError("first live message is " + type + ", not live.joined");
+        }
         return watcher;
     }
 

@@ -51,8 +51,13 @@ public class LiveHub {
         }
     }
 
+    /**
+     * Adds a watcher and tells it so: the container may complete the handshake before this runs, so a client that
+     * must not miss an event waits for {@code live.joined} rather than for the socket to open.
+     */
     public void join(Session session) {
         sessions.add(session);
+        send(session, "{\"type\":\"live.joined\"}");
     }
 
     public void leave(Session session) {
@@ -107,18 +112,22 @@ public class LiveHub {
 
     private void broadcast(String json) {
         for (Session session : sessions) {
-            if (!session.isOpen()) {
+            send(session, json);
+        }
+    }
+
+    private void send(Session session, String json) {
+        if (!session.isOpen()) {
+            sessions.remove(session);
+            return;
+        }
+        // one send at a time per session: the container's remote endpoints are not thread-safe
+        synchronized (session) {
+            try {
+                session.getBasicRemote().sendText(json);
+            } catch (IOException | IllegalStateException gone) {
+                LOG.log(Level.FINE, "live session closed while sending", gone);
                 sessions.remove(session);
-                continue;
-            }
-            // one send at a time per session: the container's remote endpoints are not thread-safe
-            synchronized (session) {
-                try {
-                    session.getBasicRemote().sendText(json);
-                } catch (IOException | IllegalStateException gone) {
-                    LOG.log(Level.FINE, "live session closed while sending", gone);
-                    sessions.remove(session);
-                }
             }
         }
     }

@@ -18,6 +18,8 @@ class LiveHubTest {
     LiveHubTest() {
         hub.clock = () -> now;
         hub.join(browser(received));
+        assertEquals(List.of("{\"type\":\"live.joined\"}"), received, "a new watcher is told it is subscribed");
+        received.clear();
     }
 
     @Test
@@ -53,10 +55,11 @@ class LiveHubTest {
         List<String> other = new ArrayList<>();
         Session closed = browser(other, false);
         hub.join(closed);
-        assertEquals(2, hub.watchers());
+        assertEquals(1, hub.watchers(), "closed before it was told it joined");
         hub.publish("x");
         assertEquals(1, hub.watchers());
         assertEquals(List.of(), other);
+        assertEquals(List.of("x"), received);
     }
 
     private static Session browser(List<String> sink) {
