@@ -104,6 +104,9 @@ class DeploymentApiIT {
         assertEquals("http://127.0.0.1:" + Api.DEPLOYMENT_PORT + "/images/" + kxp2Image, c.getString("image_url"));
         assertTrue(c.getJsonNumber("image_size").longValue() > 0, c.toString());
         assertEquals(64, c.getString("image_checksum").length(), c.toString());
+        // what the written card must hold, for the installer's read-back check
+        assertTrue(c.getJsonNumber("image_uncompressed_size").longValue() > 0, c.toString());
+        assertEquals(64, c.getString("image_uncompressed_checksum").length(), c.toString());
         assertEquals("it-deploy-1", c.getString("version"));
         assertFalse(c.getString("timestamp").isBlank());
         long id = c.getJsonNumber("deployment_id").longValue();

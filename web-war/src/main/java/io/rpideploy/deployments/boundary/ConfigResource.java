@@ -48,12 +48,17 @@ public class ConfigResource {
         return new ConfigAnswer(DeploymentRules.serverIp(base, request.getLocalAddr()), c.hostname(),
                 c.productType(), c.venueCode(), DeploymentRules.imageUrl(base, request.getLocalAddr(),
                 request.getLocalPort(), request.getContextPath(), c.imageFilename()), c.imageSize(),
-                c.imageChecksum(), c.imageVersion(), c.at(), c.deploymentId());
+                c.imageChecksum(), c.imageVersion(), c.at(), c.deploymentId(), c.imageUncompressedSize(),
+                c.imageUncompressedChecksum());
     }
 
-    /** The plan's config answer ({@code version} is the image's version) and the id to report status with. */
+    /**
+     * The plan's config answer ({@code version} is the image's version), the id to report status with, and what
+     * the written device must hold (null when unknown): our installer verifies the device against it.
+     */
     public record ConfigAnswer(String serverIp, String hostname, String productType, String venueCode,
                                String imageUrl, Long imageSize, String imageChecksum, String version,
-                               Instant timestamp, long deploymentId) {
+                               Instant timestamp, long deploymentId, Long imageUncompressedSize,
+                               String imageUncompressedChecksum) {
     }
 }

@@ -65,7 +65,7 @@ public class DeploymentService {
     /** What /api/config decided: the deployment (with its hostname) and the image to install. */
     public record Configured(long deploymentId, String hostname, String productType, String venueCode,
                              String imageFilename, Long imageSize, String imageChecksum, String imageVersion,
-                             Instant at) {
+                             Long imageUncompressedSize, String imageUncompressedChecksum, Instant at) {
     }
 
     /**
@@ -123,7 +123,8 @@ public class DeploymentService {
         started.fire(new DeploymentStarted(d.getId(), d.getHostname(), d.getSerialNumber(), d.getMacAddress(), ip,
                 d.getProductType(), d.getVenueCode(), d.getImageVersion(), d.getUpdatedAt()));
         return new Configured(d.getId(), d.getHostname(), d.getProductType(), d.getVenueCode(), image.getFilename(),
-                image.getSizeBytes(), image.getChecksum(), image.getVersion(), d.getUpdatedAt());
+                image.getSizeBytes(), image.getChecksum(), image.getVersion(), image.getUncompressedSize(),
+                image.getUncompressedChecksum(), d.getUpdatedAt());
     }
 
     private static String orDefault(String sent, Optional<String> configured, String field, String setting) {
