@@ -1,16 +1,27 @@
 package io.rpideploy.netboot.api;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Whether the netboot adapter is running, readable by the application's health check. The class is loaded from
- * the rar, so the adapter and every application see the same one; that shared class is the point of this static
- * state, which nothing else in the adapter has.
+ * Whether the netboot adapter and its servers are running, readable by the application's health check. The class
+ * is loaded from the rar, so the adapter and every application see the same one; that shared class is the point of
+ * this static state, which nothing else in the adapter has.
  */
 public final class NetbootStatus {
 
+    /** One server's state: {@code disabled} (not configured), {@code starting}, {@code up}, or {@code down}. */
+    public record Engine(String state, String detail, Instant since) {
+
+        public boolean healthy() {
+            return state.equals("up") || state.equals("disabled") || state.equals("starting");
+        }
+    }
+
     private static volatile Instant adapterStartedAt;
+    private static final Map<String, Engine> ENGINES = new ConcurrentHashMap<>();
 
     private NetbootStatus() {
     }
@@ -18,9 +29,26 @@ public final class NetbootStatus {
     /** Called by the resource adapter's start and stop. */
     public static void adapterRunning(Instant since) {
         adapterStartedAt = since;
+        if (since == null) {
+            ENGINES.clear();
+        }
     }
 
     public static Optional<Instant> adapterStartedAt() {
         return Optional.ofNullable(adapterStartedAt);
+    }
+
+    /** Called by the adapter when a server ({@code dhcp}, {@code tftp}) changes state. */
+    public static void engine(String name, String state, String detail) {
+        ENGINES.put(name, new Engine(state, detail, Instant.now()));
+    }
+
+    public static void engineGone(String name) {
+        ENGINES.remove(name);
+    }
+
+    /** The servers' states by name ({@code dhcp}, {@code tftp}); absent while no application activated them. */
+    public static Map<String, Engine> engines() {
+        return Map.copyOf(ENGINES);
     }
 }

@@ -1,5 +1,5 @@
 /**
- * What the application may use of the netboot adapter: its status now; the MDB listener contract will live here.
- * Plain Java: no container API.
+ * What the application sees of the netboot adapter: the MDB listener contracts ({@link DhcpListener},
+ * {@link TftpListener}) and the servers' status for the health check. Plain Java: no container API.
  */
 package io.rpideploy.netboot.api;

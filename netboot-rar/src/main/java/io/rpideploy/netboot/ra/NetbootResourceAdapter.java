@@ -1,6 +1,9 @@
 package io.rpideploy.netboot.ra;
 
+import io.rpideploy.netboot.api.DhcpListener;
 import io.rpideploy.netboot.api.NetbootStatus;
+import io.rpideploy.netboot.api.TftpListener;
+import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
 import jakarta.resource.spi.BootstrapContext;
@@ -9,13 +12,18 @@ import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.TransactionSupport;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import jakarta.resource.spi.work.WorkException;
+import jakarta.resource.spi.work.WorkManager;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import javax.transaction.xa.XAResource;
 
 /**
- * The netboot resource adapter's lifecycle shell. The DHCP and TFTP engines are started from here as
- * {@code Work} once their endpoints are activated; until then the adapter only reports that it is up.
+ * The netboot resource adapter: a thin shell that runs the DHCP and TFTP engines as {@code Work} on the
+ * container's WorkManager, one per activated MDB ({@link DhcpListener}, {@link TftpListener}), and stops them on
+ * deactivation and at adapter stop.
  */
 @Connector(
         displayName = "rpi-deploy netboot",
@@ -28,10 +36,17 @@ public class NetbootResourceAdapter implements ResourceAdapter {
 
     private static final Logger LOG = Logger.getLogger(NetbootResourceAdapter.class.getName());
 
+    private final Map<MessageEndpointFactory, Running> running = new ConcurrentHashMap<>();
+    private volatile WorkManager workManager;
     private volatile Instant startedAt;
+
+    /** An activation and the endpoints it holds. */
+    private record Running(ServerActivation<?> server, Endpoints<?> endpoints) {
+    }
 
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
+        workManager = context.getWorkManager();
         startedAt = Instant.now();
         NetbootStatus.adapterRunning(startedAt);
         LOG.info("netboot resource adapter started");
@@ -39,6 +54,7 @@ public class NetbootResourceAdapter implements ResourceAdapter {
 
     @Override
     public void stop() {
+        running.keySet().forEach(this::deactivate);
         startedAt = null;
         NetbootStatus.adapterRunning(null);
         LOG.info("netboot resource adapter stopped");
@@ -46,12 +62,38 @@ public class NetbootResourceAdapter implements ResourceAdapter {
 
     @Override
     public void endpointActivation(MessageEndpointFactory factory, ActivationSpec spec) throws ResourceException {
-        throw new jakarta.resource.NotSupportedException("no inbound listener types are offered yet");
+        WorkExecutor executor = new WorkExecutor(workManager);
+        Running run;
+        if (spec instanceof DhcpActivationSpec dhcp) {
+            Endpoints<DhcpListener> endpoints = new Endpoints<>(factory, DhcpListener.class);
+            run = new Running(new DhcpActivation(endpoints, dhcp, executor), endpoints);
+        } else if (spec instanceof TftpActivationSpec tftp) {
+            Endpoints<TftpListener> endpoints = new Endpoints<>(factory, TftpListener.class);
+            run = new Running(new TftpActivation(endpoints, tftp, executor), endpoints);
+        } else {
+            throw new NotSupportedException("netboot offers DhcpListener and TftpListener, not " + spec.getClass());
+        }
+        running.put(factory, run);
+        try {
+            // the server binds inside its work: a bind failure here would take the application down
+            workManager.scheduleWork(run.server(), WorkManager.INDEFINITE, null, null);
+        } catch (WorkException e) {
+            running.remove(factory);
+            throw new ResourceException("cannot start the " + run.server().name + " server: " + e.getMessage(), e);
+        }
     }
 
     @Override
     public void endpointDeactivation(MessageEndpointFactory factory, ActivationSpec spec) {
-        // nothing was activated
+        deactivate(factory);
+    }
+
+    private void deactivate(MessageEndpointFactory factory) {
+        Running run = running.remove(factory);
+        if (run != null) {
+            run.server().release();
+            run.endpoints().releaseAll();
+        }
     }
 
     @Override

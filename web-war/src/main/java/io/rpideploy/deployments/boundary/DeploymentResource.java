@@ -5,6 +5,8 @@ import io.rpideploy.deployments.control.DeploymentHistory.Filter;
 import io.rpideploy.deployments.control.DeploymentHistory.Page;
 import io.rpideploy.deployments.entity.Deployment;
 import io.rpideploy.deployments.entity.DeploymentEvent;
+import io.rpideploy.netboot.boundary.NetbootResource;
+import io.rpideploy.netboot.control.NetbootService;
 import io.rpideploy.security.entity.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -16,6 +18,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -26,8 +29,14 @@ import java.util.List;
 @RolesAllowed(Role.VIEWER_NAME)
 public class DeploymentResource {
 
+    /** How long before its installer started a board's network boot is shown with its deployment. */
+    static final Duration NETBOOT_BEFORE = Duration.ofMinutes(30);
+
     @Inject
     DeploymentHistory history;
+
+    @Inject
+    NetbootService netboot;
 
     @GET
     public PageView list(@QueryParam("venue_code") String venueCode, @QueryParam("product_type") String productType,
@@ -46,7 +55,10 @@ public class DeploymentResource {
     @Path("{id: [0-9]{1,18}}")
     public DetailView get(@PathParam("id") long id) {
         Deployment d = history.require(id);
-        return new DetailView(DeploymentView.of(d), history.timeline(id).stream().map(EventView::of).toList());
+        Instant end = d.getCompletedAt() != null ? d.getCompletedAt() : Instant.now();
+        return new DetailView(DeploymentView.of(d), history.timeline(id).stream().map(EventView::of).toList(),
+                netboot.ofBoard(d.getMacAddress(), d.getStartedAt().minus(NETBOOT_BEFORE), end).stream()
+                        .map(NetbootResource.EventView::of).toList());
     }
 
     /** One page of history, newest first. */
@@ -67,8 +79,9 @@ public class DeploymentResource {
         }
     }
 
-    /** A deployment with the states it went through. */
-    public record DetailView(DeploymentView deployment, List<EventView> events) {
+    /** A deployment with the states it went through, and the board's network boot (DHCP, files) around it. */
+    public record DetailView(DeploymentView deployment, List<EventView> events,
+                             List<NetbootResource.EventView> netboot) {
     }
 
     /** One entry of a timeline. */

@@ -4,6 +4,8 @@ import io.rpideploy.deployments.control.DeploymentHistory;
 import io.rpideploy.deployments.control.DeploymentHistory.Filter;
 import io.rpideploy.deployments.entity.Deployment;
 import io.rpideploy.deployments.entity.DeploymentEvent;
+import io.rpideploy.netboot.control.NetbootService;
+import io.rpideploy.netboot.entity.NetbootEvent;
 import io.rpideploy.deployments.entity.DeploymentState;
 import io.rpideploy.hostnames.entity.Product;
 import io.rpideploy.platform.boundary.ConsoleMessages;
@@ -51,6 +53,9 @@ public class DeploymentsView implements Serializable {
     @Inject
     VenueService venues;
 
+    @Inject
+    NetbootService netboot;
+
     private List<Venue> venueList;
     private String venueCode = "";
     private String productType = "";
@@ -64,6 +69,7 @@ public class DeploymentsView implements Serializable {
     private Deployment picked;
     private Deployment selected;
     private List<DeploymentEvent> timeline = List.of();
+    private List<NetbootEvent> netbootSteps = List.of();
 
     @PostConstruct
     void init() {
@@ -101,9 +107,13 @@ public class DeploymentsView implements Serializable {
         try {
             selected = history.require(id);
             timeline = history.timeline(id);
+            Instant end = selected.getCompletedAt() != null ? selected.getCompletedAt() : Instant.now();
+            netbootSteps = netboot.ofBoard(selected.getMacAddress(),
+                    selected.getStartedAt().minus(DeploymentResource.NETBOOT_BEFORE), end);
         } catch (DomainException gone) {
             selected = null;
             timeline = List.of();
+            netbootSteps = List.of();
             ConsoleMessages.refuse(null, gone.getMessage());
         }
     }
@@ -161,4 +171,5 @@ public class DeploymentsView implements Serializable {
     public void setPicked(Deployment picked) { this.picked = picked; }
     public Deployment getSelected() { return selected; }
     public List<DeploymentEvent> getTimeline() { return timeline; }
+    public List<NetbootEvent> getNetbootSteps() { return netbootSteps; }
 }

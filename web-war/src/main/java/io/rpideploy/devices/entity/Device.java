@@ -40,6 +40,10 @@ public class Device {
     @Column(name = "current_hostname")
     private String currentHostname;
 
+    /** Netboot once: an operator asked for this board to be imaged again although its last deployment succeeded. */
+    @Column(name = "reimage_requested", nullable = false)
+    private boolean reimageRequested;
+
     protected Device() {
     }
 
@@ -62,6 +66,8 @@ public class Device {
     public void setLastSeen(Instant lastSeen) { this.lastSeen = lastSeen; }
     public String getCurrentHostname() { return currentHostname; }
     public void setCurrentHostname(String currentHostname) { this.currentHostname = currentHostname; }
+    public boolean isReimageRequested() { return reimageRequested; }
+    public void setReimageRequested(boolean reimageRequested) { this.reimageRequested = reimageRequested; }
 
     /** How the board is named in messages: serial if known, else MAC. */
     public String label() {

@@ -5,6 +5,9 @@ import io.rpideploy.deployments.control.DeploymentStarted;
 import io.rpideploy.deployments.control.DeploymentStateChanged;
 import io.rpideploy.deployments.entity.DeploymentState;
 import io.rpideploy.hostnames.control.HostnameAssigned;
+import io.rpideploy.netboot.control.BootFileTransferred;
+import io.rpideploy.netboot.control.LeaseGranted;
+import io.rpideploy.netboot.control.RogueDhcpServerSeen;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -73,6 +76,44 @@ public class LiveEvents {
         addNullable(json, "hostname", event.hostname());
         figures(json, event.progress(), event.bytesWritten(), event.bytesTotal(), event.rateBps());
         hub.publishCoalesced(key(event.deploymentId()), json.build().toString());
+    }
+
+    /** DHCP steps of one board are coalesced (a board repeats DISCOVERs; the latest step is what matters). */
+    void leaseGranted(@Observes(during = TransactionPhase.AFTER_SUCCESS) LeaseGranted event) {
+        JsonObjectBuilder json = Json.createObjectBuilder()
+                .add("type", "netboot.dhcp")
+                .add("message", event.message())
+                .add("at", event.at().toString());
+        addNullable(json, "reply", event.reply());
+        addNullable(json, "mac_address", event.mac());
+        addNullable(json, "ip_address", event.ip());
+        addNullable(json, "client_kind", event.clientKind());
+        addNullable(json, "pi_serial", event.piSerial());
+        addNullable(json, "detail", event.detail());
+        hub.publishCoalesced("dhcp-" + event.mac(), json.build().toString());
+    }
+
+    void bootFileTransferred(@Observes(during = TransactionPhase.AFTER_SUCCESS) BootFileTransferred event) {
+        JsonObjectBuilder json = Json.createObjectBuilder()
+                .add("type", "netboot.tftp")
+                .add("ip_address", event.ip())
+                .add("file", event.file())
+                .add("bytes", event.bytes())
+                .add("duration_ms", event.durationMs())
+                .add("outcome", event.outcome())
+                .add("at", event.at().toString());
+        addNullable(json, "mac_address", event.mac());
+        addNullable(json, "detail", event.detail());
+        hub.publish(json.build().toString());
+    }
+
+    void rogueDhcpServer(@Observes(during = TransactionPhase.AFTER_SUCCESS) RogueDhcpServerSeen event) {
+        JsonObjectBuilder json = Json.createObjectBuilder()
+                .add("type", "netboot.rogue")
+                .add("server_ip", event.serverIp())
+                .add("at", event.at().toString());
+        addNullable(json, "server_mac", event.serverMac());
+        hub.publish(json.build().toString());
     }
 
     private static String key(long deploymentId) {

@@ -22,7 +22,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
@@ -78,9 +80,22 @@ public class HealthServlet extends HttpServlet {
         JsonObjectBuilder netboot = Json.createObjectBuilder();
         try {
             Optional<Instant> since = NetbootStatus.adapterStartedAt();
-            netboot.add("status", since.isPresent() ? "up" : "down");
+            boolean serversUp = true;
+            JsonObjectBuilder servers = Json.createObjectBuilder();
+            for (Map.Entry<String, NetbootStatus.Engine> e : new TreeMap<>(NetbootStatus.engines()).entrySet()) {
+                NetbootStatus.Engine engine = e.getValue();
+                serversUp &= engine.healthy();
+                JsonObjectBuilder server = Json.createObjectBuilder().add("status", engine.state())
+                        .add("since", engine.since().toString());
+                if (engine.detail() != null) {
+                    server.add("message", engine.detail());
+                }
+                servers.add(e.getKey(), server);
+            }
+            netboot.add("status", since.isPresent() && serversUp ? "up" : "down");
             since.ifPresent(s -> netboot.add("adapter_started_at", s.toString()));
-            up &= since.isPresent();
+            netboot.add("servers", servers);
+            up &= since.isPresent() && serversUp;
         } catch (LinkageError noAdapter) {
             // the rar is not deployed (or was deployed after this war): its classes are not visible
             netboot.add("status", "down").add("message", "netboot adapter not deployed");

@@ -1,0 +1,98 @@
+package io.rpideploy.netboot.ra;
+
+import io.rpideploy.netboot.api.DhcpListener;
+import io.rpideploy.netboot.dhcp.DhcpServer;
+import io.rpideploy.netboot.dhcp.DhcpSettings;
+import io.rpideploy.netboot.policy.BootPolicy;
+import io.rpideploy.netboot.policy.DhcpLease;
+import io.rpideploy.netboot.policy.LeaseStore;
+import io.rpideploy.netboot.policy.NetbootEvents;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The DHCP server of one activation: decisions and durable leases from the application's MDB, exchanges reported
+ * back in batches, a rogue server reported at once.
+ */
+final class DhcpActivation extends ServerActivation<DhcpListener> {
+
+    DhcpActivation(Endpoints<DhcpListener> endpoints, DhcpActivationSpec spec, WorkExecutor executor) {
+        super("dhcp", endpoints, spec, executor);
+    }
+
+    @Override
+    protected Map<String, String> applicationSettings() {
+        return endpoints.current().settings();
+    }
+
+    @Override
+    protected boolean enabled(Settings settings) {
+        return settings.dhcpEnabled();
+    }
+
+    @Override
+    protected String disabledReason() {
+        return "no deployment interface set (rpideploy.netboot.interface): DHCP never runs by accident";
+    }
+
+    @Override
+    protected Engine open(Settings settings) throws IOException {
+        DhcpSettings s = settings.dhcp();
+        EventRelay<NetbootEvents.DhcpExchange> relay = new EventRelay<>("DHCP",
+                batch -> endpoints.current().exchanged(batch), endpoints::releaseCurrent);
+        BootPolicy policy = client -> endpoints.current().decide(client);
+        LeaseStore store = new LeaseStore() {
+            @Override
+            public List<DhcpLease> load() {
+                return endpoints.current().loadLeases();
+            }
+
+            @Override
+            public void save(List<DhcpLease> changes) {
+                endpoints.current().saveLeases(changes);
+            }
+        };
+        NetbootEvents events = new NetbootEvents() {
+            @Override
+            public void dhcp(DhcpExchange exchange) {
+                relay.offer(exchange);
+            }
+
+            @Override
+            public void tftp(TftpTransferReport report) {
+                // not from this server
+            }
+
+            @Override
+            public void rogueDhcpServer(Inet4Address server, String serverMac, Instant seen) {
+                endpoints.current().rogueServer(server, serverMac, seen);
+            }
+        };
+        DhcpServer server = new DhcpServer(s, policy, store, events, Clock.systemUTC(), executor);
+        server.open();
+        executor.execute(relay);
+        return new Engine() {
+            @Override
+            public void run() {
+                server.run();
+            }
+
+            @Override
+            public String describe() {
+                return "serving " + s.interfaceName() + " as " + s.serverIp().getHostAddress() + ", pool "
+                        + s.poolStart().getHostAddress() + "-" + s.poolEnd().getHostAddress() + ", leases "
+                        + s.leaseTime().toHours() + " h";
+            }
+
+            @Override
+            public void close() {
+                server.close();
+                relay.stop();
+            }
+        };
+    }
+}

@@ -1,0 +1,162 @@
+package io.rpideploy.netboot.ra;
+
+import io.rpideploy.netboot.api.NetbootStatus;
+import jakarta.resource.spi.work.Work;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One activated server (DHCP or TFTP) as a {@code Work}: reads its settings (the spec's, overridden by the
+ * application's), binds, serves until released. Binding happens here, not in {@code endpointActivation}: a failure
+ * there would take the application down with it. When the server cannot bind (port in use, no permission, no such
+ * interface yet) it logs once, reports {@code down} with the reason through {@link NetbootStatus} and tries again
+ * every {@code retry-interval} (30 s); a settings error is reported the same way and not retried.
+ */
+abstract class ServerActivation<L> implements Work {
+
+    private static final Logger LOG = Logger.getLogger(ServerActivation.class.getName());
+    static final String RETRY_SETTING = "retry-interval";
+    private static final Duration APP_WAIT = Duration.ofSeconds(2);
+
+    protected final String name;
+    protected final Endpoints<L> endpoints;
+    protected final NetbootActivationSpec spec;
+    protected final WorkExecutor executor;
+    private final Object lock = new Object();
+    private volatile boolean released;
+    private String lastFailure;
+    private Duration retry = Duration.ofSeconds(30);
+
+    ServerActivation(String name, Endpoints<L> endpoints, NetbootActivationSpec spec, WorkExecutor executor) {
+        this.name = name;
+        this.endpoints = endpoints;
+        this.spec = spec;
+        this.executor = executor;
+    }
+
+    /** The application's overrides, asked through the endpoint. */
+    protected abstract Map<String, String> applicationSettings();
+
+    protected abstract boolean enabled(Settings settings);
+
+    /** Builds and binds the server; the returned one is open. */
+    protected abstract Engine open(Settings settings) throws IOException;
+
+    /** What this class needs of an engine. */
+    interface Engine extends AutoCloseable {
+        void run();
+
+        String describe();
+
+        @Override
+        void close();
+    }
+
+    private volatile Engine engine;
+
+    @Override
+    public void run() {
+        NetbootStatus.engine(name, "starting", "waiting for the application");
+        try {
+            Settings settings = settings();
+            if (settings == null) {
+                return;
+            }
+            retry = settings.duration(RETRY_SETTING, "30s");
+            if (!enabled(settings)) {
+                NetbootStatus.engine(name, "disabled", disabledReason());
+                LOG.info(name.toUpperCase() + " server off: " + disabledReason());
+                return;
+            }
+            while (!released) {
+                try {
+                    Engine opened = open(settings);
+                    engine = opened;
+                    if (released) {
+                        opened.close();
+                        break;
+                    }
+                    lastFailure = null;
+                    NetbootStatus.engine(name, "up", opened.describe());
+                    LOG.info(name.toUpperCase() + " server up: " + opened.describe());
+                    opened.run();
+                    opened.close();
+                } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+                    failed(e.getMessage());
+                    pause(retry);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, name.toUpperCase() + " server stopped by an unexpected error", e);
+            NetbootStatus.engine(name, "down", "stopped by an unexpected error: " + e);
+        } finally {
+            endpoints.releaseCurrent();
+        }
+    }
+
+    protected String disabledReason() {
+        return "not configured";
+    }
+
+    /** Reads the settings, waiting while the application is not ready; null once released. */
+    private Settings settings() {
+        while (!released) {
+            Map<String, String> overrides;
+            try {
+                overrides = applicationSettings();
+            } catch (IllegalStateException notReady) {
+                pause(APP_WAIT);
+                continue;
+            }
+            try {
+                return Settings.of(spec.values(), overrides);
+            } catch (IllegalArgumentException bad) {
+                NetbootStatus.engine(name, "down", "settings: " + bad.getMessage());
+                LOG.severe(name.toUpperCase() + " server not started: " + bad.getMessage());
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Logs a failure once (again only when the reason changes), and reports it through health. */
+    private void failed(String reason) {
+        NetbootStatus.engine(name, "down", reason + " (retrying every " + retry.toSeconds() + " s)");
+        if (!Objects.equals(reason, lastFailure)) {
+            LOG.warning(name.toUpperCase() + " server cannot start: " + reason + "; the rest of the server runs on,"
+                    + " retrying every " + retry.toSeconds() + " s");
+            lastFailure = reason;
+        }
+    }
+
+    private void pause(Duration duration) {
+        synchronized (lock) {
+            if (!released) {
+                try {
+                    lock.wait(duration.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    released = true;
+                }
+            }
+        }
+    }
+
+    /** The container's (or our deactivation's) stop: the server closes and {@link #run} returns. */
+    @Override
+    public void release() {
+        released = true;
+        Engine current = engine;
+        if (current != null) {
+            current.close();
+        }
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+        NetbootStatus.engineGone(name);
+    }
+}

@@ -1,0 +1,80 @@
+package io.rpideploy.netboot.ra;
+
+import io.rpideploy.netboot.api.TftpListener;
+import io.rpideploy.netboot.policy.BootFileSource;
+import io.rpideploy.netboot.policy.NetbootEvents;
+import io.rpideploy.netboot.tftp.TftpServer;
+import io.rpideploy.netboot.tftp.TftpSettings;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+
+/** The TFTP server of one activation: files from the application's MDB, transfers reported back in batches. */
+final class TftpActivation extends ServerActivation<TftpListener> {
+
+    TftpActivation(Endpoints<TftpListener> endpoints, TftpActivationSpec spec, WorkExecutor executor) {
+        super("tftp", endpoints, spec, executor);
+    }
+
+    @Override
+    protected Map<String, String> applicationSettings() {
+        return endpoints.current().settings();
+    }
+
+    @Override
+    protected boolean enabled(Settings settings) {
+        return settings.tftpEnabled();
+    }
+
+    @Override
+    protected String disabledReason() {
+        return "no deployment interface, server-ip or tftp-address set";
+    }
+
+    @Override
+    protected Engine open(Settings settings) throws IOException {
+        TftpSettings s = settings.tftp();
+        EventRelay<NetbootEvents.TftpTransferReport> relay = new EventRelay<>("TFTP",
+                batch -> endpoints.current().transferred(batch), endpoints::releaseCurrent);
+        BootFileSource files = (client, filename) -> endpoints.current().open(client, filename);
+        NetbootEvents events = new NetbootEvents() {
+            @Override
+            public void dhcp(DhcpExchange exchange) {
+                // not from this server
+            }
+
+            @Override
+            public void tftp(TftpTransferReport report) {
+                relay.offer(report);
+            }
+
+            @Override
+            public void rogueDhcpServer(Inet4Address server, String serverMac, Instant seen) {
+                // not from this server
+            }
+        };
+        TftpServer server = new TftpServer(s, files, events, Clock.systemUTC());
+        server.open();
+        executor.execute(relay);
+        return new Engine() {
+            @Override
+            public void run() {
+                server.run();
+            }
+
+            @Override
+            public String describe() {
+                return "listening on " + s.bind().getAddress().getHostAddress() + ":" + s.bind().getPort()
+                        + ", boot root " + s.bootRoot();
+            }
+
+            @Override
+            public void close() {
+                server.close();
+                relay.stop();
+            }
+        };
+    }
+}

@@ -1,0 +1,650 @@
+package io.rpideploy.netboot.tftp;
+
+import io.rpideploy.netboot.policy.BootFileSource;
+import io.rpideploy.netboot.policy.BootFileSource.BootFile;
+import io.rpideploy.netboot.policy.NetbootEvents;
+import io.rpideploy.netboot.policy.NetbootEvents.TftpTransferReport;
+import io.rpideploy.netboot.policy.NetbootEvents.TftpTransferReport.Outcome;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A read-only TFTP server. NIO {@link Selector} loops serve every transfer, each on its own {@link DatagramChannel}
+ * (its transfer ID, RFC 1350 section 4), reading files at a position. The caller's thread runs the first loop, which
+ * also owns the listening socket and calls {@link NetbootEvents} (always from that one thread); one more loop per
+ * further CPU core (at most {@value #MAX_LOOPS} in all) takes a share of the transfers. Why more than one: with
+ * many concurrent clients on a busy host the scheduler gives each runnable thread an equal share, and a single
+ * loop thread then starves against the clients themselves (measured: 10 concurrent 32 MiB fetches on 2 cores ran at
+ * 0.86x atftpd's thread-per-transfer with one loop). The thread count is fixed, never per transfer.
+ * <p>
+ * Write requests are refused with error 2 (access violation: the boot tree is read-only, and that is what a
+ * read-only tftp-hpa answers). Mode "netascii" is served byte for byte like "octet": boot files are binary and no
+ * boot client asks for netascii; any other mode is error 4.
+ */
+public final class TftpServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(TftpServer.class.getName());
+    /** How often the retransmission timers are looked at; timeouts are whole seconds, so 20 ms is fine-grained. */
+    private static final long TIMER_TICK_MILLIS = 20;
+    /** Requests taken from the listening socket per wake-up, so a flood cannot starve running transfers. */
+    private static final int BURST = 32;
+    private static final int BUFFER_BYTES = 65536;
+    static final int MAX_LOOPS = 4;
+
+    private final TftpSettings settings;
+    private final BootFileSource files;
+    private final NetbootEvents events;
+    private final Clock clock;
+    private final int loopCount;
+    private final List<Path> roots = new ArrayList<>(2);
+    /** Every running transfer by client address: a repeated RRQ from the same port is not a second transfer. */
+    private final Map<SocketAddress, Session> clients = new ConcurrentHashMap<>();
+    private final AtomicInteger active = new AtomicInteger();
+    private final Queue<TftpTransferReport> reports = new ConcurrentLinkedQueue<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final MalformedLog malformedLog = new MalformedLog();
+
+    private final List<Loop> loops = new ArrayList<>();
+    private DatagramChannel listener;
+    private InetSocketAddress bound;
+    private volatile boolean closed;
+    private volatile boolean running;
+    private boolean released;
+
+    public TftpServer(TftpSettings settings, BootFileSource files, NetbootEvents events, Clock clock) {
+        this(settings, files, events, clock, Math.min(MAX_LOOPS, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** @param loopCount selector loops, the caller's included (1: no thread of its own) */
+    TftpServer(TftpSettings settings, BootFileSource files, NetbootEvents events, Clock clock, int loopCount) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.files = Objects.requireNonNull(files, "files");
+        this.events = Objects.requireNonNull(events, "events");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.loopCount = Math.max(1, Math.min(MAX_LOOPS, loopCount));
+        roots.add(settings.bootRoot());
+        if (files instanceof BootTree tree) {
+            // a BootTree's per-board overrides are a second tree the engine lets files come from
+            tree.overridesRoot().ifPresent(roots::add);
+        }
+    }
+
+    /** Binds the listening socket. */
+    public synchronized void open() throws IOException {
+        if (listener != null || closed) {
+            throw new IllegalStateException(closed ? "closed" : "already open");
+        }
+        InetSocketAddress bind = settings.bind();
+        String where = bind.getAddress() == null ? bind.getHostString() + ":" + bind.getPort()
+                : bind.getAddress().getHostAddress() + ":" + bind.getPort();
+        List<Loop> opened = new ArrayList<>();
+        DatagramChannel channel = DatagramChannel.open(family());
+        try {
+            for (int i = 0; i < loopCount; i++) {
+                opened.add(new Loop(i, Selector.open()));
+            }
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+            channel.bind(bind);
+            channel.configureBlocking(false);
+            channel.register(opened.get(0).selector, SelectionKey.OP_READ);
+        } catch (IOException e) {
+            channel.close();
+            for (Loop loop : opened) {
+                loop.selector.close();
+            }
+            throw new IOException("cannot bind TFTP to " + where + ": " + e.getMessage(), e);
+        }
+        loops.addAll(opened);
+        listener = channel;
+        bound = (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    /** An IPv4 socket for an IPv4 address: the kernel's plain UDP path, not IPv6 with mapped addresses. */
+    private ProtocolFamily family() {
+        return settings.bind().getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET;
+    }
+
+    /** The bound address (useful when the settings asked for port 0). */
+    public InetSocketAddress localAddress() {
+        if (bound == null) {
+            throw new IllegalStateException("not open");
+        }
+        return bound;
+    }
+
+    /** Serves until {@link #close()}; a bad packet or a failing transfer never ends the loop. */
+    public void run() {
+        if (listener == null) {
+            throw new IllegalStateException("open() first");
+        }
+        running = true;
+        List<Thread> threads = new ArrayList<>();
+        try {
+            for (Loop loop : loops.subList(1, loops.size())) {
+                Thread thread = new Thread(loop::run, "tftp-loop-" + loop.index);
+                thread.setDaemon(true);
+                thread.start();
+                threads.add(thread);
+            }
+            loops.get(0).run();
+        } finally {
+            for (Loop loop : loops) {
+                loop.selector.wakeup();
+            }
+            for (Thread thread : threads) {
+                try {
+                    thread.join(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            release();
+            running = false;
+            stopped.countDown();
+        }
+    }
+
+    /** Stops {@link #run()} within a second and releases every socket. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Loop loop : loops) {
+            loop.selector.wakeup();
+        }
+        if (running) {
+            try {
+                if (!stopped.await(1, TimeUnit.SECONDS)) {
+                    LOG.warning("TFTP loop did not stop within 1 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            release();
+        }
+    }
+
+    public int activeTransfers() {
+        return active.get();
+    }
+
+    private void onListener(Loop loop) {
+        for (int i = 0; i < BURST; i++) {
+            SocketAddress from;
+            ByteBuffer packet = loop.receiveBuffer.clear();
+            try {
+                from = listener.receive(packet);
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "TFTP receive failed", e);
+                return;
+            }
+            if (from == null) {
+                return;
+            }
+            onRequest(loop, (InetSocketAddress) from, packet.flip());
+        }
+    }
+
+    private void onRequest(Loop loop, InetSocketAddress client, ByteBuffer packet) {
+        Instant started = clock.instant();
+        TftpPacket decoded;
+        try {
+            decoded = TftpPacket.decode(packet);
+        } catch (MalformedPacketException e) {
+            malformedLog.log(client, e.getMessage());
+            replyFromListener(loop, client, TftpError.ILLEGAL_OPERATION.code(),
+                    "illegal TFTP operation: " + e.getMessage());
+            return;
+        }
+        if (!(decoded instanceof TftpPacket.Request request)) {
+            // RFC 1350 section 7: an ERROR is never answered; anything else here is not a request
+            if (!(decoded instanceof TftpPacket.Error)) {
+                malformedLog.log(client, "not a request on the listening port: " + decoded);
+                replyFromListener(loop, client, TftpError.ILLEGAL_OPERATION.code(), "illegal TFTP operation");
+            }
+            return;
+        }
+        String name = request.filename();
+        if (request.write()) {
+            refuse(loop, client, name, started, TftpError.ACCESS_VIOLATION.code(), "read-only server: write refused");
+            return;
+        }
+        if (!request.mode().equals("octet") && !request.mode().equals("netascii")) {
+            refuse(loop, client, name, started, TftpError.ILLEGAL_OPERATION.code(),
+                    "unsupported mode " + request.mode());
+            return;
+        }
+        if (clients.containsKey(client)) {
+            // the same client port asking again: its first request is being served, whose own retransmissions
+            // answer this one
+            return;
+        }
+        if (active.get() >= settings.maxTransfers()) {
+            refuse(loop, client, name, started, TftpError.NOT_DEFINED.code(), "server busy");
+            return;
+        }
+        String unsafe = RequestNames.unsafe(name);
+        if (unsafe != null) {
+            refuse(loop, client, name, started, TftpError.ACCESS_VIOLATION.code(), "access violation: " + unsafe);
+            return;
+        }
+        TftpTransfer.Content content;
+        try {
+            content = content(client, name);
+        } catch (Refusal r) {
+            refuse(loop, client, name, started, r.code, r.getMessage());
+            return;
+        }
+        TftpOptions options = TftpOptions.negotiate(request.options(), settings, content.size());
+        startSession(loop, client, name, started, content, options);
+    }
+
+    /** Asks the source, then checks an on-disk answer again: a regular file, real path under a boot root. */
+    private TftpTransfer.Content content(InetSocketAddress client, String name) throws Refusal {
+        BootFile answer;
+        try {
+            answer = files.open(client, name);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "TFTP boot file source failed for " + name, e);
+            throw new Refusal(TftpError.NOT_DEFINED.code(), "internal error");
+        }
+        if (answer instanceof BootFileSource.Refused refused) {
+            int code = refused.errorCode() >= 0 && refused.errorCode() <= 8 ? refused.errorCode() : 0;
+            throw new Refusal(code, refused.message() == null ? "refused" : refused.message());
+        }
+        if (answer instanceof BootFileSource.Generated generated) {
+            return TftpTransfer.Content.of(generated.content().clone());
+        }
+        Path path = answer == null ? null : ((BootFileSource.OnDisk) answer).path();
+        if (path == null || roots.stream().noneMatch(root -> RequestNames.confined(path, root))) {
+            throw new Refusal(TftpError.ACCESS_VIOLATION.code(), "access violation: outside the boot tree");
+        }
+        try {
+            return TftpTransfer.Content.open(path);
+        } catch (NoSuchFileException e) {
+            throw new Refusal(TftpError.FILE_NOT_FOUND.code(), "file not found");
+        } catch (AccessDeniedException e) {
+            throw new Refusal(TftpError.ACCESS_VIOLATION.code(), "access violation");
+        } catch (IOException e) {
+            throw new Refusal(TftpError.NOT_DEFINED.code(), "cannot read file");
+        }
+    }
+
+    /** Opens the transfer's socket here, then hands the transfer to the least busy loop. */
+    private void startSession(Loop loop, InetSocketAddress client, String name, Instant started,
+                              TftpTransfer.Content content, TftpOptions options) {
+        DatagramChannel channel = null;
+        try {
+            channel = DatagramChannel.open(family());
+            // RFC 1350 section 4: a new transfer ID (port) per transfer, on the listening address (a wildcard
+            // listener lets the kernel pick the source address by route)
+            channel.bind(new InetSocketAddress(bound.getAddress(), 0));
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 18);
+            channel.configureBlocking(false);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            content.close();
+            reports.add(report(client, name, started, 0, options.blockSize(), options.windowSize(), Outcome.FAILED,
+                    "cannot open a socket: " + e.getMessage()));
+            replyFromListener(loop, client, TftpError.NOT_DEFINED.code(), "server error");
+            return;
+        }
+        Loop target = loop;
+        for (Loop candidate : loops) {
+            if (candidate.load.get() < target.load.get()) {
+                target = candidate;
+            }
+        }
+        Session session = new Session(target, channel, client, name, started,
+                new TftpTransfer(content, options, settings.retries()));
+        clients.put(client, session);
+        active.incrementAndGet();
+        target.load.incrementAndGet();
+        if (target == loop) {
+            loop.adopt(session);
+        } else {
+            target.pending.add(session);
+            target.selector.wakeup();
+        }
+    }
+
+    private void refuse(Loop loop, InetSocketAddress client, String name, Instant started, int code,
+                        String message) {
+        replyFromListener(loop, client, code, message);
+        reports.add(report(client, name, started, 0, TftpOptions.DEFAULT_BLOCK_SIZE, 1, Outcome.REFUSED,
+                "error " + code + ": " + message));
+    }
+
+    private void replyFromListener(Loop loop, InetSocketAddress client, int code, String message) {
+        try {
+            listener.send(TftpPacket.encodeError(loop.sendBuffer, code, message), client);
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "TFTP: cannot send an error to " + client, e);
+        }
+    }
+
+    /** Builds (and logs) a report; it reaches {@link NetbootEvents} from the first loop's thread. */
+    private TftpTransferReport report(InetSocketAddress client, String name, Instant started, long bytes,
+                                      int blockSize, int windowSize, Outcome outcome, String detail) {
+        Duration duration = Duration.between(started, clock.instant());
+        Level level = outcome == Outcome.FAILED || outcome == Outcome.REFUSED ? Level.INFO : Level.FINE;
+        if (LOG.isLoggable(level)) {
+            LOG.log(level, "TFTP RRQ " + name + " from " + client + " -> " + outcome + ", " + bytes + " bytes in "
+                    + duration.toMillis() + " ms, blksize " + blockSize + ", windowsize " + windowSize
+                    + (detail == null ? "" : " (" + detail + ")"));
+        }
+        return new TftpTransferReport(started, duration, client, name, bytes, blockSize, windowSize, outcome,
+                detail);
+    }
+
+    private void deliverReports() {
+        for (TftpTransferReport report; (report = reports.poll()) != null; ) {
+            try {
+                events.tftp(report);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "TFTP event listener failed", e);
+            }
+        }
+    }
+
+    private synchronized void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        for (Loop loop : loops) {
+            loop.release();
+        }
+        closeQuietly(listener);
+        deliverReports();
+    }
+
+    private static void closeQuietly(DatagramChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "TFTP: closing a socket failed", e);
+            }
+        }
+    }
+
+    /** One selector thread's transfers; all of a transfer's work happens on its loop's thread. */
+    private final class Loop {
+        final int index;
+        final Selector selector;
+        final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+        final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+        final Map<SocketAddress, Session> sessions = new HashMap<>();
+        final Queue<Session> pending = new ConcurrentLinkedQueue<>();
+        final AtomicInteger load = new AtomicInteger();
+        private long nextTimerCheck;
+        private boolean releasedHere;
+
+        Loop(int index, Selector selector) {
+            this.index = index;
+            this.selector = selector;
+        }
+
+        void run() {
+            try {
+                nextTimerCheck = clock.millis() + TIMER_TICK_MILLIS;
+                while (!closed) {
+                    long wait = Math.max(1, Math.min(nextTimerCheck - clock.millis(), 200));
+                    try {
+                        selector.select(this::onReady, wait);
+                    } catch (ClosedSelectorException e) {
+                        break;
+                    } catch (IOException e) {
+                        LOG.log(Level.WARNING, "TFTP selector failed; continuing", e);
+                        pause();
+                    }
+                    for (Session session; (session = pending.poll()) != null; ) {
+                        adopt(session);
+                    }
+                    long now = clock.millis();
+                    if (now >= nextTimerCheck) {
+                        checkTimers(now);
+                        nextTimerCheck = now + TIMER_TICK_MILLIS;
+                    }
+                    if (index == 0) {
+                        deliverReports();
+                    }
+                }
+            } finally {
+                release();
+            }
+        }
+
+        /** Registers a new transfer with this loop and sends its first packet (OACK or DATA). */
+        void adopt(Session session) {
+            sessions.put(session.client, session);
+            try {
+                session.key = session.channel.register(selector, SelectionKey.OP_READ, session);
+                session.transfer.start(clock.millis(), session);
+            } catch (IOException | RuntimeException e) {
+                session.transfer.fail("cannot start: " + e);
+            }
+            afterEvent(session);
+        }
+
+        private void onReady(SelectionKey key) {
+            try {
+                if (key.attachment() instanceof Session session) {
+                    onSession(session, key);
+                } else {
+                    onListener(this);
+                }
+            } catch (RuntimeException e) {
+                // never let one packet end the loop
+                LOG.log(Level.WARNING, "TFTP: unexpected failure handling a packet", e);
+            }
+        }
+
+        private void onSession(Session session, SelectionKey key) {
+            TftpTransfer transfer = session.transfer;
+            try {
+                if (key.isValid() && key.isWritable()) {
+                    transfer.onWritable(clock.millis(), session);
+                }
+                if (key.isValid() && key.isReadable()) {
+                    // one datagram per wake-up: a transfer's client has at most one packet in flight, and the
+                    // level-triggered selector reports a second one again (saves a recvfrom that finds nothing)
+                    receiveBuffer.clear();
+                    SocketAddress from = session.channel.receive(receiveBuffer);
+                    if (from != null) {
+                        receiveBuffer.flip();
+                        if (!from.equals(session.client)) {
+                            // RFC 1350 section 4: a packet from an unknown TID gets error 5, the transfer goes on
+                            malformedLog.log((InetSocketAddress) from, "unknown transfer ID");
+                            session.channel.send(TftpPacket.encodeError(sendBuffer,
+                                    TftpError.UNKNOWN_TRANSFER_ID.code(), "unknown transfer ID"), from);
+                        } else {
+                            onTransferPacket(session);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                transfer.fail("I/O error: " + e.getMessage());
+            }
+            afterEvent(session);
+        }
+
+        private void onTransferPacket(Session session) throws IOException {
+            TftpPacket packet;
+            try {
+                packet = TftpPacket.decode(receiveBuffer);
+            } catch (MalformedPacketException e) {
+                malformedLog.log(session.client, e.getMessage());
+                return;
+            }
+            session.transfer.onPacket(packet, clock.millis(), session);
+        }
+
+        private void checkTimers(long now) {
+            if (sessions.isEmpty()) {
+                return;
+            }
+            for (Session session : new ArrayList<>(sessions.values())) {
+                if (now >= session.transfer.deadline()) {
+                    try {
+                        session.transfer.onTimeout(now, session);
+                    } catch (IOException e) {
+                        session.transfer.fail("I/O error: " + e.getMessage());
+                    }
+                    afterEvent(session);
+                }
+            }
+        }
+
+        /** Ends a finished session, or asks for OP_WRITE while a full send buffer holds its window back. */
+        private void afterEvent(Session session) {
+            TftpTransfer transfer = session.transfer;
+            if (transfer.done()) {
+                if (sessions.remove(session.client, session)) {
+                    clients.remove(session.client, session);
+                    active.decrementAndGet();
+                    load.decrementAndGet();
+                    closeQuietly(session.channel);
+                    reports.add(report(session.client, session.filename, session.started,
+                            transfer.bytesAcknowledged(), transfer.blockSize(), transfer.windowSize(),
+                            transfer.outcome(), transfer.detail()));
+                }
+                return;
+            }
+            if (session.key != null && session.key.isValid()) {
+                int ops = SelectionKey.OP_READ | (transfer.blocked() ? SelectionKey.OP_WRITE : 0);
+                if (session.key.interestOps() != ops) {
+                    session.key.interestOps(ops);
+                }
+            }
+        }
+
+        /** Ends this loop's transfers (reported FAILED) and closes its selector; on its own thread if it ran. */
+        synchronized void release() {
+            if (releasedHere) {
+                return;
+            }
+            releasedHere = true;
+            for (Session session; (session = pending.poll()) != null; ) {
+                sessions.put(session.client, session);
+            }
+            for (Session session : new ArrayList<>(sessions.values())) {
+                session.transfer.fail("server stopped");
+                afterEvent(session);
+            }
+            try {
+                selector.close();
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "TFTP: closing a selector failed", e);
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One transfer's socket (its TID) and who it serves. */
+    private static final class Session implements TftpTransfer.Link {
+        final Loop loop;
+        final DatagramChannel channel;
+        final InetSocketAddress client;
+        final String filename;
+        final Instant started;
+        final TftpTransfer transfer;
+        SelectionKey key;
+
+        Session(Loop loop, DatagramChannel channel, InetSocketAddress client, String filename, Instant started,
+                TftpTransfer transfer) {
+            this.loop = loop;
+            this.channel = channel;
+            this.client = client;
+            this.filename = filename;
+            this.started = started;
+            this.transfer = transfer;
+        }
+
+        @Override
+        public ByteBuffer buffer() {
+            return loop.sendBuffer;
+        }
+
+        @Override
+        public boolean send(ByteBuffer packet) throws IOException {
+            return channel.send(packet, client) > 0;
+        }
+    }
+
+    /** A lookup or policy answer that ends the request with a TFTP error. */
+    private static final class Refusal extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int code;
+
+        Refusal(int code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+    }
+
+    /** Malformed-packet lines at FINE, at most 20 a minute, then a count of the ones left out. */
+    private final class MalformedLog {
+        private long windowStart;
+        private int logged;
+        private int suppressed;
+
+        synchronized void log(InetSocketAddress from, String what) {
+            if (!LOG.isLoggable(Level.FINE)) {
+                return;
+            }
+            long now = clock.millis();
+            if (now - windowStart >= 60_000) {
+                if (suppressed > 0) {
+                    LOG.fine("TFTP: " + suppressed + " more malformed packets not logged");
+                }
+                windowStart = now;
+                logged = 0;
+                suppressed = 0;
+            }
+            if (logged++ < 20) {
+                LOG.fine("TFTP: dropped/refused packet from " + from + ": " + what);
+            } else {
+                suppressed++;
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * The TFTP engine (RFC 1350, 2347, 2348, 2349, 7440): packet codec, option negotiation, one transfer's state
+ * machine and an NIO server whose selector loops (the caller's thread, plus one per further core, at most 4)
+ * serve every transfer. Read-only: write requests are refused. It knows
+ * no venues or boards; it asks a {@link io.rpideploy.netboot.policy.BootFileSource} which bytes a name is, and
+ * {@link io.rpideploy.netboot.tftp.BootTree} is the file-tree answer. Plain Java, no {@code jakarta.*}.
+ */
+package io.rpideploy.netboot.tftp;

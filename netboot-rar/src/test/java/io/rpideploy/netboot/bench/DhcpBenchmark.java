@@ -1,0 +1,327 @@
+package io.rpideploy.netboot.bench;
+
+import io.rpideploy.netboot.dhcp.DhcpServer;
+import io.rpideploy.netboot.dhcp.DhcpSettings;
+import io.rpideploy.netboot.dhcp.FileLeaseStore;
+import io.rpideploy.netboot.dhcp.Netns;
+import io.rpideploy.netboot.dhcp.StandardBootPolicy;
+import io.rpideploy.netboot.policy.NetbootEvents;
+import java.io.File;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Our DHCP engine beside Kea (kea-dhcp4, memfile) and dnsmasq, in one run on one namespace setup: server namespace
+ * {@code rpdd-bs} (veth {@code rpddbs} 10.66.0.1/16), client namespace {@code rpdd-bc} ({@code rpddbc} 10.66.0.2/16)
+ * running ISC perfdhcp (full DORA sent to 255.255.255.255 with giaddr 10.66.0.2, as perfdhcp does; with the
+ * server's unicast address as target perfdhcp 2.2 counts none of dnsmasq's replies). For each server: the highest rate of
+ * a step series with zero drops, and the completed rate when perfdhcp sends as fast as it can. Kea, dnsmasq and
+ * perfdhcp come from Debian packages fetched with {@code apt-get download} and unpacked with {@code dpkg -x} into the
+ * work dir (never installed: their packages start services). Our server persists to a file that is fsynced per
+ * batch; every ACK leaves only after its lease was saved.
+ * <p>
+ * Settings (system properties): bench.steps (comma list), bench.seconds (per step), bench.clients (-R),
+ * bench.servers (ours,kea,dnsmasq), bench.dir.
+ */
+public final class DhcpBenchmark {
+
+    static final String SERVER_NS = "rpdd-bs";
+    static final String CLIENT_NS = "rpdd-bc";
+    static final String SERVER_IF = "rpddbs";
+    static final String CLIENT_IF = "rpddbc";
+    static final List<String> PACKAGES = List.of("kea-dhcp4-server", "kea-common", "kea-admin", "dnsmasq-base",
+            "liblog4cplus-2.0.5", "libmariadb3", "libpq5", "libnetfilter-conntrack3", "libnftables1", "libnfnetlink0",
+            "libnftnl11", "libjansson4");
+
+    record Step(int rate, long sent, long acks, long drops, double completedPerSecond, String raw) {
+        boolean clean() {
+            return drops == 0 && sent > 0 && acks == sent;
+        }
+    }
+
+    record Row(String server, int zeroDropRate, Step unthrottled, String note) {
+    }
+
+    private final Path work;
+    private final Path root;
+    private final int seconds = Integer.getInteger("bench.seconds", 4);
+    private final int clients = Integer.getInteger("bench.clients", 60000);
+    private final List<Integer> steps = Stream.of(System.getProperty("bench.steps",
+            "250,500,1000,2000,3000,4000,5000,6000,8000,10000,12000,15000").split(",")).map(String::trim)
+            .map(Integer::valueOf).toList();
+    private final List<Process> processes = new ArrayList<>();
+
+    DhcpBenchmark(Path work) {
+        this.work = work;
+        this.root = work.resolve("root");
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (!Netns.isRoot()) {
+            System.out.println("DhcpBenchmark needs root (network namespaces); skipped");
+            return;
+        }
+        Path base = Path.of(System.getProperty("bench.dir",
+                Files.isDirectory(Path.of("netboot-rar")) ? "netboot-rar/target/dhcp-bench" : "target/dhcp-bench"));
+        Files.createDirectories(base);
+        DhcpBenchmark b = new DhcpBenchmark(base.toAbsolutePath());
+        Thread hook = new Thread(b::stopProcesses, "rpdd-bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        List<Row> rows = new ArrayList<>();
+        try (Netns net = new Netns()) {
+            b.fetchBinaries();
+            net.pair(SERVER_NS, SERVER_IF, "10.66.0.1/16", CLIENT_NS, CLIENT_IF, "10.66.0.2/16");
+            for (String server : System.getProperty("bench.servers", "ours,kea,dnsmasq").split(",")) {
+                rows.add(switch (server.trim()) {
+                    case "ours" -> b.ours();
+                    case "kea" -> b.external("kea-dhcp4 2.2 (memfile)", b.kea());
+                    case "dnsmasq" -> b.external("dnsmasq 2.90", b.dnsmasq());
+                    default -> throw new IllegalArgumentException(server);
+                });
+            }
+        } finally {
+            b.stopProcesses();
+        }
+        System.out.println();
+        System.out.printf("DHCPv4 full DORA, perfdhcp -R %d, %d s per step, broadcast, giaddr 10.66.0.2; one 2-core machine%n",
+                b.clients, b.seconds);
+        System.out.printf("%-34s | %-22s | %-30s | %s%n", "server", "zero-drop max rate/s", "unthrottled completed/s",
+                "notes");
+        System.out.println("-".repeat(34) + "-+-" + "-".repeat(22) + "-+-" + "-".repeat(30) + "-+------");
+        for (Row r : rows) {
+            String u = r.unthrottled() == null ? "-" : String.format("%.0f (drops %d of %d)",
+                    r.unthrottled().completedPerSecond(), r.unthrottled().drops(), r.unthrottled().sent());
+            System.out.printf("%-34s | %-22s | %-30s | %s%n", r.server(),
+                    r.zeroDropRate() == 0 ? "< " + b.steps.get(0) : String.valueOf(r.zeroDropRate()), u, r.note());
+        }
+    }
+
+    /** Our engine in this JVM, its socket made inside the server namespace. */
+    Row ours() throws Exception {
+        Path leases = work.resolve("ours-leases.txt");
+        Files.deleteIfExists(leases);
+        FileLeaseStore store = new FileLeaseStore(leases, true);
+        DhcpSettings s = new DhcpSettings(SERVER_IF, ip("10.66.0.1"), ip("255.255.0.0"), ip("10.66.1.0"),
+                ip("10.66.255.254"), Duration.ofHours(12), null, List.of(), 67, 68, Duration.ZERO);
+        NetbootEvents quiet = new NetbootEvents() {
+            public void dhcp(DhcpExchange exchange) {
+            }
+
+            public void tftp(TftpTransferReport report) {
+            }
+
+            public void rogueDhcpServer(Inet4Address server, String serverMac, Instant seen) {
+            }
+        };
+        ExecutorService pool = Executors.newCachedThreadPool();
+        DhcpServer server = new DhcpServer(s, new StandardBootPolicy(null, null, null, Map.of()), store, quiet,
+                Clock.systemUTC(), pool);
+        try {
+            inNamespace(SERVER_NS, () -> {
+                server.open();
+                return null;
+            });
+            pool.execute(server::run);
+            Row r = measure("ours (in-process, fsync per batch)");
+            long acks = r.unthrottled() == null ? 0 : r.unthrottled().acks();
+            return new Row(r.server(), r.zeroDropRate(), r.unthrottled(), String.format(
+                    "%d leases in %d fsynced batches (avg %.1f, slowest save %d ms); ACK after save",
+                    store.leasesSaved.get(), store.saves.get(),
+                    store.saves.get() == 0 ? 0.0 : (double) store.leasesSaved.get() / store.saves.get(),
+                    store.slowestSaveNanos.get() / 1_000_000));
+        } finally {
+            server.close();
+            pool.shutdownNow();
+            store.close();
+        }
+    }
+
+    Row external(String name, Process p) throws Exception {
+        try {
+            Thread.sleep(1500);
+            if (!p.isAlive()) {
+                return new Row(name, 0, null, "did not start: " + Files.readString(work.resolve("server.log")));
+            }
+            return measure(name);
+        } finally {
+            p.destroy();
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            processes.remove(p);
+        }
+    }
+
+    Row measure(String name) throws Exception {
+        System.out.println("== " + name);
+        int best = 0;
+        for (int rate : steps) {
+            Step st = perfdhcp(rate);
+            System.out.printf("   rate %6d/s: sent %7d, ACKs %7d, drops %6d, completed %.0f/s%n", rate, st.sent(),
+                    st.acks(), st.drops(), st.completedPerSecond());
+            if (!st.clean()) {
+                break;
+            }
+            best = rate;
+        }
+        Step u = perfdhcp(0);
+        System.out.printf("   unthrottled: sent %7d, ACKs %7d, drops %6d, completed %.0f/s%n", u.sent(), u.acks(),
+                u.drops(), u.completedPerSecond());
+        return new Row(name, best, u, "");
+    }
+
+    Step perfdhcp(int rate) throws Exception {
+        Thread.sleep(1000); // let the previous step's stragglers go
+        List<String> cmd = new ArrayList<>(List.of("env", "LD_LIBRARY_PATH=" + libs(),
+                root.resolve("usr/sbin/perfdhcp").toString(), "-4", "-l", CLIENT_IF, "-R", String.valueOf(clients),
+                "-p", String.valueOf(seconds), "-W", "1500000"));
+        if (rate > 0) {
+            cmd.addAll(List.of("-r", String.valueOf(rate))); // without -r perfdhcp sends as fast as it can
+        }
+        Netns.Result r = Netns.inNs(CLIENT_NS, seconds + 20, cmd.toArray(String[]::new));
+        String out = r.output();
+        long[] doSent = section(out, "DISCOVER-OFFER");
+        long[] raSent = section(out, "REQUEST-ACK");
+        long sent = doSent[0];
+        long acks = raSent[1];
+        long drops = doSent[2] + raSent[2];
+        if (sent == 0) {
+            System.out.println("   perfdhcp output: " + out);
+        }
+        return new Step(rate, sent, acks, drops, acks / (double) seconds, out);
+    }
+
+    /** sent, received, drops of one perfdhcp statistics section. */
+    static long[] section(String out, String name) {
+        int at = out.indexOf("Statistics for: " + name);
+        if (at < 0) {
+            return new long[3];
+        }
+        String s = out.substring(at);
+        return new long[]{number(s, "sent packets: (\\d+)"), number(s, "received packets: (\\d+)"),
+                number(s, "drops: (\\d+)")};
+    }
+
+    static long number(String s, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(s);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    Process kea() throws IOException {
+        Path leases = work.resolve("kea-leases4.csv");
+        Files.deleteIfExists(leases);
+        Path conf = work.resolve("kea-dhcp4.json");
+        Files.writeString(conf, """
+                {"Dhcp4": {
+                  "interfaces-config": {"interfaces": ["%s"], "dhcp-socket-type": "raw"},
+                  "lease-database": {"type": "memfile", "persist": true, "name": "%s", "lfc-interval": 0},
+                  "valid-lifetime": 43200,
+                  "subnet4": [{"id": 1, "subnet": "10.66.0.0/16",
+                               "pools": [{"pool": "10.66.1.0 - 10.66.255.254"}],
+                               "option-data": [{"name": "subnet-mask", "data": "255.255.0.0"}]}],
+                  "loggers": [{"name": "kea-dhcp4", "output_options": [{"output": "stdout"}], "severity": "WARN"}]
+                }}
+                """.formatted(SERVER_IF, leases));
+        return start("env", "LD_LIBRARY_PATH=" + libs(), "KEA_PIDFILE_DIR=" + work, "KEA_LOCKFILE_DIR=" + work,
+                root.resolve("usr/sbin/kea-dhcp4").toString(), "-c", conf.toString());
+    }
+
+    Process dnsmasq() throws IOException {
+        Path leases = work.resolve("dnsmasq.leases");
+        Files.deleteIfExists(leases);
+        return start("env", "LD_LIBRARY_PATH=" + libs(), root.resolve("usr/sbin/dnsmasq").toString(), "-k",
+                "-C", "/dev/null", "--port=0", "--interface=" + SERVER_IF, "--bind-interfaces",
+                "--dhcp-range=10.66.1.0,10.66.255.254,255.255.0.0,12h", "--dhcp-lease-max=70000",
+                "--dhcp-leasefile=" + leases, "--pid-file=" + work.resolve("dnsmasq.pid"), "--dhcp-authoritative",
+                // --no-ping: with its ICMP check of each new address dnsmasq answered nothing in time
+                "--quiet-dhcp", "--no-ping", "--no-resolv", "--no-hosts", "--user=root", "--group=root", "--log-facility=-");
+    }
+
+    private Process start(String... cmd) throws IOException {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", SERVER_NS, "timeout", "900"));
+        c.addAll(List.of(cmd));
+        Process p = new ProcessBuilder(c).redirectErrorStream(true)
+                .redirectOutput(work.resolve("server.log").toFile()).start();
+        processes.add(p);
+        return p;
+    }
+
+    synchronized void stopProcesses() {
+        for (Process p : List.copyOf(processes)) {
+            p.destroy();
+            try {
+                if (!p.waitFor(3, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
+    }
+
+    /** Kea, dnsmasq and perfdhcp unpacked from Debian packages into the work dir (not installed). */
+    void fetchBinaries() throws IOException {
+        if (Files.isExecutable(root.resolve("usr/sbin/kea-dhcp4")) && Files.isExecutable(root.resolve("usr/sbin/dnsmasq"))
+                && Files.isExecutable(root.resolve("usr/sbin/perfdhcp"))) {
+            return;
+        }
+        Path debs = work.resolve("debs");
+        Files.createDirectories(debs);
+        List<String> cmd = new ArrayList<>(List.of("apt-get", "download"));
+        cmd.addAll(PACKAGES);
+        Netns.Result r = run(debs, 300, cmd);
+        if (r.exit() != 0) {
+            throw new IllegalStateException("apt-get download failed: " + r.output());
+        }
+        try (Stream<Path> files = Files.list(debs)) {
+            for (Path deb : files.filter(f -> f.toString().endsWith(".deb")).toList()) {
+                Netns.Result x = run(work, 120, List.of("dpkg", "-x", deb.toString(), root.toString()));
+                if (x.exit() != 0) {
+                    throw new IllegalStateException("dpkg -x " + deb + ": " + x.output());
+                }
+            }
+        }
+    }
+
+    private static Netns.Result run(Path dir, int seconds, List<String> cmd) throws IOException {
+        List<String> c = new ArrayList<>(List.of("timeout", String.valueOf(seconds)));
+        c.addAll(cmd);
+        Process p = new ProcessBuilder(c).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        try {
+            return new Netns.Result(p.waitFor(), out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    private String libs() {
+        return root.resolve("usr/lib/x86_64-linux-gnu") + File.pathSeparator + root.resolve("usr/lib/x86_64-linux-gnu/kea/hooks");
+    }
+
+    private static Inet4Address ip(String s) throws IOException {
+        return (Inet4Address) InetAddress.getByName(s);
+    }
+
+    /** Runs a task on a fresh thread inside a network namespace; sockets it makes live there. */
+    static <T> T inNamespace(String ns, Netns.NsTask<T> task) throws Exception {
+        return Netns.inNamespace(ns, task);
+    }
+}

@@ -1,0 +1,390 @@
+package io.rpideploy.netboot.bench;
+
+import io.rpideploy.netboot.policy.NetbootEvents;
+import io.rpideploy.netboot.tftp.BootTree;
+import io.rpideploy.netboot.tftp.NetnsLab;
+import io.rpideploy.netboot.tftp.TftpServer;
+import io.rpideploy.netboot.tftp.TftpSettings;
+import io.rpideploy.netboot.tftp.TftpTestClient;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Our TFTP engine (in this JVM) beside atftpd and tftpd-hpa (Debian binaries unpacked with {@code apt-get download}
+ * and {@code dpkg -x}, never installed) in one run, on one namespace lab: servers on 10.77.72.1, clients in the
+ * namespace. Each row runs 3 times per server, interleaved, and prints the median. Settings: {@code -Dbench.reps=3},
+ * {@code -Dbench.work=<dir>} (default {@code netboot-rar/target/tftp-bench}). Needs root.
+ */
+public final class TftpBenchmark {
+
+    private static final int MIB = 1024 * 1024;
+    private static final Duration CLIENT_LIMIT = Duration.ofSeconds(120);
+    private static final Duration TOTAL_LIMIT = Duration.ofMinutes(25);
+    private static final String[] SERVERS = {"ours", "atftpd", "tftpd-hpa"};
+
+    private final int reps = Integer.getInteger("bench.reps", 3);
+    private final long deadline = System.nanoTime() + TOTAL_LIMIT.toNanos();
+    private final List<Process> daemons = new ArrayList<>();
+    private Path work;
+    private Path data;
+    private NetnsLab lab;
+    private TftpServer ours;
+    private Thread loop;
+    private final int[] ports = {6901, 6902, 6903};
+
+    public static void main(String[] args) {
+        TftpBenchmark bench = new TftpBenchmark();
+        int status = 0;
+        try {
+            bench.run();
+        } catch (Exception e) {
+            System.out.flush();
+            System.err.println("TftpBenchmark failed: " + e);
+            e.printStackTrace();
+            status = 1;
+        } finally {
+            bench.cleanUp();
+        }
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    private void run() throws Exception {
+        if (!NetnsLab.available()) {
+            System.out.println("TftpBenchmark: needs root and iproute2 (network namespaces); nothing measured");
+            return;
+        }
+        work = Path.of(System.getProperty("bench.work", defaultWork().toString())).toAbsolutePath();
+        Path bin = binaries(work.resolve("debs"));
+        if (bin == null) {
+            return;
+        }
+        data = work.resolve("root");
+        deleteTree(data);
+        Files.createDirectories(data);
+        Random random = new Random(7);
+        write(data.resolve("f64.bin"), random, 64 * MIB);
+        write(data.resolve("f32.bin"), random, 32 * MIB);
+        write(data.resolve("f4k.bin"), random, 4096);
+        // both daemons drop to nobody: the tree must be world-readable
+        for (Path p : List.of(work, data)) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        try (Stream<Path> files = Files.list(data)) {
+            for (Path f : files.toList()) {
+                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+        }
+        Path outputs = Files.createDirectories(work.resolve("out"));
+
+        lab = new NetnsLab("bench", 72);
+        String host = lab.hostAddress();
+        startServers(bin, host);
+
+        System.out.printf("TftpBenchmark %s: %d cores, load %s, Java %s, median of %d%n", Instant.now(),
+                Runtime.getRuntime().availableProcessors(), loadAverage(), Runtime.version(), reps);
+        System.out.printf("servers on %s (ours in this JVM: %d selector loops), clients in netns %s%n", host,
+                Math.min(4, Runtime.getRuntime().availableProcessors()), lab.namespace());
+        System.out.printf("%-44s %10s %10s %10s %12s%n", "row", "ours", "atftpd", "tftpd-hpa", "ours/atftpd");
+
+        // warm-up: every server once, so JIT compilation is not in the first measured row
+        for (int s = 0; s < 3; s++) {
+            curl(s, "f32.bin", 1468, outputs.resolve("warm"));
+        }
+
+        for (int blksize : new int[] {512, 1468, 8192}) {
+            int b = blksize;
+            row("curl 64 MiB blksize " + b + " (MB/s)", true,
+                    s -> mbPerSecond(64L * MIB, curl(s, "f64.bin", b, outputs.resolve("c" + s))));
+        }
+        for (int window : new int[] {1, 4, 16}) {
+            int w = window;
+            row("atftp 64 MiB blksize 1468 windowsize " + w + " (MB/s)", true,
+                    s -> mbPerSecond(64L * MIB, atftp(s, "f64.bin", 1468, w, outputs.resolve("a" + s))));
+        }
+        row("200 x 4 KiB, Java client, blksize 1468 (ms/fetch)", false, this::latency);
+        row("10 concurrent curl x 32 MiB blksize 1468 (MB/s)", true, s -> concurrent(s, 10, outputs));
+        System.out.println("ratio > 1 means ours is better (for ms/fetch: atftpd ms / ours ms)."
+                + " tftpd-hpa 5.2 does not implement windowsize: it answers without it (window 1).");
+    }
+
+    private interface Measure {
+        /** One measurement of server {@code s}, or NaN on failure. */
+        double of(int server) throws Exception;
+    }
+
+    private void row(String name, boolean higherIsBetter, Measure measure) throws Exception {
+        double[][] samples = new double[3][reps];
+        for (int r = 0; r < reps; r++) {
+            for (int s = 0; s < 3; s++) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("benchmark time limit of " + TOTAL_LIMIT + " reached");
+                }
+                samples[s][r] = measure.of(s);
+            }
+        }
+        double[] medians = new double[3];
+        for (int s = 0; s < 3; s++) {
+            medians[s] = median(samples[s]);
+        }
+        double ratio = higherIsBetter ? medians[0] / medians[1] : medians[1] / medians[0];
+        System.out.printf("%-44s %10s %10s %10s %11sx%n", name, fmt(medians[0]), fmt(medians[1]), fmt(medians[2]),
+                fmt(ratio));
+    }
+
+    private void startServers(Path bin, String host) throws Exception {
+        TftpSettings settings = TftpSettings.defaults(new InetSocketAddress(InetAddress.getByName(host), ports[0]),
+                data);
+        ours = new TftpServer(settings, new BootTree(data, null), new Silent(), Clock.systemUTC());
+        ours.open();
+        loop = new Thread(ours::run, "tftp-bench-ours");
+        loop.setDaemon(true);
+        loop.start();
+
+        Map<String, String> env = Map.of("LD_LIBRARY_PATH",
+                bin.resolve("usr/lib/x86_64-linux-gnu") + ":" + bin.resolve("lib/x86_64-linux-gnu"));
+        daemons.add(daemon(List.of(bin.resolve("usr/sbin/atftpd").toString(), "--daemon", "--no-fork",
+                "--port", Integer.toString(ports[1]), "--bind-address", host, "--logfile", "/dev/null",
+                "--maxthread", "200", data.toString()), env, work.resolve("atftpd.log")));
+        daemons.add(daemon(List.of(bin.resolve("usr/sbin/in.tftpd").toString(), "-L", "-a",
+                host + ":" + ports[2], "-s", data.toString()), env, work.resolve("tftpd-hpa.log")));
+        // both must answer before anything is measured
+        for (int s = 0; s < 3; s++) {
+            boolean up = false;
+            for (int attempt = 0; attempt < 50 && !up; attempt++) {
+                try (TftpTestClient client = new TftpTestClient(200)) {
+                    up = client.get(new InetSocketAddress(host, ports[s]), "f4k.bin", Map.of()).length == 4096;
+                } catch (IOException e) {
+                    Thread.sleep(100);
+                }
+            }
+            if (!up) {
+                throw new IllegalStateException(SERVERS[s] + " does not answer on port " + ports[s]
+                        + "; see " + work);
+            }
+        }
+    }
+
+    private Process daemon(List<String> command, Map<String, String> env, Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private double curl(int server, String file, int blksize, Path target) throws IOException {
+        Files.deleteIfExists(target);
+        NetnsLab.Result r = lab.exec(CLIENT_LIMIT, "curl", "-s", "-S", "--tftp-blksize", Integer.toString(blksize),
+                "tftp://" + lab.hostAddress() + ":" + ports[server] + "/" + file, "-o", target.toString());
+        return checked(r, target, file);
+    }
+
+    private double atftp(int server, String file, int blksize, int window, Path target) throws IOException {
+        Files.deleteIfExists(target);
+        NetnsLab.Result r = lab.exec(CLIENT_LIMIT, "atftp", "--get", "-r", file, "-l", target.toString(),
+                "--option", "blksize " + blksize, "--option", "windowsize " + window, lab.hostAddress(),
+                Integer.toString(ports[server]));
+        return checked(r, target, file);
+    }
+
+    /** Seconds, or NaN when the client failed or the copy has the wrong size. */
+    private double checked(NetnsLab.Result r, Path target, String file) throws IOException {
+        if (r.exit() != 0 || !Files.exists(target) || Files.size(target) != Files.size(data.resolve(file))) {
+            System.out.println("  (a client failed: exit " + r.exit() + ", " + r.output().strip() + ")");
+            return Double.NaN;
+        }
+        Files.delete(target);
+        return r.nanos() / 1e9;
+    }
+
+    private double latency(int server) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(lab.hostAddress(), ports[server]);
+        try (TftpTestClient client = new TftpTestClient(2000)) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 200; i++) {
+                if (client.get(address, "f4k.bin", Map.of("blksize", "1468", "tsize", "0")).length != 4096) {
+                    return Double.NaN;
+                }
+            }
+            return (System.nanoTime() - start) / 1e6 / 200;
+        } catch (IOException e) {
+            System.out.println("  (" + SERVERS[server] + ": " + e.getMessage() + ")");
+            return Double.NaN;
+        }
+    }
+
+    private double concurrent(int server, int clients, Path outputs) throws Exception {
+        List<Process> processes = new ArrayList<>();
+        long start = System.nanoTime();
+        try {
+            for (int i = 0; i < clients; i++) {
+                Path target = outputs.resolve("k" + i);
+                Files.deleteIfExists(target);
+                processes.add(lab.start(List.of("timeout", "120", "curl", "-s", "--tftp-blksize", "1468",
+                        "tftp://" + lab.hostAddress() + ":" + ports[server] + "/f32.bin", "-o", target.toString()),
+                        outputs.resolve("k" + i + ".log")));
+            }
+            for (Process p : processes) {
+                if (!p.waitFor(150, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    return Double.NaN;
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            for (int i = 0; i < clients; i++) {
+                if (Files.size(outputs.resolve("k" + i)) != 32L * MIB) {
+                    return Double.NaN;
+                }
+                Files.delete(outputs.resolve("k" + i));
+            }
+            return clients * 32.0 * MIB / 1e6 / seconds;
+        } finally {
+            processes.forEach(Process::destroyForcibly);
+        }
+    }
+
+    /**
+     * The two daemons' binaries, unpacked once into {@code dir}: {@code apt-get download} (no install, no service
+     * start; the packages conflict in apt) then {@code dpkg -x}; libwrap0 is their one library not in a base system.
+     */
+    private Path binaries(Path dir) throws Exception {
+        Path root = dir.resolve("x");
+        if (Files.isExecutable(root.resolve("usr/sbin/atftpd")) && Files.isExecutable(root.resolve("usr/sbin/in.tftpd"))
+                && Files.exists(root.resolve("usr/lib/x86_64-linux-gnu/libwrap.so.0"))) {
+            return root;
+        }
+        Files.createDirectories(root);
+        NetnsLab.Result download = runHost(dir, List.of("apt-get", "download", "atftpd", "tftpd-hpa", "libwrap0"));
+        if (download.exit() != 0) {
+            System.out.println("TftpBenchmark: cannot download atftpd/tftpd-hpa with apt-get download ("
+                    + download.output().strip() + "); nothing measured");
+            return null;
+        }
+        try (Stream<Path> debs = Files.list(dir)) {
+            for (Path deb : debs.filter(p -> p.toString().endsWith(".deb")).toList()) {
+                NetnsLab.Result x = runHost(dir, List.of("dpkg", "-x", deb.toString(), root.toString()));
+                if (x.exit() != 0) {
+                    System.out.println("TftpBenchmark: dpkg -x " + deb + " failed: " + x.output());
+                    return null;
+                }
+            }
+        }
+        return root;
+    }
+
+    private static NetnsLab.Result runHost(Path dir, List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        long start = System.nanoTime();
+        boolean done = p.waitFor(180, TimeUnit.SECONDS);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        String output = new String(p.getInputStream().readAllBytes());
+        return new NetnsLab.Result(done ? p.exitValue() : -1, output, System.nanoTime() - start, !done);
+    }
+
+    private void cleanUp() {
+        if (ours != null) {
+            ours.close();
+        }
+        for (Process p : daemons) {
+            p.destroy();
+            try {
+                if (!p.waitFor(3, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (lab != null) {
+            lab.close();
+        }
+        if (work != null) {
+            deleteTree(work.resolve("root"));
+            deleteTree(work.resolve("out"));
+        }
+    }
+
+    private static Path defaultWork() throws URISyntaxException {
+        Path classes = Path.of(TftpBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return classes.getParent().resolve("tftp-bench");
+    }
+
+    private static double mbPerSecond(long bytes, double seconds) {
+        return Double.isNaN(seconds) ? Double.NaN : bytes / 1e6 / seconds;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        for (double v : sorted) {
+            if (Double.isNaN(v)) {
+                return Double.NaN;
+            }
+        }
+        return sorted[sorted.length / 2];
+    }
+
+    private static String fmt(double value) {
+        return Double.isNaN(value) ? "fail" : String.format("%.2f", value);
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static void write(Path file, Random random, int size) throws IOException {
+        byte[] bytes = new byte[size];
+        random.nextBytes(bytes);
+        Files.write(file, bytes);
+    }
+
+    private static void deleteTree(Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("TftpBenchmark: could not delete " + root + ": " + e);
+        }
+    }
+
+    /** The benchmark does not look at events. */
+    private static final class Silent implements NetbootEvents {
+        @Override
+        public void dhcp(DhcpExchange exchange) {
+        }
+
+        @Override
+        public void tftp(TftpTransferReport report) {
+        }
+
+        @Override
+        public void rogueDhcpServer(Inet4Address server, String serverMac, Instant seen) {
+        }
+    }
+}

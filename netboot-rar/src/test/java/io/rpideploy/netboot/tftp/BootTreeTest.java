@@ -1,0 +1,119 @@
+package io.rpideploy.netboot.tftp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.rpideploy.netboot.policy.BootFileSource.BootFile;
+import io.rpideploy.netboot.policy.BootFileSource.OnDisk;
+import io.rpideploy.netboot.policy.BootFileSource.Refused;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BootTreeTest {
+
+    private static final InetSocketAddress PI = new InetSocketAddress("10.77.0.2", 49152);
+
+    @TempDir
+    Path dir;
+    private Path root;
+    private Path overrides;
+    private BootTree tree;
+
+    @BeforeEach
+    void tree() throws IOException {
+        root = Files.createDirectories(dir.resolve("root"));
+        overrides = Files.createDirectories(dir.resolve("overrides"));
+        Files.writeString(root.resolve("start4.elf"), "shared elf");
+        Files.writeString(root.resolve("config.txt"), "shared config");
+        Files.writeString(root.resolve("cmdline.txt"), "shared cmdline");
+        Files.createDirectories(root.resolve("d905d499"));
+        Files.writeString(root.resolve("d905d499/config.txt"), "board config");
+        Files.writeString(root.resolve("d905d499/cmdline.txt"), "board cmdline");
+        Files.createDirectories(overrides.resolve("d905d499"));
+        Files.writeString(overrides.resolve("d905d499/cmdline.txt"), "override cmdline");
+        Files.createDirectories(root.resolve("overlays"));
+        Files.writeString(root.resolve("overlays/overlay_map.dtb"), "map");
+        Files.writeString(dir.resolve("secret"), "outside");
+        tree = new BootTree(root, overrides);
+    }
+
+    private String served(String name) throws IOException {
+        BootFile answer = tree.open(PI, name);
+        return Files.readString(assertInstanceOf(OnDisk.class, answer, name + " -> " + answer).path());
+    }
+
+    private int refused(String name) {
+        return assertInstanceOf(Refused.class, tree.open(PI, name), name).errorCode();
+    }
+
+    @Test
+    void serialPathsLookInOverridesThenBoardThenShared() throws IOException {
+        assertEquals("override cmdline", served("d905d499/cmdline.txt"));
+        assertEquals("board config", served("d905d499/config.txt"));
+        assertEquals("shared elf", served("d905d499/start4.elf"));
+        assertEquals("map", served("d905d499/overlays/overlay_map.dtb"));
+        assertEquals("shared cmdline", served("cmdline.txt"));
+        assertEquals("map", served("overlays/overlay_map.dtb"));
+    }
+
+    @Test
+    void nonSerialPrefixIsNotStripped() {
+        // upper-case hex, 7 or 9 digits: not a Pi serial, so no fallback to the shared file
+        for (String name : List.of("D905D499/start4.elf", "d905d49/start4.elf", "d905d4990/start4.elf")) {
+            assertEquals(1, refused(name), name);
+        }
+    }
+
+    @Test
+    void withoutOverridesRoot() throws IOException {
+        tree = new BootTree(root, null);
+        assertEquals("board cmdline", served("d905d499/cmdline.txt"));
+    }
+
+    @Test
+    void missingFileAndDirectoryAreNotFound() {
+        assertEquals(1, refused("nope.txt"));
+        assertEquals(1, refused("d905d499/nope.txt"));
+        assertEquals(1, refused("overlays"));
+        assertEquals(1, refused("d905d499"));
+    }
+
+    @Test
+    void escapingNamesAreAccessViolations() {
+        for (String name : List.of("../secret", "d905d499/../../secret", "..", "/etc/passwd", "overlays\\..\\x",
+                "config.txt\0.bin", "a/../../secret", "d905d499/..", "bad\nname")) {
+            assertEquals(2, refused(name), name);
+        }
+    }
+
+    @Test
+    void symlinkOutOfTheTreeIsRefusedAndInsideIsServed() throws IOException {
+        Files.createSymbolicLink(root.resolve("escape"), dir.resolve("secret"));
+        Files.createSymbolicLink(root.resolve("etc"), Path.of("/etc"));
+        Files.createSymbolicLink(root.resolve("kernel.img"), root.resolve("start4.elf"));
+        Files.createSymbolicLink(root.resolve("d905d499/start4.elf"), Path.of("../start4.elf"));
+        assertEquals(2, refused("escape"));
+        assertEquals(2, refused("etc/passwd"));
+        assertEquals("shared elf", served("kernel.img"));
+        assertEquals("shared elf", served("d905d499/start4.elf"));
+    }
+
+    @Test
+    void overrideLinkingIntoBootTreeIsRefused() throws IOException {
+        // an override must stay inside the overrides tree: links out of it are not followed
+        Files.createSymbolicLink(overrides.resolve("d905d499/config.txt"), dir.resolve("secret"));
+        assertEquals(2, refused("d905d499/config.txt"));
+    }
+
+    @Test
+    void danglingLinkIsNotFound() throws IOException {
+        Files.createSymbolicLink(root.resolve("gone"), root.resolve("missing"));
+        assertEquals(1, refused("gone"));
+    }
+}

@@ -1,0 +1,72 @@
+package io.rpideploy.netboot.boundary;
+
+import io.rpideploy.netboot.api.DhcpListener;
+import io.rpideploy.netboot.control.LeaseBook;
+import io.rpideploy.netboot.control.NetbootConfig;
+import io.rpideploy.netboot.control.NetbootJournal;
+import io.rpideploy.netboot.control.NetbootPolicy;
+import io.rpideploy.netboot.policy.DhcpClient;
+import io.rpideploy.netboot.policy.DhcpDecision;
+import io.rpideploy.netboot.policy.DhcpLease;
+import io.rpideploy.netboot.policy.NetbootEvents.DhcpExchange;
+import jakarta.ejb.MessageDriven;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.net.Inet4Address;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The DHCP server's endpoint in the application: translates and delegates, nothing else. No container transaction
+ * around decisions (they come from memory); the control beans open their own where they write.
+ */
+// no resourceAdapter property: the container picks the one adapter offering this listener type, whether the rar
+// is deployed beside the war (Payara Micro: "netboot-rar") or inside the EAR (Payara Server: "<ear>#netboot-rar")
+@MessageDriven
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class DhcpMdb implements DhcpListener {
+
+    @Inject
+    NetbootConfig config;
+
+    @Inject
+    NetbootPolicy policy;
+
+    @Inject
+    LeaseBook leases;
+
+    @Inject
+    NetbootJournal journal;
+
+    @Override
+    public Map<String, String> settings() {
+        return config.adapterSettings();
+    }
+
+    @Override
+    public DhcpDecision decide(DhcpClient client) {
+        return policy.decide(client);
+    }
+
+    @Override
+    public List<DhcpLease> loadLeases() {
+        return leases.load();
+    }
+
+    @Override
+    public void saveLeases(List<DhcpLease> changes) {
+        leases.save(changes);
+    }
+
+    @Override
+    public void exchanged(List<DhcpExchange> exchanges) {
+        journal.dhcp(exchanges);
+    }
+
+    @Override
+    public void rogueServer(Inet4Address server, String serverMac, Instant seen) {
+        journal.rogue(server.getHostAddress(), serverMac, seen);
+    }
+}

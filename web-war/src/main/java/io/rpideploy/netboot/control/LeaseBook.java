@@ -1,0 +1,110 @@
+package io.rpideploy.netboot.control;
+
+import io.rpideploy.netboot.policy.ClientKind;
+import io.rpideploy.netboot.policy.DhcpLease;
+import io.rpideploy.platform.control.InstantConverter;
+import io.rpideploy.platform.control.SerializedWrite;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.sql.DataSource;
+
+/**
+ * The DHCP server's leases in the database: one row per client MAC with its latest state. The server acknowledges
+ * a lease only after the batch holding it is committed here, so an acknowledged lease survives {@code kill -9}.
+ * Batches are written with plain JDBC upserts in one transaction (one statement per lease, reused): at thousands
+ * of leases per second an entity merge per lease would cost a query each for nothing.
+ */
+@ApplicationScoped
+public class LeaseBook {
+
+    @Resource(lookup = "jdbc/rpideploy")
+    DataSource database;
+
+    public List<DhcpLease> load() {
+        List<DhcpLease> leases = new ArrayList<>();
+        try (Connection c = database.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT mac_address, ip_address, state, expires_at,"
+                     + " updated_at, client_kind, pi_serial, host_name FROM dhcp_lease");
+             ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                leases.add(new DhcpLease(rows.getString(1), ipv4(rows.getString(2)),
+                        DhcpLease.State.valueOf(rows.getString(3).toUpperCase(Locale.ROOT)),
+                        Instant.parse(rows.getString(4)), Instant.parse(rows.getString(5)),
+                        kind(rows.getString(6)), rows.getString(7), rows.getString(8)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the DHCP leases: " + e.getMessage(), e);
+        }
+        return leases;
+    }
+
+    /** Stores the batch in one transaction, in the order given (a later change of the same MAC wins). */
+    @SerializedWrite
+    @Transactional
+    public void save(List<DhcpLease> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        try (Connection c = database.getConnection();
+             PreparedStatement upsert = c.prepareStatement("INSERT INTO dhcp_lease (mac_address, ip_address,"
+                     + " state, expires_at, updated_at, client_kind, pi_serial, host_name)"
+                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (mac_address) DO UPDATE SET"
+                     + " ip_address = excluded.ip_address, state = excluded.state, expires_at = excluded.expires_at,"
+                     + " updated_at = excluded.updated_at, client_kind = excluded.client_kind,"
+                     + " pi_serial = COALESCE(excluded.pi_serial, pi_serial),"
+                     + " host_name = COALESCE(excluded.host_name, host_name)")) {
+            for (DhcpLease lease : changes) {
+                upsert.setString(1, lease.mac());
+                upsert.setString(2, lease.address().getHostAddress());
+                upsert.setString(3, lease.state().name().toLowerCase(Locale.ROOT));
+                upsert.setString(4, InstantConverter.format(lease.expires()));
+                upsert.setString(5, InstantConverter.format(lease.updated()));
+                upsert.setString(6, lease.kind() == null ? null : lease.kind().name());
+                upsert.setString(7, lease.piSerial());
+                upsert.setString(8, lease.hostName());
+                upsert.addBatch();
+            }
+            upsert.executeBatch();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store " + changes.size() + " DHCP leases: " + e.getMessage(), e);
+        }
+    }
+
+    /** The MAC that holds (or last held) an address: TFTP knows only the client's address. */
+    public String macOf(String ip) {
+        try (Connection c = database.getConnection();
+             PreparedStatement select = c.prepareStatement(
+                     "SELECT mac_address FROM dhcp_lease WHERE ip_address = ? ORDER BY updated_at DESC LIMIT 1")) {
+            select.setString(1, ip);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the DHCP leases: " + e.getMessage(), e);
+        }
+    }
+
+    private static ClientKind kind(String text) {
+        return text == null ? null : ClientKind.valueOf(text);
+    }
+
+    private static Inet4Address ipv4(String text) {
+        try {
+            return (Inet4Address) InetAddress.getByName(text); // stored literals only: no lookup
+        } catch (UnknownHostException | ClassCastException e) {
+            throw new IllegalStateException("stored lease address is not IPv4: " + text, e);
+        }
+    }
+}

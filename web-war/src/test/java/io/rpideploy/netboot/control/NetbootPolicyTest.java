@@ -1,0 +1,78 @@
+package io.rpideploy.netboot.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rpideploy.deployments.control.DeploymentStateChanged;
+import io.rpideploy.netboot.policy.ClientKind;
+import io.rpideploy.netboot.policy.DhcpClient;
+import io.rpideploy.netboot.policy.DhcpDecision;
+import io.rpideploy.platform.control.DomainException;
+import java.net.Inet4Address;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NetbootPolicyTest {
+
+    private final NetbootPolicy policy = new NetbootPolicy();
+
+    @Test
+    void aPiGetsThePiMenuAndNoFileOthersTheirBootFilePlainClientsAnAddress() {
+        DhcpDecision pi = policy.decide(client("2c:cf:67:00:00:01", ClientKind.RPI5, "1a2b3c4d"));
+        assertTrue(pi.answer());
+        assertTrue(pi.boot().piMenu());
+        assertNull(pi.boot().bootFile());
+        DhcpDecision plain = policy.decide(client("00:11:22:33:44:55", ClientKind.OTHER, null));
+        assertTrue(plain.answer());
+        assertNull(plain.boot(), "an office laptop gets no boot options");
+    }
+
+    @Test
+    void netbootOnceAFinishedBoardBootsFromItsCardUntilAReimageRequest() {
+        DhcpClient board = client("2c:cf:67:00:00:02", ClientKind.RPI5, "aabbccdd");
+        policy.deploymentChanged(change("customizing", "success", "10000000aabbccdd", null));
+        assertNull(policy.decide(board).boot(), "known by the serial in option 97");
+        assertTrue(policy.decide(board).answer(), "still gets an address");
+
+        policy.reimageRequested(new ReimageRequested("10000000aabbccdd", null, "KXP2-TEST-001"));
+        assertTrue(policy.decide(board).boot().piMenu(), "re-imaging sends it into the installer again");
+
+        policy.deploymentChanged(change("customizing", "success", null, "2c:cf:67:00:00:02"));
+        assertNull(policy.decide(board).boot(), "known by MAC too");
+        policy.deploymentChanged(change(null, "started", null, "2c:cf:67:00:00:02"));
+        assertFalse(policy.isFinished(board), "a new run makes it a netboot client again");
+    }
+
+    @Test
+    void reservationsAreParsedAndRefusedWithTheSettingName() throws Exception {
+        Map<String, Inet4Address> r = NetbootPolicy.parseReservations("2C-CF-67-00-00-01=192.168.151.20, "
+                + "2c:cf:67:00:00:02=192.168.151.21");
+        assertEquals("192.168.151.20", r.get("2c:cf:67:00:00:01").getHostAddress());
+        assertEquals(2, r.size());
+        DomainException bad = assertThrows(DomainException.class,
+                () -> NetbootPolicy.parseReservations("2c:cf:67:00:00:01=192.168.151.300"));
+        assertEquals("rpideploy.netboot.reservations", bad.field());
+        assertThrows(DomainException.class, () -> NetbootPolicy.parseReservations("2c:cf:67:00:00:01"));
+        assertThrows(DomainException.class, () -> NetbootPolicy.parseReservations("nomac=192.168.151.2"));
+    }
+
+    @Test
+    void theSerialSuffixIsWhatAPiSendsInOption97() {
+        assertEquals("aabbccdd", NetbootPolicy.serialSuffix("10000000AABBCCDD"));
+        assertNull(NetbootPolicy.serialSuffix("abc"));
+        assertNull(NetbootPolicy.serialSuffix(null));
+    }
+
+    private static DhcpClient client(String mac, ClientKind kind, String serial) {
+        return new DhcpClient(mac, kind, serial, kind == ClientKind.RPI5 ? 0 : null, null, null, null);
+    }
+
+    private static DeploymentStateChanged change(String from, String to, String serial, String mac) {
+        return new DeploymentStateChanged(1, from, to, "KXP2-TEST-001", serial, mac, null, null, null, null, null,
+                null, Instant.now());
+    }
+}
