@@ -56,15 +56,10 @@ final class DhcpActivation extends ServerActivation<DhcpListener> {
                 endpoints.current().saveLeases(changes);
             }
         };
-        NetbootEvents events = new NetbootEvents() {
+        NetbootEvents events = new Events() {
             @Override
             public void dhcp(DhcpExchange exchange) {
                 relay.offer(exchange);
-            }
-
-            @Override
-            public void tftp(TftpTransferReport report) {
-                // not from this server
             }
 
             @Override
@@ -75,24 +70,8 @@ final class DhcpActivation extends ServerActivation<DhcpListener> {
         DhcpServer server = new DhcpServer(s, policy, store, events, Clock.systemUTC(), executor);
         server.open();
         executor.execute(relay);
-        return new Engine() {
-            @Override
-            public void run() {
-                server.run();
-            }
-
-            @Override
-            public String describe() {
-                return "serving " + s.interfaceName() + " as " + s.serverIp().getHostAddress() + ", pool "
-                        + s.poolStart().getHostAddress() + "-" + s.poolEnd().getHostAddress() + ", leases "
-                        + s.leaseTime().toHours() + " h";
-            }
-
-            @Override
-            public void close() {
-                server.close();
-                relay.stop();
-            }
-        };
+        return Engine.of(server::run, server::close, relay, "serving " + s.interfaceName() + " as "
+                + s.serverIp().getHostAddress() + ", pool " + s.poolStart().getHostAddress() + "-"
+                + s.poolEnd().getHostAddress() + ", leases " + s.leaseTime().toHours() + " h");
     }
 }

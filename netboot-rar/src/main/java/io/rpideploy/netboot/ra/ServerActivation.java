@@ -1,9 +1,12 @@
 package io.rpideploy.netboot.ra;
 
 import io.rpideploy.netboot.api.NetbootStatus;
+import io.rpideploy.netboot.policy.NetbootEvents;
 import jakarta.resource.spi.work.Work;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.logging.Level;
@@ -54,6 +57,42 @@ abstract class ServerActivation<L> implements Work {
 
         @Override
         void close();
+
+        /** An opened server, its event relay (closed with it) and how it describes itself when up. */
+        static Engine of(Runnable serve, Runnable closeServer, EventRelay<?> relay, String description) {
+            return new Engine() {
+                @Override
+                public void run() {
+                    serve.run();
+                }
+
+                @Override
+                public String describe() {
+                    return description;
+                }
+
+                @Override
+                public void close() {
+                    closeServer.run();
+                    relay.stop();
+                }
+            };
+        }
+    }
+
+    /** Engine events, each ignored unless a server overrides it (each server reports only its own kind). */
+    abstract static class Events implements NetbootEvents {
+        @Override
+        public void dhcp(DhcpExchange exchange) {
+        }
+
+        @Override
+        public void tftp(TftpTransferReport report) {
+        }
+
+        @Override
+        public void rogueDhcpServer(Inet4Address server, String serverMac, Instant seen) {
+        }
     }
 
     private volatile Engine engine;

@@ -6,9 +6,7 @@ import io.rpideploy.netboot.policy.NetbootEvents;
 import io.rpideploy.netboot.tftp.TftpServer;
 import io.rpideploy.netboot.tftp.TftpSettings;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
 
 /** The TFTP server of one activation: files from the application's MDB, transfers reported back in batches. */
@@ -39,42 +37,16 @@ final class TftpActivation extends ServerActivation<TftpListener> {
         EventRelay<NetbootEvents.TftpTransferReport> relay = new EventRelay<>("TFTP",
                 batch -> endpoints.current().transferred(batch), endpoints::releaseCurrent);
         BootFileSource files = (client, filename) -> endpoints.current().open(client, filename);
-        NetbootEvents events = new NetbootEvents() {
-            @Override
-            public void dhcp(DhcpExchange exchange) {
-                // not from this server
-            }
-
+        NetbootEvents events = new Events() {
             @Override
             public void tftp(TftpTransferReport report) {
                 relay.offer(report);
-            }
-
-            @Override
-            public void rogueDhcpServer(Inet4Address server, String serverMac, Instant seen) {
-                // not from this server
             }
         };
         TftpServer server = new TftpServer(s, files, events, Clock.systemUTC());
         server.open();
         executor.execute(relay);
-        return new Engine() {
-            @Override
-            public void run() {
-                server.run();
-            }
-
-            @Override
-            public String describe() {
-                return "listening on " + s.bind().getAddress().getHostAddress() + ":" + s.bind().getPort()
-                        + ", boot root " + s.bootRoot();
-            }
-
-            @Override
-            public void close() {
-                server.close();
-                relay.stop();
-            }
-        };
+        return Engine.of(server::run, server::close, relay, "listening on "
+                + s.bind().getAddress().getHostAddress() + ":" + s.bind().getPort() + ", boot root " + s.bootRoot());
     }
 }
