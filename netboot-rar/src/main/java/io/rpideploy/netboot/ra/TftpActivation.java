@@ -43,7 +43,7 @@ final class TftpActivation extends ServerActivation<TftpListener> {
                 relay.offer(report);
             }
         };
-        TftpServer server = new TftpServer(s, files, events, Clock.systemUTC());
+        TftpServer server = new TftpServer(s, files, events, Clock.systemUTC(), executor);
         server.open();
         executor.execute(relay);
         return Engine.of(server::run, server::close, relay, "listening on "

@@ -32,6 +32,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -74,18 +75,43 @@ public final class TftpServer implements AutoCloseable {
     private final MalformedLog malformedLog = new MalformedLog();
 
     private final List<Loop> loops = new ArrayList<>();
+    private final Executor executor;
+    /** Without a container: a daemon thread per extra loop. */
+    private static final Executor OWN_THREADS = command -> {
+        Thread thread = new Thread(command, "tftp-loop");
+        thread.setDaemon(true);
+        thread.start();
+    };
     private DatagramChannel listener;
     private InetSocketAddress bound;
     private volatile boolean closed;
     private volatile boolean running;
     private boolean released;
 
+    /** Standalone: the extra selector loops run on daemon threads of the engine's own. */
     public TftpServer(TftpSettings settings, BootFileSource files, NetbootEvents events, Clock clock) {
-        this(settings, files, events, clock, Math.min(MAX_LOOPS, Runtime.getRuntime().availableProcessors()));
+        this(settings, files, events, clock, OWN_THREADS);
+    }
+
+    /**
+     * @param executor where the extra selector loops run (one per further core, at most {@value #MAX_LOOPS} in all;
+     *                 measured: one loop alone got too little CPU on a busy 2-core host); the resource adapter
+     *                 passes the container's WorkManager
+     */
+    public TftpServer(TftpSettings settings, BootFileSource files, NetbootEvents events, Clock clock,
+                      Executor executor) {
+        this(settings, files, events, clock, executor,
+                Math.min(MAX_LOOPS, Runtime.getRuntime().availableProcessors()));
     }
 
     /** @param loopCount selector loops, the caller's included (1: no thread of its own) */
     TftpServer(TftpSettings settings, BootFileSource files, NetbootEvents events, Clock clock, int loopCount) {
+        this(settings, files, events, clock, OWN_THREADS, loopCount);
+    }
+
+    private TftpServer(TftpSettings settings, BootFileSource files, NetbootEvents events, Clock clock,
+                       Executor executor, int loopCount) {
+        this.executor = Objects.requireNonNull(executor, "executor");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.files = Objects.requireNonNull(files, "files");
         this.events = Objects.requireNonNull(events, "events");
@@ -148,25 +174,28 @@ public final class TftpServer implements AutoCloseable {
             throw new IllegalStateException("open() first");
         }
         running = true;
-        List<Thread> threads = new ArrayList<>();
+        CountDownLatch extraLoops = new CountDownLatch(loops.size() - 1);
         try {
             for (Loop loop : loops.subList(1, loops.size())) {
-                Thread thread = new Thread(loop::run, "tftp-loop-" + loop.index);
-                thread.setDaemon(true);
-                thread.start();
-                threads.add(thread);
+                executor.execute(() -> {
+                    try {
+                        loop.run();
+                    } finally {
+                        extraLoops.countDown();
+                    }
+                });
             }
             loops.get(0).run();
         } finally {
             for (Loop loop : loops) {
                 loop.selector.wakeup();
             }
-            for (Thread thread : threads) {
-                try {
-                    thread.join(500);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            try {
+                if (!extraLoops.await(500, TimeUnit.MILLISECONDS)) {
+                    LOG.warning("a TFTP loop did not stop within 500 ms");
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             release();
             running = false;

@@ -5,6 +5,7 @@ import io.rpideploy.deployments.control.DeploymentStarted;
 import io.rpideploy.deployments.control.DeploymentStateChanged;
 import io.rpideploy.deployments.entity.DeploymentState;
 import io.rpideploy.hostnames.control.HostnameAssigned;
+import io.rpideploy.netboot.control.BootFileRequested;
 import io.rpideploy.netboot.control.BootFileTransferred;
 import io.rpideploy.netboot.control.LeaseGranted;
 import io.rpideploy.netboot.control.RogueDhcpServerSeen;
@@ -91,6 +92,15 @@ public class LiveEvents {
         addNullable(json, "pi_serial", event.piSerial());
         addNullable(json, "detail", event.detail());
         hub.publishCoalesced("dhcp-" + event.mac(), json.build().toString());
+    }
+
+    /** Outside any transaction: observed at once; one board's requests are coalesced (it asks for many files). */
+    void bootFileRequested(@Observes BootFileRequested event) {
+        hub.publishCoalesced("tftp-" + event.ip(), Json.createObjectBuilder()
+                .add("type", "netboot.tftp.started")
+                .add("ip_address", event.ip())
+                .add("file", event.file())
+                .add("at", event.at().toString()).build().toString());
     }
 
     void bootFileTransferred(@Observes(during = TransactionPhase.AFTER_SUCCESS) BootFileTransferred event) {

@@ -37,6 +37,7 @@ public class TftpMdb implements TftpListener {
 
     @Override
     public BootFile open(InetSocketAddress client, String filename) {
+        journal.requested(client, filename);
         return files.open(client, filename);
     }
 

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -53,6 +54,9 @@ public class NetbootJournal {
 
     @Inject
     Event<RogueDhcpServerSeen> rogueEvents;
+
+    @Inject
+    Event<BootFileRequested> requestEvents;
 
     Clock clock = Clock.systemUTC();
     private volatile Instant lastPrune = Instant.EPOCH;
@@ -115,6 +119,11 @@ public class NetbootJournal {
                     r.client().getAddress().getHostAddress(), macs[i], r.filename(), r.bytes(),
                     r.duration().toMillis(), r.blockSize(), r.windowSize(), r.outcome().name(), r.detail()));
         }
+    }
+
+    /** A transfer starts: told to watchers at once, stored only when it ends (with its outcome). */
+    public void requested(InetSocketAddress client, String filename) {
+        requestEvents.fire(new BootFileRequested(clock.instant(), client.getAddress().getHostAddress(), filename));
     }
 
     @SerializedWrite
