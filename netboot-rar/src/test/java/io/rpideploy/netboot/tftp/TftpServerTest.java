@@ -25,9 +25,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -46,7 +52,7 @@ class TftpServerTest {
     Path root;
     private byte[] file;
     private final LinkedBlockingQueue<TftpTransferReport> reports = new LinkedBlockingQueue<>();
-    private final java.util.Set<String> reportThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> reportThreads = ConcurrentHashMap.newKeySet();
     private TftpServer server;
     private Thread loop;
     private InetSocketAddress address;
@@ -325,14 +331,14 @@ class TftpServerTest {
         byte[] big = new byte[300_000];
         new Random(2).nextBytes(big);
         Files.write(root.resolve("big.bin"), big);
-        List<Thread> clients = new java.util.ArrayList<>();
-        java.util.concurrent.ConcurrentLinkedQueue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        List<Thread> clients = new ArrayList<>();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         for (int i = 0; i < 12; i++) {
             int n = i;
             Thread t = new Thread(() -> {
                 try (TftpTestClient client = new TftpTestClient(2000)) {
                     byte[] got = client.get(address, "big.bin", Map.of("blksize", Integer.toString(512 + n * 100)));
-                    if (!java.util.Arrays.equals(big, got)) {
+                    if (!Arrays.equals(big, got)) {
                         failures.add("client " + n + " got different bytes");
                     }
                 } catch (IOException e) {
@@ -356,14 +362,14 @@ class TftpServerTest {
     @Test
     void twoHundredConcurrentTransfersUseAFixedNumberOfThreads() throws Exception {
         start(settings(Duration.ofSeconds(2), 5, 512), new BootTree(root, null));
-        java.util.concurrent.ConcurrentLinkedQueue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-        List<Thread> clients = new java.util.ArrayList<>();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> clients = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             Thread t = new Thread(() -> {
                 try (TftpTestClient client = new TftpTestClient(3000)) {
                     go.await();
-                    if (!java.util.Arrays.equals(file, client.get(address, "a.bin", Map.of("blksize", "1468")))) {
+                    if (!Arrays.equals(file, client.get(address, "a.bin", Map.of("blksize", "1468")))) {
                         failures.add("different bytes");
                     }
                 } catch (IOException | InterruptedException e) {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -257,8 +258,8 @@ class TftpTransferTest {
                 content.read(dst, positions[i]);
                 int expected = (int) Math.min(lengths[i], bytes.length - positions[i]);
                 assertEquals(expected, dst.position(), "length at " + positions[i]);
-                assertArrayEquals(java.util.Arrays.copyOfRange(bytes, (int) positions[i],
-                        (int) positions[i] + expected), java.util.Arrays.copyOf(dst.array(), expected),
+                assertArrayEquals(Arrays.copyOfRange(bytes, (int) positions[i],
+                        (int) positions[i] + expected), Arrays.copyOf(dst.array(), expected),
                         "bytes at " + positions[i]);
             }
         }
