@@ -211,6 +211,9 @@ class DeploymentFlowIT {
         }
 
         // a fresh server per test class: these are the run's own figures
+        // the images went out with sendfile (arquillian.xml turns it on as bin/rpideploy does), not copied
+        assertEquals("on", admin.get("/health").json().getJsonObject("checks").getJsonObject("downloads")
+                .getString("sendfile"), "zero copy in use");
         JsonObject stats = admin.get("/api/stats").json();
         assertEquals(0, stats.getInt("active_deployments"), stats.toString());
         assertEquals(BOARDS, stats.getInt("completed_today"), stats.toString());

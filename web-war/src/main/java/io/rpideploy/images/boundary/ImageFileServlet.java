@@ -31,14 +31,16 @@ import java.util.logging.Logger;
  * conditional requests. Names are resolved by {@code StorePaths} from the raw request path and must stay inside
  * their root; anything else is a 404 before the file system is asked.
  *
- * <p>The copy is a positional {@code FileChannel} read into one 256 KiB buffer per request, written to the servlet
- * output: the Servlet API offers no sendfile, and on loopback this copy is not the bottleneck.
+ * <p>Bodies of {@value #ZERO_COPY_MIN} bytes and more go out with sendfile ({@link ZeroCopy}); smaller ones, or
+ * all of them where the container offers no sendfile, are copied with positional reads into a 256 KiB buffer.
+ * An image's download slot is given back when its last byte has been handed to the socket.
  */
-@WebServlet(urlPatterns = {"/images/*", "/boot/*"})
+@WebServlet(urlPatterns = {"/images/*", "/boot/*"}, asyncSupported = true)
 public class ImageFileServlet extends HttpServlet {
 
     private static final Logger LOG = Logger.getLogger(ImageFileServlet.class.getName());
     static final int BUFFER = 256 * 1024;
+    static final long ZERO_COPY_MIN = 1024 * 1024;
     static final String IMAGES = "/images/";
     static final String BOOT = "/boot/";
 
@@ -109,8 +111,15 @@ public class ImageFileServlet extends HttpServlet {
                 return; // told to come back later
             }
         }
-        try (DownloadQueue.Ticket slot = ticket) {
-            stream(file, range, body, image, request, response);
+        DownloadQueue.Ticket slot = ticket;
+        try {
+            if (stream(file, range, body, image, request, response, slot)) {
+                slot = null; // the transfer goes on: it gives the slot back when it ends
+            }
+        } finally {
+            if (slot != null) {
+                slot.close();
+            }
         }
     }
 
@@ -137,8 +146,9 @@ public class ImageFileServlet extends HttpServlet {
         return null;
     }
 
-    private void stream(Path file, ByteRange range, boolean body, boolean image, HttpServletRequest request,
-                        HttpServletResponse response) throws IOException {
+    /** @return true when the body goes on after this returns (sendfile), which then closes {@code slot} */
+    private boolean stream(Path file, ByteRange range, boolean body, boolean image, HttpServletRequest request,
+                           HttpServletResponse response, DownloadQueue.Ticket slot) throws IOException {
         response.setContentType("application/octet-stream");
         if (image && file.getFileName().toString().matches("[A-Za-z0-9._-]+")) { // nothing to quote or escape
             response.setHeader("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
@@ -149,13 +159,22 @@ public class ImageFileServlet extends HttpServlet {
         }
         response.setContentLengthLong(range.length());
         if (!body || range.length() == 0) {
-            return;
+            return false;
         }
         if (image && range.first() == 0) {
             LOG.info(() -> "image download " + file.getFileName() + " to " + request.getRemoteAddr()
                     + " (" + range.length() + " bytes)");
         }
+        if (range.length() >= ZERO_COPY_MIN && ZeroCopy.send(request, response, file, range.first(), range.length(),
+                () -> {
+                    if (slot != null) {
+                        slot.close();
+                    }
+                }, () -> copy(file, range.first(), range.length(), request, response))) {
+            return true;
+        }
         copy(file, range.first(), range.length(), request, response);
+        return false;
     }
 
     private static void copy(Path file, long first, long length, HttpServletRequest request,

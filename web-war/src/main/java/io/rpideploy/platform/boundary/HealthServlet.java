@@ -2,6 +2,7 @@ package io.rpideploy.platform.boundary;
 
 import io.rpideploy.downloads.control.DownloadQueue;
 import io.rpideploy.downloads.control.Downloads;
+import io.rpideploy.images.boundary.ZeroCopy;
 import io.rpideploy.images.control.ImageStore;
 import io.rpideploy.netboot.api.NetbootStatus;
 import io.rpideploy.platform.control.DatabaseMigrations;
@@ -111,7 +112,7 @@ public class HealthServlet extends HttpServlet {
                         .add("netboot", netboot)
                         .add("downloads", Json.createObjectBuilder().add("status", "up")
                                 .add("streaming", queue.streaming().size()).add("waiting", queue.waiting().size())
-                                .add("max_concurrent", queue.capacity())))
+                                .add("max_concurrent", queue.capacity()).add("sendfile", ZeroCopy.state())))
                 .build().toString();
         response.setStatus(up ? 200 : 503);
         response.setContentType("application/json");

@@ -1,0 +1,153 @@
+package io.rpideploy.images.boundary;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.File;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Sends a file region with the kernel's sendfile, through Grizzly (Payara's HTTP engine), so image bytes go from
+ * the page cache to the socket without passing through the heap twice. The Servlet API has no sendfile, so this
+ * reaches the container's response by reflection: Payara's {@code ResponseFacade} wraps a Catalina
+ * {@code Response}, whose {@code getCoyoteResponse()} is Grizzly's, whose output buffer offers
+ * {@code sendfile(File, offset, length, CompletionHandler)} (a {@code FileTransfer}, i.e.
+ * {@code FileChannel.transferTo}). The request is put in async mode so the container finishes the response only
+ * when the transfer has ended. Anything unexpected (another container, sendfile disabled) gives {@code false}
+ * and the caller copies as before; the check is made once.
+ */
+public final class ZeroCopy {
+
+    private static final Logger LOG = Logger.getLogger(ZeroCopy.class.getName());
+    private static volatile Boolean usable;
+
+    private ZeroCopy() {
+    }
+
+    /** {@code on}, {@code off}, or {@code unknown} before the first large download: for the health check. */
+    public static String state() {
+        Boolean u = usable;
+        return u == null ? "unknown" : u ? "on" : "off";
+    }
+
+    /** The ordinary copy, for when sendfile cannot start after all. */
+    @FunctionalInterface
+    interface Copy {
+        void copy() throws IOException;
+    }
+
+    /**
+     * Starts the transfer; {@code done} runs once when it has ended, well or not.
+     *
+     * @return false when zero copy is not available here (nothing was started, nothing was written)
+     */
+    static boolean send(HttpServletRequest request, HttpServletResponse response, Path file, long first,
+                        long length, Runnable done, Copy fallback) {
+        if (Boolean.FALSE.equals(usable) || !request.isAsyncSupported()) {
+            return false;
+        }
+        Object outputBuffer;
+        Method sendfile;
+        Class<?> handlerType;
+        try {
+            Object grizzly = grizzlyResponse(response);
+            if (!(Boolean) grizzly.getClass().getMethod("isSendFileEnabled").invoke(grizzly)) {
+                return disable("the HTTP listener has sendfile disabled");
+            }
+            outputBuffer = grizzly.getClass().getMethod("getOutputBuffer").invoke(grizzly);
+            handlerType = Class.forName("org.glassfish.grizzly.CompletionHandler", false,
+                    grizzly.getClass().getClassLoader());
+            sendfile = outputBuffer.getClass().getMethod("sendfile", File.class, long.class, long.class,
+                    handlerType);
+        } catch (ReflectiveOperationException | RuntimeException notHere) {
+            return disable(notHere.toString());
+        }
+        if (usable == null) {
+            usable = true;
+            LOG.info("image downloads use sendfile (zero copy)");
+        }
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0); // a 2 GiB image to a slow board takes what it takes; the socket times out on its own
+        AtomicBoolean ended = new AtomicBoolean();
+        Runnable end = () -> {
+            if (ended.compareAndSet(false, true)) {
+                try {
+                    done.run();
+                } finally {
+                    async.complete();
+                }
+            }
+        };
+        Object handler = Proxy.newProxyInstance(handlerType.getClassLoader(), new Class<?>[] {handlerType},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "completed", "cancelled" -> {
+                        end.run();
+                        yield null;
+                    }
+                    case "failed" -> {
+                        LOG.log(Level.FINE, "sendfile of " + file + " ended early", (Throwable) args[0]);
+                        end.run();
+                        yield null;
+                    }
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "sendfile " + file;
+                    default -> null; // updated(...): progress
+                });
+        try {
+            // not committed before: Grizzly writes the status and headers (set through the servlet API, which keeps
+            // them in Grizzly's response) itself, then the file
+            sendfile.invoke(outputBuffer, file.toFile(), first, length, handler);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.WARNING, "sendfile of " + file + " could not start; copying instead", e);
+            try {
+                fallback.copy();
+            } catch (IOException copyFailed) {
+                LOG.log(Level.FINE, "copy of " + file + " ended early", copyFailed);
+            } finally {
+                end.run();
+            }
+        }
+        return true;
+    }
+
+    /** Payara's facade → Catalina's response → Grizzly's response. */
+    private static Object grizzlyResponse(HttpServletResponse response) throws ReflectiveOperationException {
+        ServletResponse inner = response;
+        while (inner instanceof HttpServletResponseWrapper wrapper) {
+            inner = wrapper.getResponse();
+        }
+        Field catalina = findField(inner.getClass(), "response");
+        catalina.setAccessible(true);
+        Object catalinaResponse = catalina.get(inner);
+        return catalinaResponse.getClass().getMethod("getCoyoteResponse").invoke(catalinaResponse);
+    }
+
+    private static Field findField(Class<?> type, String name) throws NoSuchFieldException {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            try {
+                return c.getDeclaredField(name);
+            } catch (NoSuchFieldException next) {
+                // look in the superclass
+            }
+        }
+        throw new NoSuchFieldException(type.getName() + "." + name);
+    }
+
+    private static boolean disable(String why) {
+        if (usable == null) {
+            LOG.info("image downloads are copied (no sendfile here: " + why + ")");
+        }
+        usable = false;
+        return false;
+    }
+}
