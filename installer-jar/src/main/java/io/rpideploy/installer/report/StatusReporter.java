@@ -1,0 +1,173 @@
+package io.rpideploy.installer.report;
+
+import io.rpideploy.installer.config.HttpJson;
+import io.rpideploy.installer.config.Json;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Sends {@code POST /api/status} reports from a background thread, in order. A report that cannot be delivered
+ * stays queued and is retried every 2 s; a newer progress report of the same status replaces a queued one, so
+ * the queue stays short while the server is away. Nothing here ever fails the installation.
+ */
+public final class StatusReporter implements AutoCloseable {
+
+    /** The statuses of the plan, in their order. */
+    public enum Status {
+        STARTING, DOWNLOADING, VERIFYING, CUSTOMIZING, SUCCESS, FAILED;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Optional progress figures of a report. */
+    public record Progress(int percent, long bytesWritten, Long bytesTotal, long rateBps) {
+    }
+
+    private record Pending(Map<String, Object> body, boolean progressOnly) {
+    }
+
+    private final String url;
+    private final String serial;
+    private final String mac;
+    private final Consumer<String> log;
+    private final Deque<Pending> queue = new ArrayDeque<>();
+    private final Thread worker;
+    private volatile String hostname;
+    private volatile Long deploymentId;
+    private boolean closing;
+    private boolean warned;
+
+    /** {@code server} null: reports are only dropped (dry run). */
+    public StatusReporter(String server, String serial, String mac, Consumer<String> log) {
+        this.url = server == null ? null : server + "/api/status";
+        this.serial = serial;
+        this.mac = mac;
+        this.log = log;
+        this.worker = new Thread(this::deliverLoop, "status-reporter");
+        this.worker.setDaemon(true);
+        if (url != null) {
+            worker.start();
+        }
+    }
+
+    public void assigned(String hostname, Long deploymentId) {
+        this.hostname = hostname;
+        this.deploymentId = deploymentId;
+    }
+
+    public void send(Status status, String message) {
+        send(status, message, null, null);
+    }
+
+    public void send(Status status, String message, String errorMessage, Progress progress) {
+        if (url == null) {
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status.wire());
+        body.put("message", message);
+        body.put("hostname", hostname);
+        body.put("serial", serial);
+        body.put("mac_address", mac);
+        body.put("error_message", errorMessage);
+        body.put("timestamp", System.currentTimeMillis() / 1000.0);
+        body.put("deployment_id", deploymentId);
+        if (progress != null) {
+            body.put("progress", Math.max(0, Math.min(100, progress.percent())));
+            Long total = progress.bytesTotal();
+            body.put("bytes_written", total == null ? progress.bytesWritten()
+                    : Math.min(progress.bytesWritten(), total));
+            body.put("bytes_total", total);
+            body.put("rate_bps", progress.rateBps());
+        }
+        synchronized (this) {
+            Pending last = queue.peekLast();
+            boolean progressOnly = progress != null;
+            if (progressOnly && last != null && last.progressOnly()
+                    && status.wire().equals(last.body().get("status"))) {
+                queue.pollLast();
+            }
+            queue.addLast(new Pending(body, progressOnly));
+            notifyAll();
+        }
+    }
+
+    private void deliverLoop() {
+        while (true) {
+            Pending head;
+            synchronized (this) {
+                while (queue.isEmpty() && !closing) {
+                    waitQuietly(0);
+                }
+                if (queue.isEmpty()) {
+                    return;
+                }
+                head = queue.peekFirst();
+            }
+            boolean delivered;
+            try {
+                HttpJson.Answer answer = HttpJson.post(url, Json.write(head.body()), 5000);
+                delivered = answer.status() < 500;
+                if (answer.status() >= 400 && answer.status() < 500) {
+                    log.accept("status report '" + head.body().get("status") + "' rejected: HTTP "
+                            + answer.status() + " " + answer.body());
+                }
+            } catch (Exception e) {
+                delivered = false;
+                if (!warned) {
+                    log.accept("status report not delivered (" + e + "), will retry");
+                    warned = true;
+                }
+            }
+            synchronized (this) {
+                if (delivered) {
+                    if (queue.peekFirst() == head) {
+                        queue.pollFirst();
+                    }
+                    warned = false;
+                    notifyAll();
+                } else if (closing) {
+                    return;
+                } else {
+                    waitQuietly(2000);
+                }
+            }
+        }
+    }
+
+    private void waitQuietly(long millis) {
+        try {
+            wait(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closing = true;
+        }
+    }
+
+    /** Waits up to {@code millis} for queued reports to be delivered, then gives up on the rest. */
+    public void flush(long millis) {
+        if (url == null) {
+            return;
+        }
+        long deadline = System.currentTimeMillis() + millis;
+        synchronized (this) {
+            while (!queue.isEmpty() && System.currentTimeMillis() < deadline) {
+                waitQuietly(Math.max(1, Math.min(200, deadline - System.currentTimeMillis())));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        flush(10_000);
+        synchronized (this) {
+            closing = true;
+            notifyAll();
+        }
+    }
+}
