@@ -49,6 +49,21 @@ class OptionsTest {
         assertEquals("KXP2", o.product());
     }
 
+    /** The line the server's TFTP hands a Pi (web-war BootFiles: the tree's line plus ours) is understood as is. */
+    @Test
+    void theNetbootServersCmdlineIsEnough() throws Exception {
+        Path cmdline = dir.resolve("cmdline");
+        Files.writeString(cmdline, "console=serial0,115200 console=tty1 rootwait rpideploy.server=http://192.168.151.1:5001"
+                + " rpideploy.serial=1a2b3c4d rpideploy.product=KXP2 rpideploy.venue=CORO\n");
+        Properties props = new Properties();
+        props.setProperty("rpideploy.cmdline", cmdline.toString());
+        Options o = Options.parse(new String[0], props);
+        assertEquals("http://192.168.151.1:5001", o.server());
+        assertEquals("KXP2", o.product());
+        assertEquals("CORO", o.venue());
+        assertEquals("auto", o.device());
+    }
+
     @Test
     void defaultsAndUsageErrors() throws Exception {
         Properties props = new Properties();
