@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The engines and their SPI run without an application server: no {@code jakarta.*} import in them. */
 class JakartaFreeTest {
 
-    private static final List<String> PLAIN_PACKAGES = List.of("tftp", "policy", "dhcp", "udp");
+    private static final List<String> PLAIN_PACKAGES = List.of("tftp", "policy", "dhcp", "udp", "api");
 
     @Test
     void enginePackagesImportNothingFromJakarta() throws IOException {
