@@ -3,11 +3,15 @@ package io.rpideploy.netboot.tftp;
 import io.rpideploy.netboot.policy.BootFileSource;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A boot file tree: {@code root/<name>}. A Pi 5 asks {@code <serial>/<file>} (pi5-netboot.md section 5); that is
@@ -19,6 +23,7 @@ public final class BootTree implements BootFileSource {
 
     private final Path root;
     private final Path overridesRoot;
+    private final Map<Path, Path> realBases = new ConcurrentHashMap<>();
 
     /** @param overridesRoot per-board files that win over the tree's; null for none */
     public BootTree(Path root, Path overridesRoot) {
@@ -45,10 +50,11 @@ public final class BootTree implements BootFileSource {
             if (!file.startsWith(candidate.base())) {
                 return new Refused(TftpError.ACCESS_VIOLATION.code(), "access violation");
             }
-            if (!Files.exists(file) || Files.isDirectory(file)) {
-                continue; // a dangling link or a directory is not a file here: try the next place
+            if (!isFileOrLinkToOne(file)) {
+                continue; // missing, a dangling link or a directory is not a file here: try the next place
             }
-            if (!RequestNames.confined(file, candidate.base())) {
+            Path realBase = realBase(candidate.base());
+            if (realBase == null || !RequestNames.confinedReal(file, realBase)) {
                 return new Refused(TftpError.ACCESS_VIOLATION.code(), "access violation: outside the boot tree");
             }
             return new OnDisk(file);
@@ -57,6 +63,29 @@ public final class BootTree implements BootFileSource {
     }
 
     private record Candidate(Path base, String name) {
+    }
+
+    /** One stat, links followed. */
+    private static boolean isFileOrLinkToOne(Path file) {
+        try {
+            return !Files.readAttributes(file, BasicFileAttributes.class).isDirectory();
+        } catch (IOException missing) {
+            return false;
+        }
+    }
+
+    /** A tree's real path, resolved once it exists (one path walk less per request). */
+    private Path realBase(Path base) {
+        Path real = realBases.get(base);
+        if (real == null) {
+            try {
+                real = base.toRealPath();
+                realBases.put(base, real);
+            } catch (IOException missing) {
+                return null;
+            }
+        }
+        return real;
     }
 
     /** The lookup order for a name: per-board override, per-board file, shared file. */

@@ -49,7 +49,15 @@ final class RequestNames {
     /** True when {@code file} is a regular file whose real path (links followed) lies under {@code root}'s. */
     static boolean confined(Path file, Path root) {
         try {
-            Path realRoot = root.toRealPath();
+            return confinedReal(file, root.toRealPath());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** As {@link #confined}, with the root's real path already resolved (the server resolves its roots once). */
+    static boolean confinedReal(Path file, Path realRoot) {
+        try {
             Path real = file.toRealPath();
             return real.startsWith(realRoot) && Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {

@@ -67,6 +67,8 @@ public final class TftpServer implements AutoCloseable {
     private final Clock clock;
     private final int loopCount;
     private final List<Path> roots = new ArrayList<>(2);
+    /** The roots' real paths, resolved once they exist: one path walk less per request. */
+    private volatile List<Path> realRoots = List.of();
     /** Every running transfer by client address: a repeated RRQ from the same port is not a second transfer. */
     private final Map<SocketAddress, Session> clients = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
@@ -315,7 +317,7 @@ public final class TftpServer implements AutoCloseable {
             return TftpTransfer.Content.of(generated.content().clone());
         }
         Path path = answer == null ? null : ((BootFileSource.OnDisk) answer).path();
-        if (path == null || roots.stream().noneMatch(root -> RequestNames.confined(path, root))) {
+        if (path == null || realRoots().stream().noneMatch(root -> RequestNames.confinedReal(path, root))) {
             throw new Refusal(TftpError.ACCESS_VIOLATION.code(), "access violation: outside the boot tree");
         }
         try {
@@ -327,6 +329,26 @@ public final class TftpServer implements AutoCloseable {
         } catch (IOException e) {
             throw new Refusal(TftpError.NOT_DEFINED.code(), "cannot read file");
         }
+    }
+
+    /** The roots' real paths; a root that does not exist yet (created after the server started) is tried again. */
+    private List<Path> realRoots() {
+        List<Path> known = realRoots;
+        if (known.size() == roots.size()) {
+            return known;
+        }
+        List<Path> resolved = new ArrayList<>(roots.size());
+        for (Path root : roots) {
+            try {
+                resolved.add(root.toRealPath());
+            } catch (IOException missing) {
+                // not there yet: serve from the roots that exist, resolve again next time
+            }
+        }
+        if (resolved.size() == roots.size()) {
+            realRoots = List.copyOf(resolved);
+        }
+        return resolved;
     }
 
     /** Opens the transfer's socket here, then hands the transfer to the least busy loop. */
