@@ -223,6 +223,9 @@ class ManagementApiIT {
     void everyChangeIsAuditedWithWhoAndWhen() {
         venue("AUD1");
         assertEquals(200, admin.put("/api/venues/AUD1", "{\"name\":\"Audited\"}").status());
+        // a parameter that does not convert is the client's input: 400 naming it, not 404
+        assertError(admin.get("/api/audit?limit=twenty"), 400, "limit");
+        assertError(admin.get("/api/audit?limit=0"), 400, "limit");
         Reply audit = admin.get("/api/audit?limit=20");
         assertEquals(200, audit.status(), audit.toString());
         JsonObject update = audit.json().getJsonArray("events").getJsonObject(0);

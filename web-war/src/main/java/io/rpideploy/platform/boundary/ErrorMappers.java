@@ -66,6 +66,12 @@ public final class ErrorMappers {
             if (status >= 500) {
                 return Unexpected.internal(e);
             }
+            String parameter = badParameter(e);
+            if (parameter != null) {
+                // a query or path parameter that does not convert (limit=abc): the client's input, not a missing page
+                return ApiErrors.response(400, "invalid_input", "Parameter '" + parameter + "' has the wrong format",
+                        parameter);
+            }
             String message;
             String error;
             if (e instanceof NotFoundException) {
@@ -94,6 +100,24 @@ public final class ErrorMappers {
             });
             return out.build();
         }
+    }
+
+    /**
+     * The parameter name when this is Jersey's failed parameter conversion ({@code ParamException}, which JAX-RS
+     * answers with 404 for query and path parameters); read by name so the API does not compile against Jersey.
+     */
+    static String badParameter(WebApplicationException e) {
+        for (Class<?> c = e.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals("org.glassfish.jersey.server.ParamException")) {
+                try {
+                    Object name = c.getMethod("getParameterName").invoke(e);
+                    return name == null ? "parameter" : name.toString();
+                } catch (ReflectiveOperationException | RuntimeException unexpected) {
+                    return "parameter";
+                }
+            }
+        }
+        return null;
     }
 
     /** Anything else is our bug: logged with an incident id that the client also gets, never the stack trace. */
