@@ -266,7 +266,9 @@ class NetbootIT {
         String page = browser.bodyText();
         assertTrue(page.contains(PI_MAC), "the Pi's lease: " + page);
         assertTrue(page.contains("55aa0001/start4.elf"), "its TFTP transfer");
-        assertTrue(page.contains("up"), "the servers' state");
+        String servers = browser.find("network:servers").getText();
+        assertTrue(servers.contains("DHCP") && servers.contains("TFTP") && !servers.contains("down")
+                && servers.contains("up"), "both servers up: " + servers);
         browser.screenshot("30-network");
 
         // a lease made while the page is open appears without a reload

@@ -50,13 +50,12 @@ public class NetbootPolicy {
 
     /** MACs and serial suffixes (8 lower-case hex digits, what a Pi sends in option 97) of finished boards. */
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
-    private Map<String, Inet4Address> reservations = Map.of();
     private StandardBootPolicy standard = new StandardBootPolicy("ipxe-arm64.efi", "ipxe.efi", "undionly.kpxe",
             Map.of());
 
     @PostConstruct
     void load() {
-        reservations = parseReservations(config.value("reservations", ""));
+        Map<String, Inet4Address> reservations = parseReservations(config.value("reservations", ""));
         standard = new StandardBootPolicy(config.value("boot-file-uefi-arm64", "ipxe-arm64.efi"),
                 config.value("boot-file-uefi-x64", "ipxe.efi"), config.value("boot-file-bios", "undionly.kpxe"),
                 reservations);
@@ -77,7 +76,8 @@ public class NetbootPolicy {
     /** Never null; from memory only. */
     public DhcpDecision decide(DhcpClient client) {
         if (client.kind() != ClientKind.OTHER && isFinished(client)) {
-            return DhcpDecision.addressOnly(reservations.get(client.mac()));
+            // the standard answer's address (a reservation applies all the same), without the boot options
+            return DhcpDecision.addressOnly(standard.decide(client).reserved());
         }
         return standard.decide(client);
     }
