@@ -42,7 +42,10 @@ final class AssignmentLoad {
     /** Every hostname handed out in this run, over all levels, for the duplicate check. */
     private final Set<String> hostnames = ConcurrentHashMap.newKeySet();
 
+    private final int port;
+
     AssignmentLoad(int port, String adminPassword, String runId, int venueCount) {
+        this.port = port;
         // HTTP/1.1 only: the default (HTTP/2) would send an h2c upgrade header with every plain-HTTP request.
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -100,20 +103,23 @@ final class AssignmentLoad {
         long deadline = started + maxTime.toNanos();
         for (int c = 0; c < clients; c++) {
             pool.execute(() -> {
-                while (System.nanoTime() < deadline) {
-                    int i = taken.getAndIncrement();
-                    if (i >= maxRequests) {
-                        return;
-                    }
-                    long t0 = System.nanoTime();
-                    Outcome outcome = assign(sequence.getAndIncrement());
-                    latencies[i] = System.nanoTime() - t0;
-                    statuses[i] = outcome.status;
-                    if (outcome.status == 200) {
-                        if (outcome.hostname == null) {
-                            withoutHostname.incrementAndGet();
-                        } else if (!hostnames.add(outcome.hostname)) {
-                            duplicates.incrementAndGet();
+                try (KeepAliveClient connection = new KeepAliveClient("127.0.0.1", port,
+                        "Authorization: " + authorization + "\r\n")) {
+                    while (System.nanoTime() < deadline) {
+                        int i = taken.getAndIncrement();
+                        if (i >= maxRequests) {
+                            return;
+                        }
+                        long t0 = System.nanoTime();
+                        Outcome outcome = assign(connection, sequence.getAndIncrement());
+                        latencies[i] = System.nanoTime() - t0;
+                        statuses[i] = outcome.status;
+                        if (outcome.status == 200) {
+                            if (outcome.hostname == null) {
+                                withoutHostname.incrementAndGet();
+                            } else if (!hostnames.add(outcome.hostname)) {
+                                duplicates.incrementAndGet();
+                            }
                         }
                     }
                 }
@@ -147,19 +153,16 @@ final class AssignmentLoad {
         return hostnames.size();
     }
 
-    private Outcome assign(int n) {
+    private Outcome assign(KeepAliveClient connection, int n) {
         String venue = venues[n / POOL_SIZE];
         String serial = "bench" + runId + String.format("%07d", n);
         String body = "{\"product_type\":\"KXP2\",\"venue_code\":\"" + venue + "\",\"serial_number\":\"" + serial
                 + "\"}";
         try {
-            HttpResponse<String> response = post("/api/hostname/assign", body);
+            KeepAliveClient.Answer response = connection.postJson("/api/hostname/assign", body);
             Matcher hostname = HOSTNAME.matcher(response.body());
-            return new Outcome(response.statusCode(), hostname.find() ? hostname.group(1) : null);
+            return new Outcome(response.status(), hostname.find() ? hostname.group(1) : null);
         } catch (IOException e) {
-            return new Outcome(-1, null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return new Outcome(-1, null);
         }
     }

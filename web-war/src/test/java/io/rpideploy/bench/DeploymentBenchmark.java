@@ -73,7 +73,7 @@ public final class DeploymentBenchmark {
     private final int downloadRounds = Integer.getInteger("bench.downloadRounds", 2);
     private final int statusClients = Integer.getInteger("bench.statusClients", 50);
     private final int statusSeconds = Integer.getInteger("bench.statusSeconds", 20);
-    private final int statusWarmupSeconds = Integer.getInteger("bench.statusWarmupSeconds", 5);
+    private final int statusWarmupSeconds = Integer.getInteger("bench.statusWarmupSeconds", 30);
     private final boolean statusById = Boolean.parseBoolean(System.getProperty("bench.statusById", "true"));
     private final int startTimeoutSeconds = Integer.getInteger("bench.startTimeoutSeconds", 300);
     private final String nginxBinary = System.getProperty("bench.nginx", "");
@@ -432,7 +432,7 @@ public final class DeploymentBenchmark {
         line("Status updates: %d boards (each its /api/config, then 'downloading'), each posting 'downloading' with "
                 + "increasing progress in a closed loop", statusClients);
         line("  body: deployment_id %s, serial, progress, bytes_written, bytes_total, rate_bps; %d s warm-up "
-                + "(not counted), then %d s measured; one java.net.http client, HTTP/1.1 keep-alive",
+                + "(not counted), then %d s measured; HTTP/1.1 keep-alive, one blocking connection per board",
                 statusById ? "included" : "left out (matched by serial, as the plan's installer)",
                 statusWarmupSeconds, statusSeconds);
         if (statusWarmupSeconds > 0) {
@@ -490,29 +490,28 @@ public final class DeploymentBenchmark {
                 written[board] = new AtomicLong();
             }
             pool.execute(() -> {
-                while (System.nanoTime() < deadline) {
-                    int i = taken.getAndIncrement();
-                    if (i >= capacity) {
-                        return;
-                    }
-                    long bytes = written[board].addAndGet(STEP);
-                    int progress = (int) Math.min(99, bytes * 100 / TOTAL);
-                    long t0 = System.nanoTime();
-                    try {
-                        HttpResponse<String> r = http.send(deploy("/api/status").POST(body(statusBody(ids[board],
-                                serials[board], bytes, progress))).build(), HttpResponse.BodyHandlers.ofString());
-                        latencies[i] = System.nanoTime() - t0;
-                        if (r.statusCode() == 200) {
-                            ok.incrementAndGet();
-                        } else {
-                            failures.merge(r.statusCode() + " " + shorten(r.body()), 1, Integer::sum);
+                try (KeepAliveClient client = new KeepAliveClient("127.0.0.1", portBase + 1, "")) {
+                    while (System.nanoTime() < deadline) {
+                        int i = taken.getAndIncrement();
+                        if (i >= capacity) {
+                            return;
                         }
-                    } catch (IOException e) {
-                        latencies[i] = System.nanoTime() - t0;
-                        failures.merge(e.getClass().getSimpleName(), 1, Integer::sum);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
+                        long bytes = written[board].addAndGet(STEP);
+                        int progress = (int) Math.min(99, bytes * 100 / TOTAL);
+                        long t0 = System.nanoTime();
+                        try {
+                            KeepAliveClient.Answer r = client.postJson("/api/status", statusBody(ids[board],
+                                    serials[board], bytes, progress));
+                            latencies[i] = System.nanoTime() - t0;
+                            if (r.status() == 200) {
+                                ok.incrementAndGet();
+                            } else {
+                                failures.merge(r.status() + " " + shorten(r.body()), 1, Integer::sum);
+                            }
+                        } catch (IOException e) {
+                            latencies[i] = System.nanoTime() - t0;
+                            failures.merge(e.getClass().getSimpleName(), 1, Integer::sum);
+                        }
                     }
                 }
             });
