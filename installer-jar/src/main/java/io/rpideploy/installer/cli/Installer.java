@@ -9,6 +9,7 @@ import io.rpideploy.installer.customize.PartitionTable;
 import io.rpideploy.installer.download.BlockMap;
 import io.rpideploy.installer.download.Decoders;
 import io.rpideploy.installer.download.ImageStream;
+import io.rpideploy.installer.download.Sha256Warmup;
 import io.rpideploy.installer.report.Banner;
 import io.rpideploy.installer.report.ExitCode;
 import io.rpideploy.installer.report.InstallException;
@@ -63,6 +64,9 @@ public final class Installer {
         Thread hook = new Thread(Customizer::cleanup, "installer-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         long started = System.nanoTime();
+        if (!o.dryRun()) {
+            Sha256Warmup.start();
+        }
         BoardIdentity board = BoardIdentity.read(o.cpuinfo(), o.serialFile(), o.netDir());
         StatusReporter reporter = new StatusReporter(o.dryRun() ? null : o.server(), board.serial(), board.mac(),
                 console::println);

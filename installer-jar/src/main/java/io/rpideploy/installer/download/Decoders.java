@@ -1,6 +1,5 @@
 package io.rpideploy.installer.download;
 
-import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,21 +29,32 @@ public final class Decoders {
         return Format.RAW;
     }
 
-    /** Wraps {@code served} so that it reads the uncompressed image. */
+    /** Prefetch of the served (compressed) bytes: 4 x 1 MiB off-heap. */
+    static final int PREFETCH_CHUNK = 1 << 20;
+    static final int PREFETCH_CHUNKS = 4;
+
+    /**
+     * Wraps {@code served} so that it reads the uncompressed image. For a compressed image the served bytes are
+     * read (and {@link ImageStream} hashes them) on a thread of their own ({@link PrefetchStream}), beside the
+     * decoder; a raw image is read by the writer's decoder stage itself.
+     */
     public static InputStream open(Format format, InputStream served) throws IOException {
         switch (format) {
             case GZIP:
-                return new GZIPInputStream(served, 1 << 16);
+                return new GZIPInputStream(prefetch(served), 1 << 16);
             case XZ:
                 // multi-block streams (xz -T) are decoded on all cores within 64 MiB; others sequentially
-                return ParallelXzInputStream.open(new BufferedInputStream(served, 1 << 16),
+                return ParallelXzInputStream.open(new BufferedInputStream(prefetch(served), 1 << 16),
                         Math.min(4, Runtime.getRuntime().availableProcessors()), 64L << 20);
             case ZSTD:
-                ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(new BufferedInputStream(served, 1 << 17));
-                z.setContinuous(false);
-                return z;
+                // decodes straight into the writer's direct buffers (ZstdDecoder.read(ByteBuffer))
+                return new ZstdDecoder(prefetch(served));
             default:
                 return served;
         }
+    }
+
+    private static PrefetchStream prefetch(InputStream served) {
+        return new PrefetchStream(served, PREFETCH_CHUNK, PREFETCH_CHUNKS);
     }
 }

@@ -1,13 +1,18 @@
 package io.rpideploy.installer.download;
 
 import io.rpideploy.installer.report.ExitCode;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,9 +22,11 @@ import java.util.regex.Pattern;
  * {@code Range: bytes=<received>-} and {@code If-Range: <etag>}, so a decoder reading from this stream never sees
  * the outage and keeps its state. Outages may add up to {@code maxRetryMillis}; admission-queue waits
  * ({@code 503 + Retry-After}) to {@code maxQueueMillis}. The SHA-256 of every byte received is kept, unless
- * {@link #skip} jumped over a region with a Range request (then {@link #sha256Hex()} is null).
+ * {@link #skip} jumped over a region with a Range request (then {@link #sha256Hex()} is null). A plain-http URL
+ * is fetched with {@link RawHttp} (the body lands in the caller's direct buffer, see {@link #read(ByteBuffer)}),
+ * anything else, or an answer RawHttp does not handle, with HttpURLConnection.
  */
-public final class ImageStream extends InputStream {
+public final class ImageStream extends InputStream implements ReadableByteChannel {
 
     /** Skips at least this long reopen the connection at the new offset instead of reading and discarding. */
     public static final long RANGE_JUMP = 16L << 20;
@@ -33,6 +40,10 @@ public final class ImageStream extends InputStream {
     private MessageDigest digest;
     private HttpURLConnection connection;
     private InputStream body;
+    /** The body when it comes through {@link RawHttp} (plain http, no proxy); else {@code body}. */
+    private RawHttp raw;
+    private boolean rawHttp;
+    private byte[] scratch;
     private String etag;
     private volatile long position;
     private long length = -1;
@@ -48,6 +59,7 @@ public final class ImageStream extends InputStream {
         this.maxRetryMillis = maxRetryMillis;
         this.maxQueueMillis = maxQueueMillis;
         this.events = events;
+        this.rawHttp = RawHttp.eligible(url);
         try {
             this.digest = hashServed ? MessageDigest.getInstance("SHA-256") : null;
         } catch (NoSuchAlgorithmException e) {
@@ -86,6 +98,18 @@ public final class ImageStream extends InputStream {
         if (len == 0) {
             return 0;
         }
+        return read(ByteBuffer.wrap(b, off, len));
+    }
+
+    /**
+     * Reads served bytes into {@code dst}; a direct buffer is filled by the kernel itself on the {@link RawHttp}
+     * path (no copy through arrays).
+     */
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
         while (true) {
             if (length >= 0 && position >= length) {
                 return -1;
@@ -93,14 +117,15 @@ public final class ImageStream extends InputStream {
             long failedAt;
             IOException failure;
             try {
-                if (body == null) {
+                if (body == null && raw == null) {
                     open();
                     continue;
                 }
-                int n = body.read(b, off, len);
+                int start = dst.position();
+                int n = raw != null ? raw.read(dst) : readBody(dst);
                 if (n > 0) {
                     if (digest != null) {
-                        digest.update(b, off, n);
+                        hash(dst, start, n);
                     }
                     position += n;
                     return n;
@@ -118,6 +143,40 @@ public final class ImageStream extends InputStream {
             disconnect();
             outage(failure, failedAt);
         }
+    }
+
+    private int readBody(ByteBuffer dst) throws IOException {
+        if (dst.hasArray()) {
+            int n = body.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+            if (n > 0) {
+                dst.position(dst.position() + n);
+            }
+            return n;
+        }
+        if (scratch == null) {
+            scratch = new byte[1 << 17];
+        }
+        int n = body.read(scratch, 0, Math.min(scratch.length, dst.remaining()));
+        if (n > 0) {
+            dst.put(scratch, 0, n);
+        }
+        return n;
+    }
+
+    private void hash(ByteBuffer dst, int start, int n) {
+        if (dst.hasArray()) {
+            digest.update(dst.array(), dst.arrayOffset() + start, n);
+        } else {
+            ByteBuffer got = dst.duplicate();
+            got.position(start);
+            got.limit(start + n);
+            digest.update(got);
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return true;
     }
 
     /** Waits before a reconnect, charging the time to the retry budget; gives up when it is spent. */
@@ -159,6 +218,12 @@ public final class ImageStream extends InputStream {
 
     private void open() throws IOException {
         while (true) {
+            if (rawHttp) {
+                if (openRaw()) {
+                    return;
+                }
+                continue;
+            }
             long started = System.currentTimeMillis();
             HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
             c.setConnectTimeout(10_000);
@@ -236,6 +301,100 @@ public final class ImageStream extends InputStream {
         }
     }
 
+    /**
+     * {@link #open}'s work on the {@link RawHttp} path: the same requests and the same handling of the answers.
+     * Anything RawHttp does not fully understand (a redirect, a chunked body, a 4xx...) switches this stream to
+     * HttpURLConnection for good and returns false, so that it is asked again the usual way.
+     */
+    private boolean openRaw() throws IOException {
+        long started = System.currentTimeMillis();
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("X-RpiDeploy-Can-Wait", "1");
+        if (client != null) {
+            h.put("X-RpiDeploy-Client", client);
+        }
+        h.put("Accept-Encoding", "identity");
+        if (position > 0) {
+            h.put("Range", "bytes=" + position + "-");
+            if (etag != null) {
+                h.put("If-Range", etag);
+            }
+        }
+        RawHttp c;
+        try {
+            c = RawHttp.get(url, h, 10_000, 30_000);
+        } catch (IOException e) {
+            outage(e, started);
+            return false;
+        }
+        int status = c.status();
+        if (!c.understood()) {
+            c.close();
+            rawHttp = false;
+            return false;
+        }
+        if (status == 503) {
+            long wait = retryAfterMillis(c.header("Retry-After"));
+            String place = c.header("X-RpiDeploy-Queue-Position");
+            c.close();
+            if (queueSpentMillis + wait > maxQueueMillis) {
+                throw new DownloadException(ExitCode.DOWNLOAD_FAILED, "server kept the download queued for "
+                        + queueSpentMillis / 1000 + " s (limit " + maxQueueMillis / 1000 + " s)");
+            }
+            events.accept("queued" + (place != null ? " at position " + place.trim() : "")
+                    + ", retrying in " + wait / 1000 + " s");
+            sleep(wait);
+            queueSpentMillis += System.currentTimeMillis() - started;
+            return false;
+        }
+        if (status >= 500) {
+            c.close();
+            outage(new IOException("HTTP " + status), started);
+            return false;
+        }
+        try {
+            checkEtag(c.header("ETag"));
+        } catch (DownloadException e) {
+            c.close();
+            throw e;
+        }
+        if (status == 200) {
+            length = c.contentLength();
+            raw = c;
+            if (position > 0) {
+                // the server sent the whole file again: discard what we already have
+                skipRaw(position);
+            }
+            return true;
+        }
+        // 206
+        Matcher m = CONTENT_RANGE.matcher(String.valueOf(c.header("Content-Range")));
+        if (!m.matches() || Long.parseLong(m.group(1)) != position) {
+            c.close();
+            throw new DownloadException(ExitCode.DOWNLOAD_FAILED, "resume at byte " + position
+                    + " answered with Content-Range " + c.header("Content-Range"));
+        }
+        if (!m.group(3).equals("*")) {
+            length = Long.parseLong(m.group(3));
+        }
+        raw = c;
+        return true;
+    }
+
+    /** Reads and drops {@code n} body bytes of the raw answer (a 200 to a resume). */
+    private void skipRaw(long n) throws IOException {
+        ByteBuffer drop = ByteBuffer.allocate((int) Math.min(n, 1 << 16));
+        long left = n;
+        while (left > 0) {
+            drop.clear().limit((int) Math.min(drop.capacity(), left));
+            int r = raw.read(drop);
+            if (r < 0) {
+                throw new EOFException("connection ended while skipping to byte " + n);
+            }
+            left -= r;
+        }
+    }
+
     private void checkEtag(String answerEtag) throws DownloadException {
         if (answerEtag == null) {
             return;
@@ -264,8 +423,12 @@ public final class ImageStream extends InputStream {
         if (connection != null) {
             connection.disconnect();
         }
+        if (raw != null) {
+            raw.close();
+        }
         connection = null;
         body = null;
+        raw = null;
     }
 
     private static void sleep(long millis) throws DownloadException {
