@@ -13,6 +13,7 @@ import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
@@ -32,9 +33,14 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,7 +51,9 @@ import java.util.logging.Logger;
  * further CPU core (at most {@value #MAX_LOOPS} in all) takes a share of the transfers. Why more than one: with
  * many concurrent clients on a busy host the scheduler gives each runnable thread an equal share, and a single
  * loop thread then starves against the clients themselves (measured: 10 concurrent 32 MiB fetches on 2 cores ran at
- * 0.86x atftpd's thread-per-transfer with one loop). The thread count is fixed, never per transfer.
+ * 0.86x atftpd's thread-per-transfer with one loop). Besides the loops, one {@link Lane} per two cores serves a long
+ * transfer on its own thread while few transfers run (lock-step transfers are bound by wake-up latency, not CPU).
+ * The thread count is fixed, never per transfer.
  * <p>
  * Write requests are refused with error 2 (access violation: the boot tree is read-only, and that is what a
  * read-only tftp-hpa answers). Mode "netascii" is served byte for byte like "octet": boot files are binary and no
@@ -60,6 +68,12 @@ public final class TftpServer implements AutoCloseable {
     private static final int BURST = 32;
     private static final int BUFFER_BYTES = 65536;
     static final int MAX_LOOPS = 4;
+    /** Lanes at most, whatever the core count (one per two cores by default). */
+    static final int MAX_LANES = 8;
+    /** A transfer of fewer blocks stays on the loop that took its request: a hand-off would cost more than it saves. */
+    static final long LANE_MIN_BLOCKS = 32;
+    /** How long a lane polls for the client's answer before it sleeps (when polling, see {@link WaitChoice}). */
+    static final long POLL_NANOS = 150_000;
 
     private final TftpSettings settings;
     private final BootFileSource files;
@@ -78,9 +92,17 @@ public final class TftpServer implements AutoCloseable {
 
     private final List<Loop> loops = new ArrayList<>();
     private final Executor executor;
-    /** Without a container: a daemon thread per extra loop. */
+    private final int lanes;
+    /** Lanes started (running or about to), lanes waiting for a transfer, and the hand-off queue between them. */
+    private final AtomicInteger lanesStarted = new AtomicInteger();
+    private final AtomicInteger idleLanes = new AtomicInteger();
+    private final LinkedBlockingQueue<Session> laneQueue = new LinkedBlockingQueue<>();
+    /** The transfers being served on lanes (for {@link #close()}). */
+    private final Set<Session> laneSessions = ConcurrentHashMap.newKeySet();
+    private final AtomicLong laneTransfers = new AtomicLong();
+    /** Without a container: a daemon thread per extra loop and per lane. */
     private static final Executor OWN_THREADS = command -> {
-        Thread thread = new Thread(command, "tftp-loop");
+        Thread thread = new Thread(command, command instanceof Lane ? "tftp-lane" : "tftp-loop");
         thread.setDaemon(true);
         thread.start();
     };
@@ -103,17 +125,27 @@ public final class TftpServer implements AutoCloseable {
     public TftpServer(TftpSettings settings, BootFileSource files, NetbootEvents events, Clock clock,
                       Executor executor) {
         this(settings, files, events, clock, executor,
-                Math.min(MAX_LOOPS, Runtime.getRuntime().availableProcessors()));
+                Math.min(MAX_LOOPS, Runtime.getRuntime().availableProcessors()), defaultLanes());
     }
 
     /** @param loopCount selector loops, the caller's included (1: no thread of its own) */
     TftpServer(TftpSettings settings, BootFileSource files, NetbootEvents events, Clock clock, int loopCount) {
-        this(settings, files, events, clock, OWN_THREADS, loopCount);
+        this(settings, files, events, clock, OWN_THREADS, loopCount, defaultLanes());
+    }
+
+    /**
+     * @param lanes lane threads (0: every transfer on the selector loops); a transfer gets one only while no more
+     *              than {@code lanes} transfers run
+     */
+    TftpServer(TftpSettings settings, BootFileSource files, NetbootEvents events, Clock clock, int loopCount,
+               int lanes) {
+        this(settings, files, events, clock, OWN_THREADS, loopCount, lanes);
     }
 
     private TftpServer(TftpSettings settings, BootFileSource files, NetbootEvents events, Clock clock,
-                       Executor executor, int loopCount) {
+                       Executor executor, int loopCount, int lanes) {
         this.executor = Objects.requireNonNull(executor, "executor");
+        this.lanes = Math.max(0, Math.min(MAX_LANES, lanes));
         this.settings = Objects.requireNonNull(settings, "settings");
         this.files = Objects.requireNonNull(files, "files");
         this.events = Objects.requireNonNull(events, "events");
@@ -124,6 +156,11 @@ public final class TftpServer implements AutoCloseable {
             // a BootTree's per-board overrides are a second tree the engine lets files come from
             tree.overridesRoot().ifPresent(roots::add);
         }
+    }
+
+    /** One lane per two cores: a lane polls for its client on one core while the client runs on another. */
+    private static int defaultLanes() {
+        return Math.min(MAX_LANES, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     /** Binds the listening socket. */
@@ -187,6 +224,9 @@ public final class TftpServer implements AutoCloseable {
                     }
                 });
             }
+            for (int i = 0; i < lanes; i++) {
+                startLane();
+            }
             loops.get(0).run();
         } finally {
             for (Loop loop : loops) {
@@ -227,6 +267,16 @@ public final class TftpServer implements AutoCloseable {
 
     public int activeTransfers() {
         return active.get();
+    }
+
+    /** Lanes waiting for a transfer. */
+    int idleLanes() {
+        return idleLanes.get();
+    }
+
+    /** Transfers a lane took so far. */
+    long laneTransfers() {
+        return laneTransfers.get();
     }
 
     private void onListener(Loop loop) {
@@ -370,14 +420,21 @@ public final class TftpServer implements AutoCloseable {
             replyFromListener(loop, client, TftpError.NOT_DEFINED.code(), "server error");
             return;
         }
+        TftpTransfer transfer = new TftpTransfer(content, options, settings.retries());
+        if (transfer.blocks() >= LANE_MIN_BLOCKS && active.get() < lanes && takeIdleLane()) {
+            Session session = new Session(null, channel, client, name, started, transfer);
+            clients.put(client, session);
+            active.incrementAndGet();
+            laneQueue.add(session);
+            return;
+        }
         Loop target = loop;
         for (Loop candidate : loops) {
             if (candidate.load.get() < target.load.get()) {
                 target = candidate;
             }
         }
-        Session session = new Session(target, channel, client, name, started,
-                new TftpTransfer(content, options, settings.retries()));
+        Session session = new Session(target, channel, client, name, started, transfer);
         clients.put(client, session);
         active.incrementAndGet();
         target.load.incrementAndGet();
@@ -387,6 +444,41 @@ public final class TftpServer implements AutoCloseable {
             target.pending.add(session);
             target.selector.wakeup();
         }
+    }
+
+    /** Claims a lane waiting for a transfer; the lane that announced itself idle takes the next one queued. */
+    private boolean takeIdleLane() {
+        for (int idle; (idle = idleLanes.get()) > 0; ) {
+            if (idleLanes.compareAndSet(idle, idle - 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void startLane() {
+        lanesStarted.incrementAndGet();
+        try {
+            executor.execute(new Lane());
+        } catch (RejectedExecutionException e) {
+            lanesStarted.decrementAndGet();
+            LOG.log(Level.FINE, "TFTP: no thread for another lane; transfers stay on the loops", e);
+        }
+    }
+
+    /** Ends a lane's transfer: the lane's own thread, or the releasing one for a transfer no lane took. */
+    private void endLaneSession(Session session) {
+        if (!session.ended.compareAndSet(false, true)) {
+            return;
+        }
+        TftpTransfer transfer = session.transfer;
+        transfer.fail("server stopped");
+        clients.remove(session.client, session);
+        active.decrementAndGet();
+        closeQuietly(session.channel);
+        reports.add(report(session.client, session.filename, session.started, transfer.bytesAcknowledged(),
+                transfer.blockSize(), transfer.windowSize(), transfer.outcome(), transfer.detail()));
+        laneSessions.remove(session);
     }
 
     private void refuse(Loop loop, InetSocketAddress client, String name, Instant started, int code,
@@ -436,8 +528,35 @@ public final class TftpServer implements AutoCloseable {
         for (Loop loop : loops) {
             loop.release();
         }
+        releaseLanes();
         closeQuietly(listener);
         deliverReports();
+    }
+
+    /**
+     * Stops the lanes: a transfer no lane took yet ends here, a lane's transfer ends on its lane when its socket
+     * closes (waited for, briefly, so that its report is delivered), an idle lane takes a stop mark.
+     */
+    private void releaseLanes() {
+        for (Session session; (session = laneQueue.poll()) != null; ) {
+            if (session != STOP) {
+                endLaneSession(session);
+            }
+        }
+        for (Session session : laneSessions) {
+            closeQuietly(session.channel);
+            Selector selector = session.laneSelector;
+            if (selector != null) {
+                selector.wakeup();
+            }
+        }
+        for (int i = lanesStarted.get(); i > 0; i--) {
+            laneQueue.add(STOP);
+        }
+        long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+        while (!laneSessions.isEmpty() && System.nanoTime() < giveUp) {
+            pause(1);
+        }
     }
 
     private static void closeQuietly(DatagramChannel channel) {
@@ -499,6 +618,7 @@ public final class TftpServer implements AutoCloseable {
 
         /** Registers a new transfer with this loop and sends its first packet (OACK or DATA). */
         void adopt(Session session) {
+            session.buffer = sendBuffer;
             sessions.put(session.client, session);
             try {
                 session.key = session.channel.register(selector, SelectionKey.OP_READ, session);
@@ -566,15 +686,25 @@ public final class TftpServer implements AutoCloseable {
             if (sessions.isEmpty()) {
                 return;
             }
-            for (Session session : new ArrayList<>(sessions.values())) {
+            List<Session> due = null;
+            for (Session session : sessions.values()) {
                 if (now >= session.transfer.deadline()) {
-                    try {
-                        session.transfer.onTimeout(now, session);
-                    } catch (IOException e) {
-                        session.transfer.fail("I/O error: " + e.getMessage());
+                    if (due == null) {
+                        due = new ArrayList<>();
                     }
-                    afterEvent(session);
+                    due.add(session);
                 }
+            }
+            if (due == null) {
+                return;
+            }
+            for (Session session : due) {
+                try {
+                    session.transfer.onTimeout(now, session);
+                } catch (IOException e) {
+                    session.transfer.fail("I/O error: " + e.getMessage());
+                }
+                afterEvent(session);
             }
         }
 
@@ -622,16 +752,169 @@ public final class TftpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A thread that serves one long transfer at a time on the transfer's own socket, with no other transfer to look
+     * after between a DATA and its ACK. Why: in lock-step (windowsize 1) a block costs little CPU but two wake-ups,
+     * the client's and ours, and waking an idle core is the dearest part of a block (measured on the 2-core VM of
+     * the benchmark: 64 MiB at blksize 1468 runs at 65-80 MB/s when server and client share a core, 15-25 MB/s when
+     * the scheduler puts them on the two cores, which it does whenever the other core is idle). So while no more
+     * transfers run than there are lanes (one per two cores), a lane may poll its socket for up to
+     * {@value #POLL_NANOS} ns after sending instead of sleeping, which takes our wake-up out of the block; whether
+     * polling or sleeping is faster for this client is measured as the transfer goes ({@link WaitChoice}). When it
+     * sleeps it sleeps in a selector of its own, whose timeout is the transfer's retransmission timer. The lanes
+     * are started once with the loops and reused, never a thread per transfer; a short transfer, or one arriving
+     * while the lanes are busy or more transfers run, goes to a selector loop as before.
+     */
+    private final class Lane implements Runnable {
+        private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+        private final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+        private Selector selector;
+
+        @Override
+        public void run() {
+            try {
+                selector = Selector.open();
+                while (!closed) {
+                    idleLanes.incrementAndGet();
+                    Session session = laneQueue.take();
+                    if (session == STOP) {
+                        return;
+                    }
+                    try {
+                        serve(session);
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "TFTP: unexpected failure in a transfer", e);
+                        session.transfer.fail("internal error: " + e);
+                    } finally {
+                        endLaneSession(session);
+                    }
+                }
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "TFTP: a lane stopped on a selector failure", e);
+            } catch (InterruptedException e) {
+                // the container took the thread back while the lane waited: no transfer may wait for it
+                if (!takeIdleLane()) {
+                    Session claimed = laneQueue.poll();
+                    if (claimed != null && claimed != STOP) {
+                        endLaneSession(claimed);
+                    }
+                }
+                Thread.currentThread().interrupt();
+            } finally {
+                lanesStarted.decrementAndGet();
+                if (selector != null) {
+                    try {
+                        selector.close();
+                    } catch (IOException e) {
+                        LOG.log(Level.FINE, "TFTP: closing a lane's selector failed", e);
+                    }
+                }
+            }
+        }
+
+        private void serve(Session session) throws IOException {
+            TftpTransfer transfer = session.transfer;
+            DatagramChannel channel = session.channel;
+            session.buffer = sendBuffer;
+            session.laneSelector = selector;
+            laneSessions.add(session);
+            laneTransfers.incrementAndGet();
+            if (closed) {
+                // the releasing thread may have looked at the lanes' transfers before this one was added
+                transfer.fail("server stopped");
+                return;
+            }
+            SelectionKey key;
+            try {
+                key = channel.register(selector, SelectionKey.OP_READ);
+                transfer.start(clock.millis(), session);
+            } catch (IOException | RuntimeException e) {
+                transfer.fail("cannot start: " + e);
+                return;
+            }
+            WaitChoice choice = new WaitChoice(System.nanoTime());
+            long waitingSince = System.nanoTime();
+            try {
+                while (!transfer.done()) {
+                    SocketAddress from = channel.receive(receiveBuffer.clear());
+                    if (from == null && choice.poll() && active.get() <= lanes) {
+                        long pollUntil = waitingSince + POLL_NANOS;
+                        do {
+                            Thread.onSpinWait();
+                            from = channel.receive(receiveBuffer.clear());
+                        } while (from == null && System.nanoTime() - pollUntil < 0);
+                    }
+                    if (from == null) {
+                        if (transfer.blocked()) {
+                            key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                        }
+                        long wait = transfer.deadline() - clock.millis();
+                        if (wait > 0) {
+                            selector.select(wait);
+                            selector.selectedKeys().clear();
+                        }
+                        if (key.isValid() && (key.interestOps() & SelectionKey.OP_WRITE) != 0) {
+                            key.interestOps(SelectionKey.OP_READ);
+                        }
+                        if (!channel.isOpen()) {
+                            transfer.fail(closed ? "server stopped" : "socket closed");
+                        } else if (transfer.blocked()) {
+                            transfer.onWritable(clock.millis(), session);
+                        } else if (wait <= 0) {
+                            transfer.onTimeout(clock.millis(), session);
+                            waitingSince = System.nanoTime();
+                        }
+                        continue;
+                    }
+                    receiveBuffer.flip();
+                    if (session.client.equals(from)) {
+                        TftpPacket packet;
+                        try {
+                            packet = TftpPacket.decode(receiveBuffer);
+                        } catch (MalformedPacketException e) {
+                            malformedLog.log(session.client, e.getMessage());
+                            continue;
+                        }
+                        transfer.onPacket(packet, clock.millis(), session);
+                        waitingSince = System.nanoTime();
+                        choice.answered(waitingSince);
+                    } else {
+                        // RFC 1350 section 4: a packet from an unknown TID gets error 5, the transfer goes on
+                        malformedLog.log((InetSocketAddress) from, "unknown transfer ID");
+                        channel.send(TftpPacket.encodeError(sendBuffer, TftpError.UNKNOWN_TRANSFER_ID.code(),
+                                "unknown transfer ID"), from);
+                    }
+                }
+            } catch (ClosedChannelException e) {
+                transfer.fail(closed ? "server stopped" : "socket closed");
+            } catch (IOException e) {
+                transfer.fail("I/O error: " + e.getMessage());
+            } finally {
+                key.cancel();
+                // the cancelled key leaves the selector at its next select, before the next transfer's registration
+                selector.selectNow();
+            }
+        }
+    }
+
     private static void pause() {
+        pause(50);
+    }
+
+    private static void pause(long millis) {
         try {
-            Thread.sleep(50);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
+    /** Marks the end of the lanes' queue. */
+    private static final Session STOP = new Session(null, null, null, null, null, null);
+
     /** One transfer's socket (its TID) and who it serves. */
     private static final class Session implements TftpTransfer.Link {
+        /** The loop serving it; null on a lane. */
         final Loop loop;
         final DatagramChannel channel;
         final InetSocketAddress client;
@@ -639,6 +922,11 @@ public final class TftpServer implements AutoCloseable {
         final Instant started;
         final TftpTransfer transfer;
         SelectionKey key;
+        /** Its server's thread's send buffer (the loop's or the lane's). */
+        ByteBuffer buffer;
+        /** On a lane: the lane's selector, woken by {@link #close()}. */
+        volatile Selector laneSelector;
+        final AtomicBoolean ended = new AtomicBoolean();
 
         Session(Loop loop, DatagramChannel channel, InetSocketAddress client, String filename, Instant started,
                 TftpTransfer transfer) {
@@ -652,7 +940,7 @@ public final class TftpServer implements AutoCloseable {
 
         @Override
         public ByteBuffer buffer() {
-            return loop.sendBuffer;
+            return buffer;
         }
 
         @Override

@@ -293,6 +293,11 @@ final class TftpTransfer {
         return blockSize;
     }
 
+    /** The number of DATA blocks the transfer sends, the last (short, possibly empty) one included. */
+    long blocks() {
+        return lastBlock;
+    }
+
     int windowSize() {
         return windowSize;
     }

@@ -381,8 +381,11 @@ class TftpServerTest {
         }
         go.countDown();
         long loops = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("tftp-loop-")).count();
+                .filter(t -> t.getName().startsWith("tftp-loop")).count();
         assertTrue(loops < TftpServer.MAX_LOOPS, "extra loop threads: " + loops);
+        long laneThreads = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("tftp-lane")).count();
+        assertTrue(laneThreads <= TftpServer.MAX_LANES, "lane threads: " + laneThreads);
         for (Thread t : clients) {
             t.join(25_000);
         }
@@ -391,6 +394,162 @@ class TftpServerTest {
             assertEquals(Outcome.COMPLETED, report().outcome());
         }
         assertEquals(0, server.activeTransfers());
+    }
+
+    // --- lanes: a long transfer on a thread of its own while few transfers run
+
+    private byte[] big;
+
+    private void startWithLanes(TftpSettings settings, int lanes) throws Exception {
+        big = new byte[300_000];
+        new Random(3).nextBytes(big);
+        Files.write(root.resolve("big.bin"), big);
+        server = new TftpServer(settings, new BootTree(root, null), new Recorder(), Clock.systemUTC(), 2, lanes);
+        server.open();
+        address = server.localAddress();
+        loop = new Thread(server::run, "tftp-test-loop");
+        loop.start();
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.idleLanes() < lanes && System.nanoTime() < giveUp) {
+            Thread.sleep(5);
+        }
+        assertEquals(lanes, server.idleLanes(), "lanes started");
+    }
+
+    @Test
+    void aLongTransferGoesToALaneAShortOneStaysOnTheLoops() throws Exception {
+        startWithLanes(settings(Duration.ofSeconds(1), 3, 10), 1);
+        try (TftpTestClient client = new TftpTestClient(2000)) {
+            assertArrayEquals(big, client.get(address, "big.bin", Map.of("blksize", "1468", "tsize", "0")));
+            TftpTransferReport report = report();
+            assertEquals(Outcome.COMPLETED, report.outcome());
+            assertEquals(big.length, report.bytes());
+            assertEquals(1, server.laneTransfers());
+            assertArrayEquals(file, client.get(address, "a.bin", Map.of()));
+            assertEquals(Outcome.COMPLETED, report().outcome());
+            assertEquals(1, server.laneTransfers(), "10 blocks: not worth a lane");
+            assertArrayEquals(big, client.get(address, "big.bin", Map.of()));
+            assertEquals(Outcome.COMPLETED, report().outcome());
+            assertEquals(2, server.laneTransfers(), "the lane is reused");
+        }
+        assertEquals(List.of("tftp-test-loop"), List.copyOf(reportThreads));
+        assertEquals(0, server.activeTransfers());
+    }
+
+    @Test
+    void whileTheLaneIsBusyTransfersGoToTheLoops() throws Exception {
+        startWithLanes(settings(Duration.ofSeconds(5), 3, 10), 1);
+        send(rrq("big.bin", Map.of()), address);
+        assertEquals(new TftpPacket.Data(1, 512), receive().packet());
+        assertEquals(1, server.laneTransfers());
+        try (TftpTestClient client = new TftpTestClient(2000)) {
+            assertArrayEquals(big, client.get(address, "big.bin", Map.of("blksize", "1468")));
+        }
+        assertEquals(Outcome.COMPLETED, report().outcome());
+        assertEquals(1, server.laneTransfers(), "the second transfer ran on a loop");
+        assertEquals(1, server.activeTransfers());
+    }
+
+    @Test
+    void onALaneAnUnknownTransferIdGetsErrorFiveAndTheTransferGoesOn() throws Exception {
+        startWithLanes(settings(Duration.ofSeconds(1), 3, 10), 1);
+        send(rrq("big.bin", Map.of()), address);
+        Received first = receive();
+        assertEquals(new TftpPacket.Data(1, 512), first.packet());
+        InetSocketAddress tid = first.from();
+        try (DatagramSocket stranger = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            stranger.setSoTimeout(2000);
+            byte[] ack = {0, 4, 0, 1};
+            stranger.send(new DatagramPacket(ack, ack.length, tid));
+            TftpPacket.Error error = assertInstanceOf(TftpPacket.Error.class, receive(stranger).packet());
+            assertEquals(5, error.code());
+        }
+        int blocks = big.length / 512 + 1;
+        for (int block = 1; block < blocks; block++) {
+            send(TftpPacket.encodeAck(ByteBuffer.allocate(4), block), tid);
+            Received next = receive();
+            assertEquals(tid, next.from());
+            TftpPacket.Data data = assertInstanceOf(TftpPacket.Data.class, next.packet());
+            assertEquals(block + 1, data.block());
+        }
+        send(TftpPacket.encodeAck(ByteBuffer.allocate(4), blocks), tid);
+        TftpTransferReport report = report();
+        assertEquals(Outcome.COMPLETED, report.outcome());
+        assertEquals(big.length, report.bytes());
+        assertEquals(1, server.laneTransfers());
+    }
+
+    @Test
+    void onALaneWindowsAndDuplicateAcksWork() throws Exception {
+        startWithLanes(settings(Duration.ofSeconds(1), 3, 10), 1);
+        send(rrq("big.bin", Map.of("windowsize", "8", "blksize", "1000")), address);
+        Received oack = receive();
+        assertEquals(Map.of("windowsize", "8", "blksize", "1000"),
+                assertInstanceOf(TftpPacket.OptionAck.class, oack.packet()).options());
+        InetSocketAddress tid = oack.from();
+        send(TftpPacket.encodeAck(ByteBuffer.allocate(4), 0), tid);
+        int blocks = big.length / 1000 + 1;
+        int acked = 0;
+        while (acked < blocks) {
+            int windowEnd = Math.min(acked + 8, blocks);
+            for (int block = acked + 1; block <= windowEnd; block++) {
+                TftpPacket.Data data = assertInstanceOf(TftpPacket.Data.class, receive().packet());
+                assertEquals(block, data.block());
+            }
+            if (acked == 8) {
+                // a duplicate ACK of the previous window is ignored (RFC 1123 4.2.3.1): no packet answers it
+                send(TftpPacket.encodeAck(ByteBuffer.allocate(4), 8), tid);
+            }
+            send(TftpPacket.encodeAck(ByteBuffer.allocate(4), windowEnd), tid);
+            acked = windowEnd;
+        }
+        TftpTransferReport report = report();
+        assertEquals(Outcome.COMPLETED, report.outcome());
+        assertEquals(8, report.windowSize());
+        assertEquals(1, server.laneTransfers());
+    }
+
+    @Test
+    void onALaneRetransmitsThenGivesUp() throws Exception {
+        startWithLanes(settings(Duration.ofMillis(100), 2, 10), 1);
+        send(rrq("big.bin", Map.of()), address);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(new TftpPacket.Data(1, 512), receive().packet(), "send " + i);
+        }
+        TftpTransferReport report = report();
+        assertEquals(Outcome.FAILED, report.outcome());
+        assertEquals(1, server.laneTransfers());
+        assertEquals(0, server.activeTransfers());
+    }
+
+    @Test
+    void onALaneAClientErrorAbortsTheTransfer() throws Exception {
+        startWithLanes(settings(Duration.ofSeconds(1), 3, 10), 1);
+        send(rrq("big.bin", Map.of("blksize", "1468")), address);
+        Received oack = receive();
+        send(TftpPacket.encodeError(ByteBuffer.allocate(64), 0, "Early terminate"), oack.from());
+        assertEquals(Outcome.ABORTED, report().outcome());
+        assertEquals(1, server.laneTransfers());
+    }
+
+    @Test
+    void closeEndsALaneTransferPromptlyAndReleasesItsSocket() throws Exception {
+        startWithLanes(settings(Duration.ofSeconds(1), 3, 10), 1);
+        send(rrq("big.bin", Map.of()), address);
+        InetSocketAddress tid = receive().from();
+        assertEquals(1, server.laneTransfers());
+        long begin = System.nanoTime();
+        server.close();
+        loop.join(1000);
+        assertFalse(loop.isAlive());
+        assertTrue(System.nanoTime() - begin < 1_000_000_000L, "close() under 1 s");
+        TftpTransferReport report = report();
+        assertEquals(Outcome.FAILED, report.outcome(), "the transfer in flight is reported");
+        assertEquals("server stopped", report.detail());
+        try (DatagramSocket tidAgain = new DatagramSocket(tid)) {
+            assertTrue(tidAgain.isBound());
+        }
+        server = null;
     }
 
     private final class Recorder implements NetbootEvents {
