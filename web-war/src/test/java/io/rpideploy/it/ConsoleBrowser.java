@@ -18,6 +18,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -129,8 +131,29 @@ final class ConsoleBrowser implements AutoCloseable {
             clicked[0] = find(id);
             clicked[0].click();
         });
-        until(ExpectedConditions.stalenessOf(clicked[0]));
+        until(gone(clicked[0]));
         waitForPage();
+    }
+
+    /**
+     * ExpectedConditions.stalenessOf, except that Chromium sometimes reports an element of the document that was
+     * just replaced as an inspector error ("Node with given id does not belong to the document") instead of a
+     * stale element: that too means the page has moved on (seen once in CI, failing the login of a test).
+     */
+    private static ExpectedCondition<Boolean> gone(WebElement element) {
+        return d -> {
+            try {
+                element.isEnabled();
+                return false;
+            } catch (StaleElementReferenceException e) {
+                return true;
+            } catch (WebDriverException e) {
+                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                    return true;
+                }
+                throw e;
+            }
+        };
     }
 
     /** Chooses an option of a p:selectOneMenu as a user does: open the panel, click the item. */
