@@ -23,11 +23,13 @@ import java.util.zip.CRC32C;
  * (they are written last); their in-memory copy stands in for them, and the installer compares them separately
  * after writing them.
  *
- * <p>Page cache: Java has neither {@code posix_fadvise(DONTNEED)} nor a portable cache drop, and O_DIRECT reads
- * are avoided on purpose (alignment rules differ by device). So, after the writer's fsync, the target is opened
- * again and, when it is a block device, {@code blockdev --flushbufs} (ioctl BLKFLSBUF: write back and drop that
- * device's buffer cache) runs first, so the data is read from the medium. On a plain file the read may still be
- * served from the page cache: that verifies the write path, not the disk.
+ * <p>Page cache: the writer writes aligned blocks with O_DIRECT, so most of the image is not in the page cache;
+ * what it wrote through the cache (the first MiB, an unaligned tail, everything where O_DIRECT was refused) may
+ * be. Java has neither {@code posix_fadvise(DONTNEED)} nor a portable cache drop, and O_DIRECT reads are avoided
+ * here on purpose (alignment rules differ by device). So, after the writer's fsync, the target is opened again
+ * and, when it is a block device, {@code blockdev --flushbufs} (ioctl BLKFLSBUF: write back and drop that
+ * device's buffer cache) runs first, so the data is read from the medium. On a plain file the cached part may
+ * still be served from the page cache: that part verifies the write path, not the disk.
  */
 public final class Verifier {
 
