@@ -229,17 +229,7 @@ public final class ImageStream extends InputStream implements ReadableByteChanne
             c.setConnectTimeout(10_000);
             c.setReadTimeout(30_000);
             c.setUseCaches(false);
-            c.setRequestProperty("X-RpiDeploy-Can-Wait", "1");
-            if (client != null) {
-                c.setRequestProperty("X-RpiDeploy-Client", client);
-            }
-            c.setRequestProperty("Accept-Encoding", "identity");
-            if (position > 0) {
-                c.setRequestProperty("Range", "bytes=" + position + "-");
-                if (etag != null) {
-                    c.setRequestProperty("If-Range", etag);
-                }
-            }
+            requestHeaders().forEach(c::setRequestProperty);
             int status;
             try {
                 status = c.getResponseCode();
@@ -249,17 +239,10 @@ public final class ImageStream extends InputStream implements ReadableByteChanne
                 continue;
             }
             if (status == 503) {
-                long wait = retryAfterMillis(c.getHeaderField("Retry-After"));
+                String retryAfter = c.getHeaderField("Retry-After");
                 String place = c.getHeaderField("X-RpiDeploy-Queue-Position");
                 drain(c);
-                if (queueSpentMillis + wait > maxQueueMillis) {
-                    throw new DownloadException(ExitCode.DOWNLOAD_FAILED, "server kept the download queued for "
-                            + queueSpentMillis / 1000 + " s (limit " + maxQueueMillis / 1000 + " s)");
-                }
-                events.accept("queued" + (place != null ? " at position " + place.trim() : "")
-                        + ", retrying in " + wait / 1000 + " s");
-                sleep(wait);
-                queueSpentMillis += System.currentTimeMillis() - started;
+                waitInQueue(retryAfter, place, started);
                 continue;
             }
             if (status >= 500) {
@@ -283,14 +266,11 @@ public final class ImageStream extends InputStream implements ReadableByteChanne
             }
             if (status == 206) {
                 checkEtag(c.getHeaderField("ETag"));
-                Matcher m = CONTENT_RANGE.matcher(String.valueOf(c.getHeaderField("Content-Range")));
-                if (!m.matches() || Long.parseLong(m.group(1)) != position) {
+                try {
+                    resumedAt(c.getHeaderField("Content-Range"));
+                } catch (DownloadException e) {
                     drain(c);
-                    throw new DownloadException(ExitCode.DOWNLOAD_FAILED, "resume at byte " + position
-                            + " answered with Content-Range " + c.getHeaderField("Content-Range"));
-                }
-                if (!m.group(3).equals("*")) {
-                    length = Long.parseLong(m.group(3));
+                    throw e;
                 }
                 body = c.getInputStream();
                 connection = c;
@@ -308,21 +288,9 @@ public final class ImageStream extends InputStream implements ReadableByteChanne
      */
     private boolean openRaw() throws IOException {
         long started = System.currentTimeMillis();
-        Map<String, String> h = new LinkedHashMap<>();
-        h.put("X-RpiDeploy-Can-Wait", "1");
-        if (client != null) {
-            h.put("X-RpiDeploy-Client", client);
-        }
-        h.put("Accept-Encoding", "identity");
-        if (position > 0) {
-            h.put("Range", "bytes=" + position + "-");
-            if (etag != null) {
-                h.put("If-Range", etag);
-            }
-        }
         RawHttp c;
         try {
-            c = RawHttp.get(url, h, 10_000, 30_000);
+            c = RawHttp.get(url, requestHeaders(), 10_000, 30_000);
         } catch (IOException e) {
             outage(e, started);
             return false;
@@ -334,17 +302,10 @@ public final class ImageStream extends InputStream implements ReadableByteChanne
             return false;
         }
         if (status == 503) {
-            long wait = retryAfterMillis(c.header("Retry-After"));
+            String retryAfter = c.header("Retry-After");
             String place = c.header("X-RpiDeploy-Queue-Position");
             c.close();
-            if (queueSpentMillis + wait > maxQueueMillis) {
-                throw new DownloadException(ExitCode.DOWNLOAD_FAILED, "server kept the download queued for "
-                        + queueSpentMillis / 1000 + " s (limit " + maxQueueMillis / 1000 + " s)");
-            }
-            events.accept("queued" + (place != null ? " at position " + place.trim() : "")
-                    + ", retrying in " + wait / 1000 + " s");
-            sleep(wait);
-            queueSpentMillis += System.currentTimeMillis() - started;
+            waitInQueue(retryAfter, place, started);
             return false;
         }
         if (status >= 500) {
@@ -368,17 +329,56 @@ public final class ImageStream extends InputStream implements ReadableByteChanne
             return true;
         }
         // 206
-        Matcher m = CONTENT_RANGE.matcher(String.valueOf(c.header("Content-Range")));
-        if (!m.matches() || Long.parseLong(m.group(1)) != position) {
+        try {
+            resumedAt(c.header("Content-Range"));
+        } catch (DownloadException e) {
             c.close();
+            throw e;
+        }
+        raw = c;
+        return true;
+    }
+
+    /** The request headers of both paths: can wait in the queue, who asks, no compression, resume point. */
+    private Map<String, String> requestHeaders() {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("X-RpiDeploy-Can-Wait", "1");
+        if (client != null) {
+            h.put("X-RpiDeploy-Client", client);
+        }
+        h.put("Accept-Encoding", "identity");
+        if (position > 0) {
+            h.put("Range", "bytes=" + position + "-");
+            if (etag != null) {
+                h.put("If-Range", etag);
+            }
+        }
+        return h;
+    }
+
+    /** A 503 from the download queue: waits as told, within the queue limit. */
+    private void waitInQueue(String retryAfter, String place, long started) throws DownloadException {
+        long wait = retryAfterMillis(retryAfter);
+        if (queueSpentMillis + wait > maxQueueMillis) {
+            throw new DownloadException(ExitCode.DOWNLOAD_FAILED, "server kept the download queued for "
+                    + queueSpentMillis / 1000 + " s (limit " + maxQueueMillis / 1000 + " s)");
+        }
+        events.accept("queued" + (place != null ? " at position " + place.trim() : "")
+                + ", retrying in " + wait / 1000 + " s");
+        sleep(wait);
+        queueSpentMillis += System.currentTimeMillis() - started;
+    }
+
+    /** Checks that a 206 resumes exactly at {@link #position} and takes the file's length from it. */
+    private void resumedAt(String contentRange) throws DownloadException {
+        Matcher m = CONTENT_RANGE.matcher(String.valueOf(contentRange));
+        if (!m.matches() || Long.parseLong(m.group(1)) != position) {
             throw new DownloadException(ExitCode.DOWNLOAD_FAILED, "resume at byte " + position
-                    + " answered with Content-Range " + c.header("Content-Range"));
+                    + " answered with Content-Range " + contentRange);
         }
         if (!m.group(3).equals("*")) {
             length = Long.parseLong(m.group(3));
         }
-        raw = c;
-        return true;
     }
 
     /** Reads and drops {@code n} body bytes of the raw answer (a 200 to a resume). */
