@@ -3,6 +3,7 @@ package io.rpideploy.netboot.tftp;
 import io.rpideploy.netboot.policy.BootFileSource;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -50,11 +51,21 @@ public final class BootTree implements BootFileSource {
             if (!file.startsWith(candidate.base())) {
                 return new Refused(TftpError.ACCESS_VIOLATION.code(), "access violation");
             }
-            if (!isFileOrLinkToOne(file)) {
-                continue; // missing, a dangling link or a directory is not a file here: try the next place
+            // one realpath and one lstat: missing, a dangling link or a directory is not a file here (try the next
+            // place); anything else must be a regular file whose real path lies under the tree's
+            Path real;
+            BasicFileAttributes attributes;
+            try {
+                real = file.toRealPath();
+                attributes = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException missing) {
+                continue;
+            }
+            if (attributes.isDirectory()) {
+                continue;
             }
             Path realBase = realBase(candidate.base());
-            if (realBase == null || !RequestNames.confinedReal(file, realBase)) {
+            if (realBase == null || !real.startsWith(realBase) || !attributes.isRegularFile()) {
                 return new Refused(TftpError.ACCESS_VIOLATION.code(), "access violation: outside the boot tree");
             }
             return new OnDisk(file);
@@ -63,15 +74,6 @@ public final class BootTree implements BootFileSource {
     }
 
     private record Candidate(Path base, String name) {
-    }
-
-    /** One stat, links followed. */
-    private static boolean isFileOrLinkToOne(Path file) {
-        try {
-            return !Files.readAttributes(file, BasicFileAttributes.class).isDirectory();
-        } catch (IOException missing) {
-            return false;
-        }
     }
 
     /** A tree's real path, resolved once it exists (one path walk less per request). */

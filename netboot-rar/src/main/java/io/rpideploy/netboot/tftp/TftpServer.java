@@ -53,7 +53,9 @@ import java.util.logging.Logger;
  * loop thread then starves against the clients themselves (measured: 10 concurrent 32 MiB fetches on 2 cores ran at
  * 0.86x atftpd's thread-per-transfer with one loop). Besides the loops, one {@link Lane} per two cores serves a long
  * transfer on its own thread while few transfers run (lock-step transfers are bound by wake-up latency, not CPU).
- * The thread count is fixed, never per transfer.
+ * The thread count is fixed, never per transfer. While as few transfers run, a loop too may poll for the next packet
+ * after one came in (a short transfer's ACKs, the next request), and the listener's loop keeps a few transfer sockets
+ * bound ahead, so that a request's first packet does not wait for a socket to be opened.
  * <p>
  * Write requests are refused with error 2 (access violation: the boot tree is read-only, and that is what a
  * read-only tftp-hpa answers). Mode "netascii" is served byte for byte like "octet": boot files are binary and no
@@ -64,8 +66,6 @@ public final class TftpServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TftpServer.class.getName());
     /** How often the retransmission timers are looked at; timeouts are whole seconds, so 20 ms is fine-grained. */
     private static final long TIMER_TICK_MILLIS = 20;
-    /** Requests taken from the listening socket per wake-up, so a flood cannot starve running transfers. */
-    private static final int BURST = 32;
     private static final int BUFFER_BYTES = 65536;
     static final int MAX_LOOPS = 4;
     /** Lanes at most, whatever the core count (one per two cores by default). */
@@ -74,6 +74,10 @@ public final class TftpServer implements AutoCloseable {
     static final long LANE_MIN_BLOCKS = 32;
     /** How long a lane polls for the client's answer before it sleeps (when polling, see {@link WaitChoice}). */
     static final long POLL_NANOS = 150_000;
+    /** A loop's wait longer than this was idle time, not a client answering: it is not measured. */
+    static final long ANSWER_NANOS = 5_000_000;
+    /** Transfer sockets opened ahead of requests, see {@link #refillSpareSockets()}. */
+    static final int SPARE_SOCKETS = 4;
 
     private final TftpSettings settings;
     private final BootFileSource files;
@@ -81,6 +85,8 @@ public final class TftpServer implements AutoCloseable {
     private final Clock clock;
     private final int loopCount;
     private final List<Path> roots = new ArrayList<>(2);
+    /** The source is a {@link BootTree} on the boot root, which confines its answers itself. */
+    private final boolean checkedByTree;
     /** The roots' real paths, resolved once they exist: one path walk less per request. */
     private volatile List<Path> realRoots = List.of();
     /** Every running transfer by client address: a repeated RRQ from the same port is not a second transfer. */
@@ -100,6 +106,10 @@ public final class TftpServer implements AutoCloseable {
     /** The transfers being served on lanes (for {@link #close()}). */
     private final Set<Session> laneSessions = ConcurrentHashMap.newKeySet();
     private final AtomicLong laneTransfers = new AtomicLong();
+    /** Bound transfer sockets opened ahead; only the first loop (the listener's) takes and adds them. */
+    private final java.util.ArrayDeque<DatagramChannel> spareSockets = new java.util.ArrayDeque<>();
+    /** Packets a selector loop took while polling (without a wake-up). */
+    private final AtomicLong polledPackets = new AtomicLong();
     /** Without a container: a daemon thread per extra loop and per lane. */
     private static final Executor OWN_THREADS = command -> {
         Thread thread = new Thread(command, command instanceof Lane ? "tftp-lane" : "tftp-loop");
@@ -156,6 +166,8 @@ public final class TftpServer implements AutoCloseable {
             // a BootTree's per-board overrides are a second tree the engine lets files come from
             tree.overridesRoot().ifPresent(roots::add);
         }
+        checkedByTree = files instanceof BootTree tree
+                && tree.root().equals(settings.bootRoot().toAbsolutePath().normalize());
     }
 
     /** One lane per two cores: a lane polls for its client on one core while the client runs on another. */
@@ -274,24 +286,37 @@ public final class TftpServer implements AutoCloseable {
         return idleLanes.get();
     }
 
+    /** Transfer sockets opened ahead (for tests: taken by the first loop's thread only while it runs). */
+    int spareSockets() {
+        return spareSockets.size();
+    }
+
+    /** Packets the selector loops took while polling, without sleeping first. */
+    long polledPackets() {
+        return polledPackets.get();
+    }
+
     /** Transfers a lane took so far. */
     long laneTransfers() {
         return laneTransfers.get();
     }
 
+    /**
+     * One request per wake-up: the level-triggered selector reports the listener again while requests wait, and
+     * between two of them every ready transfer gets its turn (a flood cannot starve running transfers); a second
+     * receive would mostly find nothing.
+     */
     private void onListener(Loop loop) {
-        for (int i = 0; i < BURST; i++) {
-            SocketAddress from;
-            ByteBuffer packet = loop.receiveBuffer.clear();
-            try {
-                from = listener.receive(packet);
-            } catch (IOException e) {
-                LOG.log(Level.FINE, "TFTP receive failed", e);
-                return;
-            }
-            if (from == null) {
-                return;
-            }
+        SocketAddress from;
+        ByteBuffer packet = loop.receiveBuffer.clear();
+        try {
+            from = listener.receive(packet);
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "TFTP receive failed", e);
+            return;
+        }
+        if (from != null) {
+            loop.received = true;
             onRequest(loop, (InetSocketAddress) from, packet.flip());
         }
     }
@@ -367,7 +392,10 @@ public final class TftpServer implements AutoCloseable {
             return TftpTransfer.Content.of(generated.content().clone());
         }
         Path path = answer == null ? null : ((BootFileSource.OnDisk) answer).path();
-        if (path == null || realRoots().stream().noneMatch(root -> RequestNames.confinedReal(path, root))) {
+        // a BootTree on the boot root answered after this very check (real path under its tree or its overrides
+        // tree, a regular file): a second path walk would find the same; any other source's answer is checked here
+        if (path == null || !checkedByTree
+                && realRoots().stream().noneMatch(root -> RequestNames.confinedReal(path, root))) {
             throw new Refusal(TftpError.ACCESS_VIOLATION.code(), "access violation: outside the boot tree");
         }
         try {
@@ -404,14 +432,11 @@ public final class TftpServer implements AutoCloseable {
     /** Opens the transfer's socket here, then hands the transfer to the least busy loop. */
     private void startSession(Loop loop, InetSocketAddress client, String name, Instant started,
                               TftpTransfer.Content content, TftpOptions options) {
-        DatagramChannel channel = null;
+        DatagramChannel channel = spareSockets.poll();
         try {
-            channel = DatagramChannel.open(family());
-            // RFC 1350 section 4: a new transfer ID (port) per transfer, on the listening address (a wildcard
-            // listener lets the kernel pick the source address by route)
-            channel.bind(new InetSocketAddress(bound.getAddress(), 0));
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 18);
-            channel.configureBlocking(false);
+            if (channel == null) {
+                channel = transferSocket();
+            }
         } catch (IOException e) {
             closeQuietly(channel);
             content.close();
@@ -443,6 +468,41 @@ public final class TftpServer implements AutoCloseable {
         } else {
             target.pending.add(session);
             target.selector.wakeup();
+        }
+    }
+
+    /**
+     * A new transfer's socket: RFC 1350 section 4, a new transfer ID (an ephemeral port the kernel picks) per
+     * transfer, on the listening address (a wildcard listener lets the kernel pick the source address by route).
+     */
+    private DatagramChannel transferSocket() throws IOException {
+        DatagramChannel channel = DatagramChannel.open(family());
+        try {
+            channel.bind(new InetSocketAddress(bound.getAddress(), 0));
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 18);
+            channel.configureBlocking(false);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    /**
+     * Opens transfer sockets ahead, up to {@value #SPARE_SOCKETS}, on the first loop when it starts and after it
+     * handled a request (while the client reads our answer): a request then takes a socket already bound; its first
+     * packet goes out sooner. Each is used for one transfer only and closed with it, so every transfer still
+     * has a TID of its own; a stray datagram that reached one before its transfer began is answered as an
+     * unknown TID.
+     */
+    private void refillSpareSockets() {
+        while (spareSockets.size() < SPARE_SOCKETS && !closed) {
+            try {
+                spareSockets.add(transferSocket());
+            } catch (IOException e) {
+                // out of descriptors or ports: requests open their own socket (and report the failure) as before
+                return;
+            }
         }
     }
 
@@ -529,6 +589,9 @@ public final class TftpServer implements AutoCloseable {
             loop.release();
         }
         releaseLanes();
+        for (DatagramChannel spare; (spare = spareSockets.poll()) != null; ) {
+            closeQuietly(spare);
+        }
         closeQuietly(listener);
         deliverReports();
     }
@@ -580,6 +643,10 @@ public final class TftpServer implements AutoCloseable {
         final AtomicInteger load = new AtomicInteger();
         private long nextTimerCheck;
         private boolean releasedHere;
+        /** A packet (request or a transfer's) was taken in this wake-up: the next wait may poll. */
+        private boolean received;
+        /** Poll or sleep while waiting for the next packet, measured over this loop's waits. */
+        private final WaitChoice choice = new WaitChoice(System.nanoTime());
 
         Loop(int index, Selector selector) {
             this.index = index;
@@ -591,16 +658,38 @@ public final class TftpServer implements AutoCloseable {
                 nextTimerCheck = clock.millis() + TIMER_TICK_MILLIS;
                 while (!closed) {
                     long wait = Math.max(1, Math.min(nextTimerCheck - clock.millis(), 200));
+                    // a wait right after a packet, while few transfers run: poll or sleep, as measured
+                    boolean measured = received && lanes > 0 && active.get() <= lanes;
+                    boolean poll = measured && choice.poll();
+                    received = false;
+                    long waitStart = System.nanoTime();
                     try {
-                        selector.select(this::onReady, wait);
+                        if (poll) {
+                            pollOnce(waitStart);
+                            if (received) {
+                                polledPackets.incrementAndGet();
+                            }
+                        }
+                        if (!received && pending.isEmpty()) {
+                            selector.select(this::onReady, wait);
+                        }
                     } catch (ClosedSelectorException e) {
                         break;
                     } catch (IOException e) {
                         LOG.log(Level.WARNING, "TFTP selector failed; continuing", e);
                         pause();
                     }
+                    if (received && measured) {
+                        long waited = System.nanoTime() - waitStart;
+                        if (waited < ANSWER_NANOS) {
+                            choice.answeredAfter(waited);
+                        }
+                    }
                     for (Session session; (session = pending.poll()) != null; ) {
                         adopt(session);
+                    }
+                    if (index == 0 && spareSockets.size() < SPARE_SOCKETS) {
+                        refillSpareSockets();
                     }
                     long now = clock.millis();
                     if (now >= nextTimerCheck) {
@@ -614,6 +703,21 @@ public final class TftpServer implements AutoCloseable {
             } finally {
                 release();
             }
+        }
+
+        /**
+         * Polls the selector for up to {@value #POLL_NANOS} ns after the last packet, as a lane does and under the
+         * same terms: only while no more transfers run than there are lanes (one per two cores, so the client has
+         * a core of its own), and only while polling measured faster than sleeping. A short transfer's client (or
+         * the next request, right after a transfer's last ACK) usually answers within that, and the loop then
+         * takes the packet without a wake-up. Stops early for a transfer handed over by another loop.
+         */
+        private void pollOnce(long since) throws IOException {
+            long until = since + POLL_NANOS;
+            do {
+                Thread.onSpinWait();
+                selector.selectNow(this::onReady);
+            } while (!received && pending.isEmpty() && !closed && System.nanoTime() - until < 0);
         }
 
         /** Registers a new transfer with this loop and sends its first packet (OACK or DATA). */
@@ -654,6 +758,7 @@ public final class TftpServer implements AutoCloseable {
                     receiveBuffer.clear();
                     SocketAddress from = session.channel.receive(receiveBuffer);
                     if (from != null) {
+                        received = true;
                         receiveBuffer.flip();
                         if (!from.equals(session.client)) {
                             // RFC 1350 section 4: a packet from an unknown TID gets error 5, the transfer goes on

@@ -60,7 +60,16 @@ final class TftpTransfer {
          */
         static Content open(Path file) throws IOException {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-            long size = channel.size();
+            long size;
+            try {
+                size = channel.size();
+                if (size <= SMALL) {
+                    return small(channel, (int) size);
+                }
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
             ByteBuffer ahead = ByteBuffer.allocateDirect((int) Math.max(1, Math.min(READ_AHEAD, size)));
             return new Content() {
                 private long aheadStart = -1;
@@ -111,6 +120,24 @@ final class TftpTransfer {
                 }
             };
         }
+    }
+
+    /**
+     * A file of at most this many bytes is read whole when its transfer starts and closed at once: one read, and
+     * no read-ahead buffer (a direct buffer, freed only by the collector) for a transfer of a few blocks.
+     */
+    static final int SMALL = 16 * 1024;
+
+    /** The whole file in one read; a file that shrank meanwhile is served as far as it was read. */
+    private static Content small(FileChannel channel, int size) throws IOException {
+        byte[] bytes = new byte[size];
+        ByteBuffer dst = ByteBuffer.wrap(bytes);
+        try (channel) {
+            while (dst.hasRemaining() && channel.read(dst, dst.position()) >= 0) {
+                // until full or the end of the file
+            }
+        }
+        return Content.of(dst.position() == size ? bytes : java.util.Arrays.copyOf(bytes, dst.position()));
     }
 
     private final Content content;

@@ -19,6 +19,7 @@ final class WaitChoice {
     private int answers;
     private long phaseStart;
     private long pollNanos;
+    private long waitedTotal;
 
     /** @param now {@link System#nanoTime()} when the transfer starts */
     WaitChoice(long now) {
@@ -35,7 +36,23 @@ final class WaitChoice {
         if (++answers < (phase == Phase.KEEP ? KEEP : PROBE)) {
             return;
         }
-        long perAnswer = (now - phaseStart) / answers;
+        decide((now - phaseStart) / answers, now);
+    }
+
+    /**
+     * An answer that came {@code waitedNanos} after the wait for it began: for a selector loop, whose idle time
+     * between clients is no answer time (a wall-clock average over a phase with an idle minute in it would say
+     * nothing about polling). Use either this or {@link #answered(long)} on one choice, not both.
+     */
+    void answeredAfter(long waitedNanos) {
+        waitedTotal += waitedNanos;
+        if (++answers < (phase == Phase.KEEP ? KEEP : PROBE)) {
+            return;
+        }
+        decide(waitedTotal / answers, 0);
+    }
+
+    private void decide(long perAnswer, long now) {
         switch (phase) {
             case TRY_POLL -> {
                 pollNanos = perAnswer;
@@ -52,6 +69,7 @@ final class WaitChoice {
             }
         }
         answers = 0;
+        waitedTotal = 0;
         phaseStart = now;
     }
 }

@@ -27,19 +27,32 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Our TFTP engine (in this JVM) beside atftpd and tftpd-hpa (Debian binaries unpacked with {@code apt-get download}
- * and {@code dpkg -x}, never installed) in one run, on one namespace lab: servers on 10.77.72.1, clients in the
- * namespace. Each row runs 3 times per server, interleaved, and prints the median. Settings: {@code -Dbench.reps=3},
- * {@code -Dbench.work=<dir>} (default {@code netboot-rar/target/tftp-bench}). Needs root.
+ * Our TFTP engine (in this JVM) beside atftpd, tftpd-hpa and dnsmasq's TFTP server (the issue's reference for the
+ * short fetches), Debian binaries unpacked with {@code apt-get download} and {@code dpkg -x}, never installed, in one
+ * run, on one namespace lab: servers on 10.77.72.1, clients in the namespace; dnsmasq on port 69 (it has no option
+ * for another). Each row runs 3 times per server, interleaved, and prints the median. Settings:
+ * {@code -Dbench.reps=3}, {@code -Dbench.work=<dir>} (default {@code netboot-rar/target/tftp-bench}),
+ * {@code -Dbench.rows=curl,atftp,short,concurrent} (the row groups to run), {@code -Dbench.oursOwnJvm=true} (our
+ * engine in a JVM of its own, {@link TftpServerMain}, as each reference runs in a process of its own; false: in
+ * this JVM, beside the clients' threads), {@code -Dbench.shortWarmup=20000}
+ * (uncounted 4 KiB fetches per server before the short-fetch row, so that no server's request path is measured
+ * while it is still being compiled: ours is Java, and a deployment server has served many requests before a
+ * Pi's). Needs root.
  */
 public final class TftpBenchmark {
 
     private static final int MIB = 1024 * 1024;
     private static final Duration CLIENT_LIMIT = Duration.ofSeconds(120);
     private static final Duration TOTAL_LIMIT = Duration.ofMinutes(25);
-    private static final String[] SERVERS = {"ours", "atftpd", "tftpd-hpa"};
+    private static final String[] SERVERS = {"ours", "atftpd", "tftpd-hpa", "dnsmasq"};
 
     private final int reps = Integer.getInteger("bench.reps", 3);
+    private final List<String> rows = List.of(System.getProperty("bench.rows", "curl,atftp,short,concurrent")
+            .split(","));
+    private final int shortWarmup = Integer.getInteger("bench.shortWarmup", 20000);
+    private final int shortFetches = Integer.getInteger("bench.shortFetches", 200);
+    /** Ours in a JVM of its own (like the references, each a process of its own), or in the benchmark's JVM. */
+    private final boolean oursOwnJvm = Boolean.parseBoolean(System.getProperty("bench.oursOwnJvm", "true"));
     private final long deadline = System.nanoTime() + TOTAL_LIMIT.toNanos();
     private final List<Process> daemons = new ArrayList<>();
     private Path work;
@@ -47,7 +60,8 @@ public final class TftpBenchmark {
     private NetnsLab lab;
     private TftpServer ours;
     private Thread loop;
-    private final int[] ports = {6901, 6902, 6903};
+    // dnsmasq has no option for its TFTP listening port: always 69
+    private final int[] ports = {6901, 6902, 6903, 69};
 
     public static void main(String[] args) {
         TftpBenchmark bench = new TftpBenchmark();
@@ -84,7 +98,7 @@ public final class TftpBenchmark {
         write(data.resolve("f64.bin"), random, 64 * MIB);
         write(data.resolve("f32.bin"), random, 32 * MIB);
         write(data.resolve("f4k.bin"), random, 4096);
-        // both daemons drop to nobody: the tree must be world-readable
+        // atftpd and tftpd-hpa drop to nobody: the tree must be world-readable
         for (Path p : List.of(work, data)) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
@@ -101,29 +115,38 @@ public final class TftpBenchmark {
 
         System.out.printf("TftpBenchmark %s: %d cores, load %s, Java %s, median of %d%n", Instant.now(),
                 Runtime.getRuntime().availableProcessors(), loadAverage(), Runtime.version(), reps);
-        System.out.printf("servers on %s (ours in this JVM: %d selector loops), clients in netns %s%n", host,
-                Math.min(4, Runtime.getRuntime().availableProcessors()), lab.namespace());
-        System.out.printf("%-44s %10s %10s %10s %12s%n", "row", "ours", "atftpd", "tftpd-hpa", "ours/atftpd");
+        System.out.printf("servers on %s (ours %s: %d selector loops), clients in netns %s%n", host,
+                oursOwnJvm ? "in a JVM of its own" : "in this JVM", Math.min(4,
+                Runtime.getRuntime().availableProcessors()), lab.namespace());
+        System.out.printf("%-44s %10s %10s %10s %10s %12s %12s%n", "row", "ours", "atftpd", "tftpd-hpa", "dnsmasq",
+                "ours/atftpd", "ours/dnsmasq");
 
         // warm-up: every server once, so JIT compilation is not in the first measured row
-        for (int s = 0; s < 3; s++) {
+        for (int s = 0; s < SERVERS.length; s++) {
             curl(s, "f32.bin", 1468, outputs.resolve("warm"));
         }
 
-        for (int blksize : new int[] {512, 1468, 8192}) {
+        for (int blksize : rows.contains("curl") ? new int[] {512, 1468, 8192} : new int[0]) {
             int b = blksize;
             row("curl 64 MiB blksize " + b + " (MB/s)", true,
                     s -> mbPerSecond(64L * MIB, curl(s, "f64.bin", b, outputs.resolve("c" + s))));
         }
-        for (int window : new int[] {1, 4, 16}) {
+        for (int window : rows.contains("atftp") ? new int[] {1, 4, 16} : new int[0]) {
             int w = window;
             row("atftp 64 MiB blksize 1468 windowsize " + w + " (MB/s)", true,
                     s -> mbPerSecond(64L * MIB, atftp(s, "f64.bin", 1468, w, outputs.resolve("a" + s))));
         }
-        row("200 x 4 KiB, Java client, blksize 1468 (ms/fetch)", false, this::latency);
-        row("10 concurrent curl x 32 MiB blksize 1468 (MB/s)", true, s -> concurrent(s, 10, outputs));
-        System.out.println("ratio > 1 means ours is better (for ms/fetch: atftpd ms / ours ms)."
-                + " tftpd-hpa 5.2 does not implement windowsize: it answers without it (window 1).");
+        if (rows.contains("short")) {
+            for (int s = 0; s < SERVERS.length; s++) {
+                fetches(s, shortWarmup);
+            }
+            row(shortFetches + " x 4 KiB, Java client, blksize 1468 (ms/fetch)", false, s -> fetches(s, shortFetches));
+        }
+        if (rows.contains("concurrent")) {
+            row("10 concurrent curl x 32 MiB blksize 1468 (MB/s)", true, s -> concurrent(s, 10, outputs));
+        }
+        System.out.println("ratio > 1 means ours is better (for ms/fetch: their ms / ours ms)."
+                + " tftpd-hpa 5.2 and dnsmasq 2.90 do not implement windowsize: they answer without it (window 1).");
     }
 
     private interface Measure {
@@ -132,32 +155,46 @@ public final class TftpBenchmark {
     }
 
     private void row(String name, boolean higherIsBetter, Measure measure) throws Exception {
-        double[][] samples = new double[3][reps];
+        double[][] samples = new double[SERVERS.length][reps];
         for (int r = 0; r < reps; r++) {
-            for (int s = 0; s < 3; s++) {
+            for (int s = 0; s < SERVERS.length; s++) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("benchmark time limit of " + TOTAL_LIMIT + " reached");
                 }
                 samples[s][r] = measure.of(s);
             }
         }
-        double[] medians = new double[3];
-        for (int s = 0; s < 3; s++) {
+        double[] medians = new double[SERVERS.length];
+        for (int s = 0; s < SERVERS.length; s++) {
             medians[s] = median(samples[s]);
         }
-        double ratio = higherIsBetter ? medians[0] / medians[1] : medians[1] / medians[0];
-        System.out.printf("%-44s %10s %10s %10s %11sx%n", name, fmt(medians[0]), fmt(medians[1]), fmt(medians[2]),
-                fmt(ratio));
+        System.out.printf("%-44s %10s %10s %10s %10s %11sx %11sx%n", name, fmt(medians[0]), fmt(medians[1]),
+                fmt(medians[2]), fmt(medians[3]), fmt(ratio(medians[0], medians[1], higherIsBetter)),
+                fmt(ratio(medians[0], medians[3], higherIsBetter)));
+    }
+
+    /** Ours against a reference: above 1 means ours is better (for times: theirs / ours). */
+    private static double ratio(double ours, double theirs, boolean higherIsBetter) {
+        return higherIsBetter ? ours / theirs : theirs / ours;
     }
 
     private void startServers(Path bin, String host) throws Exception {
-        TftpSettings settings = TftpSettings.defaults(new InetSocketAddress(InetAddress.getByName(host), ports[0]),
-                data);
-        ours = new TftpServer(settings, new BootTree(data, null), new Silent(), Clock.systemUTC());
-        ours.open();
-        loop = new Thread(ours::run, "tftp-bench-ours");
-        loop.setDaemon(true);
-        loop.start();
+        if (oursOwnJvm) {
+            String classpath = codeSource(TftpServer.class) + java.io.File.pathSeparator
+                    + codeSource(TftpServerMain.class);
+            daemons.add(daemon(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    // the JVM options bin/rpideploy starts the server with by default
+                    "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath, TftpServerMain.class.getName(), host, Integer.toString(ports[0]),
+                    data.toString()), Map.of(), work.resolve("ours.log")));
+        } else {
+            TftpSettings settings = TftpSettings.defaults(new InetSocketAddress(InetAddress.getByName(host),
+                    ports[0]), data);
+            ours = new TftpServer(settings, new BootTree(data, null), new Silent(), Clock.systemUTC());
+            ours.open();
+            loop = new Thread(ours::run, "tftp-bench-ours");
+            loop.setDaemon(true);
+            loop.start();
+        }
 
         Map<String, String> env = Map.of("LD_LIBRARY_PATH",
                 bin.resolve("usr/lib/x86_64-linux-gnu") + ":" + bin.resolve("lib/x86_64-linux-gnu"));
@@ -166,8 +203,13 @@ public final class TftpBenchmark {
                 "--maxthread", "200", data.toString()), env, work.resolve("atftpd.log")));
         daemons.add(daemon(List.of(bin.resolve("usr/sbin/in.tftpd").toString(), "-L", "-a",
                 host + ":" + ports[2], "-s", data.toString()), env, work.resolve("tftpd-hpa.log")));
-        // both must answer before anything is measured
-        for (int s = 0; s < 3; s++) {
+        // TFTP only (--port=0: no DNS), on the host address alone, as many transfers as atftpd's threads
+        daemons.add(daemon(List.of(bin.resolve("usr/sbin/dnsmasq").toString(), "-k", "-C", "/dev/null", "--port=0",
+                "--listen-address=" + host, "--bind-interfaces", "--enable-tftp", "--tftp-root=" + data,
+                "--tftp-max=200", "--quiet-tftp", "--no-resolv", "--no-hosts", "--user=root", "--group=root",
+                "--pid-file=" + work.resolve("dnsmasq.pid"), "--log-facility=-"), env, work.resolve("dnsmasq.log")));
+        // all must answer before anything is measured
+        for (int s = 0; s < SERVERS.length; s++) {
             boolean up = false;
             for (int attempt = 0; attempt < 50 && !up; attempt++) {
                 try (TftpTestClient client = new TftpTestClient(200)) {
@@ -181,6 +223,10 @@ public final class TftpBenchmark {
                         + "; see " + work);
             }
         }
+    }
+
+    private static String codeSource(Class<?> type) throws URISyntaxException {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
     private Process daemon(List<String> command, Map<String, String> env, Path log) throws IOException {
@@ -214,16 +260,17 @@ public final class TftpBenchmark {
         return r.nanos() / 1e9;
     }
 
-    private double latency(int server) throws IOException {
+    /** Milliseconds per fetch of the 4 KiB file, {@code count} one after the other; NaN on a failure. */
+    private double fetches(int server, int count) throws IOException {
         InetSocketAddress address = new InetSocketAddress(lab.hostAddress(), ports[server]);
         try (TftpTestClient client = new TftpTestClient(2000)) {
             long start = System.nanoTime();
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < count; i++) {
                 if (client.get(address, "f4k.bin", Map.of("blksize", "1468", "tsize", "0")).length != 4096) {
                     return Double.NaN;
                 }
             }
-            return (System.nanoTime() - start) / 1e6 / 200;
+            return (System.nanoTime() - start) / 1e6 / count;
         } catch (IOException e) {
             System.out.println("  (" + SERVERS[server] + ": " + e.getMessage() + ")");
             return Double.NaN;
@@ -266,13 +313,15 @@ public final class TftpBenchmark {
     private Path binaries(Path dir) throws Exception {
         Path root = dir.resolve("x");
         if (Files.isExecutable(root.resolve("usr/sbin/atftpd")) && Files.isExecutable(root.resolve("usr/sbin/in.tftpd"))
+                && Files.isExecutable(root.resolve("usr/sbin/dnsmasq"))
                 && Files.exists(root.resolve("usr/lib/x86_64-linux-gnu/libwrap.so.0"))) {
             return root;
         }
         Files.createDirectories(root);
-        NetnsLab.Result download = runHost(dir, List.of("apt-get", "download", "atftpd", "tftpd-hpa", "libwrap0"));
+        NetnsLab.Result download = runHost(dir, List.of("apt-get", "download", "atftpd", "tftpd-hpa", "libwrap0",
+                "dnsmasq-base", "libnetfilter-conntrack3", "libnfnetlink0", "libnftables1", "libnftnl11", "libjansson4"));
         if (download.exit() != 0) {
-            System.out.println("TftpBenchmark: cannot download atftpd/tftpd-hpa with apt-get download ("
+            System.out.println("TftpBenchmark: cannot download atftpd/tftpd-hpa/dnsmasq with apt-get download ("
                     + download.output().strip() + "); nothing measured");
             return null;
         }

@@ -116,4 +116,14 @@ class BootTreeTest {
         Files.createSymbolicLink(root.resolve("gone"), root.resolve("missing"));
         assertEquals(1, refused("gone"));
     }
+
+    @Test
+    void aLinkToADirectoryIsNotFoundAndANonRegularFileIsRefused() throws Exception {
+        Files.createSymbolicLink(root.resolve("outdir"), dir);
+        assertEquals(1, refused("outdir"), "a directory, wherever it is, is no file");
+        Process mkfifo = new ProcessBuilder("mkfifo", root.resolve("pipe").toString()).start();
+        if (mkfifo.waitFor() == 0) {
+            assertEquals(2, refused("pipe"), "a FIFO is not a regular file");
+        }
+    }
 }

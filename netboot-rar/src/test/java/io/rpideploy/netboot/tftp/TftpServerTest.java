@@ -552,6 +552,116 @@ class TftpServerTest {
         server = null;
     }
 
+    @Test
+    void whileFewTransfersRunALoopPollsForTheNextPacket() throws Exception {
+        startWithLanes(settings(Duration.ofSeconds(1), 3, 10), 1);
+        try (TftpTestClient client = new TftpTestClient(2000)) {
+            for (int i = 0; i < 20; i++) {
+                assertArrayEquals(file, client.get(address, "a.bin", Map.of("blksize", "1468", "tsize", "0")));
+            }
+        }
+        assertEquals(0, server.laneTransfers(), "4 blocks: on a loop");
+        assertTrue(server.polledPackets() > 0, "a short transfer's ACKs are taken while polling");
+    }
+
+    @Test
+    void withoutLanesNoLoopPolls() throws Exception {
+        startWithLanes(settings(Duration.ofSeconds(1), 3, 10), 0);
+        try (TftpTestClient client = new TftpTestClient(2000)) {
+            for (int i = 0; i < 20; i++) {
+                assertArrayEquals(file, client.get(address, "a.bin", Map.of("blksize", "1468")));
+            }
+        }
+        assertEquals(0, server.polledPackets(), "one core: polling would only take the client's CPU");
+    }
+
+    @Test
+    void aBootTreeOffTheBootRootIsCheckedByTheEngine() throws Exception {
+        Path other = Files.createTempDirectory("rpdt-other-tree");
+        try {
+            Files.write(other.resolve("x.bin"), new byte[] {1, 2, 3});
+            // the tree would serve it, but it is not under the settings' boot root
+            start(settings(Duration.ofSeconds(1), 3, 10), new BootTree(other, null));
+            send(rrq("x.bin", Map.of()), address);
+            assertEquals(2, ((TftpPacket.Error) receive().packet()).code());
+            assertEquals(Outcome.REFUSED, report().outcome());
+        } finally {
+            Files.deleteIfExists(other.resolve("x.bin"));
+            Files.deleteIfExists(other);
+        }
+    }
+
+    @Test
+    void manyRequestsAtOnceAreAllServed() throws Exception {
+        start();
+        // eight requests queued on the listener before the loop reads one: one per wake-up, none left behind
+        List<DatagramSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                DatagramSocket s = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+                s.setSoTimeout(2000);
+                sockets.add(s);
+                ByteBuffer packet = rrq("a.bin", Map.of());
+                s.send(new DatagramPacket(packet.array(), packet.limit(), address));
+            }
+            for (DatagramSocket s : sockets) {
+                assertEquals(new TftpPacket.Data(1, 512), receive(s).packet());
+            }
+        } finally {
+            sockets.forEach(DatagramSocket::close);
+        }
+    }
+
+    @Test
+    void transferSocketsOpenedAheadStillGiveEveryTransferItsOwnTid() throws Exception {
+        start();
+        Set<InetSocketAddress> tids = new java.util.HashSet<>();
+        for (int i = 0; i < 2 * TftpServer.SPARE_SOCKETS + 2; i++) {
+            send(rrq("a.bin", Map.of()), address);
+            Received first = receive();
+            assertEquals(new TftpPacket.Data(1, 512), first.packet());
+            assertEquals(LOOPBACK, first.from().getAddress(), "on the listening address");
+            assertNotEquals(address.getPort(), first.from().getPort());
+            assertTrue(tids.add(first.from()), "a TID of its own: " + first.from());
+            send(TftpPacket.encodeError(ByteBuffer.allocate(64), 0, "enough"), first.from());
+            assertEquals(Outcome.ABORTED, report().outcome());
+        }
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (server.spareSockets() < TftpServer.SPARE_SOCKETS && System.nanoTime() < giveUp) {
+            Thread.sleep(5);
+        }
+        assertEquals(TftpServer.SPARE_SOCKETS, server.spareSockets(), "opened ahead after a request");
+        server.close();
+        loop.join(2000);
+        assertEquals(0, server.spareSockets(), "closed with the server");
+        server = null;
+    }
+
+    @Test
+    void aStrayDatagramOnASocketOpenedAheadIsAnUnknownTid() throws Exception {
+        start();
+        // a first transfer makes the loop open sockets ahead; the next transfer's TID is one of them
+        send(rrq("a.bin", Map.of()), address);
+        InetSocketAddress firstTid = receive().from();
+        send(TftpPacket.encodeError(ByteBuffer.allocate(64), 0, "enough"), firstTid);
+        assertEquals(Outcome.ABORTED, report().outcome());
+        send(rrq("a.bin", Map.of()), address);
+        Received data = receive();
+        try (DatagramSocket stranger = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            stranger.setSoTimeout(2000);
+            byte[] ack = {0, 4, 0, 1};
+            stranger.send(new DatagramPacket(ack, ack.length, data.from()));
+            assertEquals(5, assertInstanceOf(TftpPacket.Error.class, receive(stranger).packet()).code());
+        }
+        for (int block = 1; block <= file.length / 512 + 1; block++) {
+            send(TftpPacket.encodeAck(ByteBuffer.allocate(4), block), data.from());
+            if (block <= file.length / 512) {
+                assertEquals(block + 1, ((TftpPacket.Data) receive().packet()).block());
+            }
+        }
+        assertEquals(Outcome.COMPLETED, report().outcome());
+    }
+
     private final class Recorder implements NetbootEvents {
         @Override
         public void dhcp(DhcpExchange exchange) {

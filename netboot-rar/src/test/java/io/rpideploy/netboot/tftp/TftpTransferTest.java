@@ -265,6 +265,41 @@ class TftpTransferTest {
         }
     }
 
+    @Test
+    void aSmallFileIsReadWholeAndClosedAtOnce(@TempDir Path dir) throws Exception {
+        for (int size : new int[] {0, 1, 4096, TftpTransfer.SMALL, TftpTransfer.SMALL + 1}) {
+            byte[] bytes = random(size);
+            Path file = Files.write(dir.resolve("s" + size + ".bin"), bytes);
+            try (TftpTransfer.Content content = TftpTransfer.Content.open(file)) {
+                assertEquals(size, content.size());
+                assertEquals(size <= TftpTransfer.SMALL, !openHere(file),
+                        size + " bytes: the file is " + (size <= TftpTransfer.SMALL ? "closed" : "kept open"));
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                for (long position = 0; position <= size; position += 1468) {
+                    ByteBuffer dst = ByteBuffer.allocate(1468);
+                    content.read(dst, position);
+                    out.write(dst.array(), 0, dst.position());
+                }
+                assertArrayEquals(bytes, out.toByteArray(), size + " bytes");
+            }
+            assertFalse(openHere(file), "closed after the transfer");
+        }
+    }
+
+    /** Whether this process holds a descriptor for {@code file} (Linux). */
+    private static boolean openHere(Path file) throws Exception {
+        Path real = file.toRealPath();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.anyMatch(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(real);
+                } catch (Exception gone) {
+                    return false;
+                }
+            });
+        }
+    }
+
     private static List<Integer> blocks(int... numbers) {
         List<Integer> list = new ArrayList<>();
         for (int n : numbers) {
