@@ -19,7 +19,6 @@ final class WaitChoice {
     private int answers;
     private long phaseStart;
     private long pollNanos;
-    private long waitedTotal;
 
     /** @param now {@link System#nanoTime()} when the transfer starts */
     WaitChoice(long now) {
@@ -36,23 +35,7 @@ final class WaitChoice {
         if (++answers < (phase == Phase.KEEP ? KEEP : PROBE)) {
             return;
         }
-        decide((now - phaseStart) / answers, now);
-    }
-
-    /**
-     * An answer that came {@code waitedNanos} after the wait for it began: for a selector loop, whose idle time
-     * between clients is no answer time (a wall-clock average over a phase with an idle minute in it would say
-     * nothing about polling). Use either this or {@link #answered(long)} on one choice, not both.
-     */
-    void answeredAfter(long waitedNanos) {
-        waitedTotal += waitedNanos;
-        if (++answers < (phase == Phase.KEEP ? KEEP : PROBE)) {
-            return;
-        }
-        decide(waitedTotal / answers, 0);
-    }
-
-    private void decide(long perAnswer, long now) {
+        long perAnswer = (now - phaseStart) / answers;
         switch (phase) {
             case TRY_POLL -> {
                 pollNanos = perAnswer;
@@ -69,7 +52,6 @@ final class WaitChoice {
             }
         }
         answers = 0;
-        waitedTotal = 0;
         phaseStart = now;
     }
 }

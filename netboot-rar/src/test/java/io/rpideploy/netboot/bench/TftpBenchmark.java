@@ -4,6 +4,7 @@ import io.rpideploy.netboot.policy.NetbootEvents;
 import io.rpideploy.netboot.tftp.BootTree;
 import io.rpideploy.netboot.tftp.NetnsLab;
 import io.rpideploy.netboot.tftp.TftpServer;
+import io.rpideploy.netboot.tftp.TftpServerMain;
 import io.rpideploy.netboot.tftp.TftpSettings;
 import io.rpideploy.netboot.tftp.TftpTestClient;
 import java.io.IOException;
@@ -32,7 +33,8 @@ import java.util.stream.Stream;
  * run, on one namespace lab: servers on 10.77.72.1, clients in the namespace; dnsmasq on port 69 (it has no option
  * for another). Each row runs 3 times per server, interleaved, and prints the median. Settings:
  * {@code -Dbench.reps=3}, {@code -Dbench.work=<dir>} (default {@code netboot-rar/target/tftp-bench}),
- * {@code -Dbench.rows=curl,atftp,short,concurrent} (the row groups to run), {@code -Dbench.oursOwnJvm=true} (our
+ * {@code -Dbench.rows=curl,atftp,short,concurrent} (the row groups to run), {@code -Dbench.samples=true} (print every
+ * sample, not only the medians), {@code -Dbench.oursOwnJvm=true} (our
  * engine in a JVM of its own, {@link TftpServerMain}, as each reference runs in a process of its own; false: in
  * this JVM, beside the clients' threads), {@code -Dbench.shortWarmup=20000}
  * (uncounted 4 KiB fetches per server before the short-fetch row, so that no server's request path is measured
@@ -157,7 +159,9 @@ public final class TftpBenchmark {
     private void row(String name, boolean higherIsBetter, Measure measure) throws Exception {
         double[][] samples = new double[SERVERS.length][reps];
         for (int r = 0; r < reps; r++) {
-            for (int s = 0; s < SERVERS.length; s++) {
+            // each repetition starts with another server: none is always measured right after the same one
+            for (int i = 0; i < SERVERS.length; i++) {
+                int s = (r + i) % SERVERS.length;
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("benchmark time limit of " + TOTAL_LIMIT + " reached");
                 }
@@ -167,6 +171,9 @@ public final class TftpBenchmark {
         double[] medians = new double[SERVERS.length];
         for (int s = 0; s < SERVERS.length; s++) {
             medians[s] = median(samples[s]);
+            if (Boolean.getBoolean("bench.samples")) {
+                System.out.printf("  %-10s %s%n", SERVERS[s], Arrays.toString(samples[s]));
+            }
         }
         System.out.printf("%-44s %10s %10s %10s %10s %11sx %11sx%n", name, fmt(medians[0]), fmt(medians[1]),
                 fmt(medians[2]), fmt(medians[3]), fmt(ratio(medians[0], medians[1], higherIsBetter)),
@@ -182,10 +189,16 @@ public final class TftpBenchmark {
         if (oursOwnJvm) {
             String classpath = codeSource(TftpServer.class) + java.io.File.pathSeparator
                     + codeSource(TftpServerMain.class);
-            daemons.add(daemon(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(),
                     // the JVM options bin/rpideploy starts the server with by default
-                    "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath, TftpServerMain.class.getName(), host, Integer.toString(ports[0]),
-                    data.toString()), Map.of(), work.resolve("ours.log")));
+                    "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath, TftpServerMain.class.getName(), host,
+                    Integer.toString(ports[0]), data.toString()));
+            if (System.getProperty("bench.oursThreads") != null) {
+                // "<loops>,<lanes>": for experiments; the default is what production runs with
+                command.addAll(List.of(System.getProperty("bench.oursThreads").split(",")));
+            }
+            daemons.add(daemon(command, Map.of(), work.resolve("ours.log")));
         } else {
             TftpSettings settings = TftpSettings.defaults(new InetSocketAddress(InetAddress.getByName(host),
                     ports[0]), data);

@@ -59,31 +59,4 @@ class WaitChoiceTest {
         assertTrue(choice.poll(), "poll average 35 us < sleep 40 us");
         assertEquals(true, choice.poll());
     }
-
-    @Test
-    void aLoopMeasuresItsWaitsNotTheIdleTimeBetweenClients() {
-        WaitChoice choice = new WaitChoice(now);
-        assertTrue(choice.poll());
-        // polling: 20 us waits; wall-clock time (now) runs on through an idle minute, which must not count
-        for (int i = 0; i < WaitChoice.PROBE; i++) {
-            now += i == 0 ? 60_000_000_000L : 20_000;
-            choice.answeredAfter(20_000);
-        }
-        assertFalse(choice.poll(), "then tries sleeping");
-        for (int i = 0; i < WaitChoice.PROBE; i++) {
-            choice.answeredAfter(50_000);
-        }
-        assertTrue(choice.poll(), "polling waited 20 us an answer, sleeping 50 us");
-        for (int i = 0; i < WaitChoice.KEEP; i++) {
-            choice.answeredAfter(20_000);
-        }
-        assertTrue(choice.poll(), "measures polling again");
-        for (int i = 0; i < WaitChoice.PROBE; i++) {
-            choice.answeredAfter(90_000);
-        }
-        for (int i = 0; i < WaitChoice.PROBE; i++) {
-            choice.answeredAfter(30_000);
-        }
-        assertFalse(choice.poll(), "now sleeping is faster");
-    }
 }
