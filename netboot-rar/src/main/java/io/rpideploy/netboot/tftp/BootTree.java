@@ -51,24 +51,34 @@ public final class BootTree implements BootFileSource {
             if (!file.startsWith(candidate.base())) {
                 return new Refused(TftpError.ACCESS_VIOLATION.code(), "access violation");
             }
-            // one realpath and one lstat: missing, a dangling link or a directory is not a file here (try the next
-            // place); anything else must be a regular file whose real path lies under the tree's
+            // missing, a dangling link or a directory is not a file here (try the next place); anything else must be
+            // a regular file whose real path lies under the tree's. A file directly in the tree and no link itself
+            // costs one lstat (its real path is the tree's plus its name), anything else one realpath and one lstat.
+            Path realBase = realBase(candidate.base());
+            if (realBase == null) {
+                continue; // no tree (yet), so no file in it
+            }
             Path real;
             BasicFileAttributes attributes;
             try {
-                real = file.toRealPath();
-                attributes = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (!attributes.isSymbolicLink() && candidate.base().equals(file.getParent())) {
+                    real = realBase.resolve(file.getFileName());
+                } else {
+                    real = file.toRealPath();
+                    attributes = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                }
             } catch (IOException missing) {
                 continue;
             }
             if (attributes.isDirectory()) {
                 continue;
             }
-            Path realBase = realBase(candidate.base());
-            if (realBase == null || !real.startsWith(realBase) || !attributes.isRegularFile()) {
+            if (!real.startsWith(realBase) || !attributes.isRegularFile()) {
                 return new Refused(TftpError.ACCESS_VIOLATION.code(), "access violation: outside the boot tree");
             }
-            return new OnDisk(file);
+            // the real path: the engine opens exactly what was checked, without following a link again
+            return new OnDisk(real);
         }
         return new Refused(TftpError.FILE_NOT_FOUND.code(), "file not found");
     }

@@ -3,10 +3,11 @@ package io.rpideploy.netboot.tftp;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.io.IOException;
 import java.util.regex.Pattern;
 
-/** The confinement rules for requested names and served paths, shared by the engine and {@link BootTree}. */
+/** The confinement rules for requested names (the engine and {@link BootTree}) and served paths (the engine). */
 final class RequestNames {
 
     /** A Pi 5 asks {@code <serial>/<file>}: the low 32 bits of its serial, 8 lower-case hex digits. */
@@ -46,22 +47,27 @@ final class RequestNames {
         return null;
     }
 
-    /** True when {@code file} is a regular file whose real path (links followed) lies under {@code root}'s. */
-    static boolean confined(Path file, Path root) {
+    /**
+     * The real path of {@code file} when it is a regular file whose real path (links followed) lies under
+     * {@code realRoot}, else null. A file directly in the root and not a link itself costs one {@code lstat}: its
+     * real path is then its own path; anything else one {@code realpath} and one {@code lstat}.
+     *
+     * @param realRoot the root's real path (no links in it)
+     */
+    static Path confinedReal(Path file, Path realRoot) {
         try {
-            return confinedReal(file, root.toRealPath());
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** As {@link #confined}, with the root's real path already resolved (the server resolves its roots once). */
-    static boolean confinedReal(Path file, Path realRoot) {
-        try {
+            Path absolute = file.toAbsolutePath().normalize();
+            if (realRoot.equals(absolute.getParent())) {
+                BasicFileAttributes attributes = Files.readAttributes(absolute, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (!attributes.isSymbolicLink()) {
+                    return attributes.isRegularFile() ? absolute : null;
+                }
+            }
             Path real = file.toRealPath();
-            return real.startsWith(realRoot) && Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS);
+            return real.startsWith(realRoot) && Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS) ? real : null;
         } catch (IOException e) {
-            return false;
+            return null;
         }
     }
 }

@@ -77,6 +77,8 @@ public final class TftpServer implements AutoCloseable {
     static final long POLL_NANOS = 150_000;
     /** Transfer sockets opened ahead of requests, see {@link #refillSpareSockets()}. */
     static final int SPARE_SOCKETS = 4;
+    /** After a failure to open one ahead, the next try. */
+    private static final long SPARE_RETRY_NANOS = 1_000_000_000L;
 
     private final TftpSettings settings;
     private final BootFileSource files;
@@ -84,8 +86,6 @@ public final class TftpServer implements AutoCloseable {
     private final Clock clock;
     private final int loopCount;
     private final List<Path> roots = new ArrayList<>(2);
-    /** The source is a {@link BootTree} on the boot root, which confines its answers itself. */
-    private final boolean checkedByTree;
     /** The roots' real paths, resolved once they exist: one path walk less per request. */
     private volatile List<Path> realRoots = List.of();
     /** Every running transfer by client address: a repeated RRQ from the same port is not a second transfer. */
@@ -106,7 +106,10 @@ public final class TftpServer implements AutoCloseable {
     private final Set<Session> laneSessions = ConcurrentHashMap.newKeySet();
     private final AtomicLong laneTransfers = new AtomicLong();
     /** Bound transfer sockets opened ahead; only the first loop (the listener's) takes and adds them. */
-    private final java.util.ArrayDeque<DatagramChannel> spareSockets = new java.util.ArrayDeque<>();
+    private final java.util.concurrent.ConcurrentLinkedDeque<DatagramChannel> spareSockets =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
+    /** {@link System#nanoTime()} before which no socket is opened ahead (after a failure); the first loop's. */
+    private long spareRetryAt = System.nanoTime();
     /** Without a container: a daemon thread per extra loop and per lane. */
     private static final Executor OWN_THREADS = command -> {
         Thread thread = new Thread(command, command instanceof Lane ? "tftp-lane" : "tftp-loop");
@@ -163,8 +166,6 @@ public final class TftpServer implements AutoCloseable {
             // a BootTree's per-board overrides are a second tree the engine lets files come from
             tree.overridesRoot().ifPresent(roots::add);
         }
-        checkedByTree = files instanceof BootTree tree
-                && tree.root().equals(settings.bootRoot().toAbsolutePath().normalize());
     }
 
     /** One lane per two cores: a lane polls for its client on one core while the client runs on another. */
@@ -283,9 +284,22 @@ public final class TftpServer implements AutoCloseable {
         return idleLanes.get();
     }
 
-    /** Transfer sockets opened ahead (for tests: taken by the first loop's thread only while it runs). */
+    /** Transfer sockets opened ahead (for tests). */
     int spareSockets() {
         return spareSockets.size();
+    }
+
+    /** The local ports of the transfer sockets opened ahead, the next one to be taken first (for tests). */
+    List<Integer> sparePorts() {
+        List<Integer> ports = new ArrayList<>();
+        for (DatagramChannel spare : spareSockets) {
+            try {
+                ports.add(((InetSocketAddress) spare.getLocalAddress()).getPort());
+            } catch (IOException | RuntimeException closed) {
+                // taken and closed meanwhile
+            }
+        }
+        return ports;
     }
 
     /** Transfers a lane took so far. */
@@ -366,7 +380,10 @@ public final class TftpServer implements AutoCloseable {
         startSession(loop, client, name, started, content, options);
     }
 
-    /** Asks the source, then checks an on-disk answer again: a regular file, real path under a boot root. */
+    /**
+     * Asks the source, then checks an on-disk answer again whatever the source is: a regular file whose real path
+     * lies under a boot root, opened by that real path without following a link.
+     */
     private TftpTransfer.Content content(InetSocketAddress client, String name) throws Refusal {
         BootFile answer;
         try {
@@ -383,14 +400,19 @@ public final class TftpServer implements AutoCloseable {
             return TftpTransfer.Content.of(generated.content().clone());
         }
         Path path = answer == null ? null : ((BootFileSource.OnDisk) answer).path();
-        // a BootTree on the boot root answered after this very check (real path under its tree or its overrides
-        // tree, a regular file): a second path walk would find the same; any other source's answer is checked here
-        if (path == null || !checkedByTree
-                && realRoots().stream().noneMatch(root -> RequestNames.confinedReal(path, root))) {
+        Path real = null;
+        if (path != null) {
+            for (Path root : realRoots()) {
+                if ((real = RequestNames.confinedReal(path, root)) != null) {
+                    break;
+                }
+            }
+        }
+        if (real == null) {
             throw new Refusal(TftpError.ACCESS_VIOLATION.code(), "access violation: outside the boot tree");
         }
         try {
-            return TftpTransfer.Content.open(path);
+            return TftpTransfer.Content.open(real);
         } catch (NoSuchFileException e) {
             throw new Refusal(TftpError.FILE_NOT_FOUND.code(), "file not found");
         } catch (AccessDeniedException e) {
@@ -487,11 +509,17 @@ public final class TftpServer implements AutoCloseable {
      * unknown TID.
      */
     private void refillSpareSockets() {
+        if (System.nanoTime() - spareRetryAt < 0) {
+            return;
+        }
         while (spareSockets.size() < SPARE_SOCKETS && !closed) {
             try {
                 spareSockets.add(transferSocket());
-            } catch (IOException e) {
-                // out of descriptors or ports: requests open their own socket (and report the failure) as before
+            } catch (IOException | RuntimeException e) {
+                // out of descriptors or ports: requests open their own socket (and report the failure) as before;
+                // not again for a second, so a loop without descriptors does not fail a socket() per wake-up
+                spareRetryAt = System.nanoTime() + SPARE_RETRY_NANOS;
+                LOG.log(Level.FINE, "TFTP: cannot open a transfer socket ahead", e);
                 return;
             }
         }
@@ -643,12 +671,13 @@ public final class TftpServer implements AutoCloseable {
         void run() {
             try {
                 nextTimerCheck = clock.millis() + TIMER_TICK_MILLIS;
+                if (index == 0) {
+                    refillSpareSockets();
+                }
                 while (!closed) {
                     long wait = Math.max(1, Math.min(nextTimerCheck - clock.millis(), 200));
                     try {
-                        if (pending.isEmpty()) {
-                            selector.select(this::onReady, wait);
-                        }
+                        selector.select(this::onReady, wait);
                     } catch (ClosedSelectorException e) {
                         break;
                     } catch (IOException e) {

@@ -4,6 +4,7 @@ import io.rpideploy.netboot.policy.NetbootEvents.TftpTransferReport.Outcome;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -55,11 +56,13 @@ final class TftpTransfer {
         }
 
         /**
-         * A file read through a read-ahead buffer of up to 64 KiB: one {@code pread} per 128 blocks of 512 bytes
-         * instead of one per block (the loop's cost per block is mostly system calls).
+         * A file, opened without following a link in its last component (the engine passes the real path it
+         * checked). Up to {@link #SMALL} bytes it is read whole and closed at once; a larger one is read through a
+         * read-ahead buffer of up to 64 KiB: one {@code pread} per 128 blocks of 512 bytes instead of one per block
+         * (the loop's cost per block is mostly system calls).
          */
         static Content open(Path file) throws IOException {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
             long size;
             try {
                 size = channel.size();

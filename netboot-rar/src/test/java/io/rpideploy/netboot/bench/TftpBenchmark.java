@@ -28,11 +28,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Our TFTP engine (in this JVM) beside atftpd, tftpd-hpa and dnsmasq's TFTP server (the issue's reference for the
+ * Our TFTP engine (in a JVM of its own by default) beside atftpd, tftpd-hpa and dnsmasq's TFTP server (the issue's reference for the
  * short fetches), Debian binaries unpacked with {@code apt-get download} and {@code dpkg -x}, never installed, in one
  * run, on one namespace lab: servers on 10.77.72.1, clients in the namespace; dnsmasq on port 69 (it has no option
  * for another). Each row runs 3 times per server, interleaved, and prints the median. Settings:
  * {@code -Dbench.reps=3}, {@code -Dbench.work=<dir>} (default {@code netboot-rar/target/tftp-bench}),
+ * {@code -Dbench.oursThreads=<loops>,<lanes>} (experiments; default: as in production),
  * {@code -Dbench.rows=curl,atftp,short,concurrent} (the row groups to run), {@code -Dbench.samples=true} (print every
  * sample, not only the medians), {@code -Dbench.oursOwnJvm=true} (our
  * engine in a JVM of its own, {@link TftpServerMain}, as each reference runs in a process of its own; false: in
@@ -117,9 +118,10 @@ public final class TftpBenchmark {
 
         System.out.printf("TftpBenchmark %s: %d cores, load %s, Java %s, median of %d%n", Instant.now(),
                 Runtime.getRuntime().availableProcessors(), loadAverage(), Runtime.version(), reps);
-        System.out.printf("servers on %s (ours %s: %d selector loops), clients in netns %s%n", host,
-                oursOwnJvm ? "in a JVM of its own" : "in this JVM", Math.min(4,
-                Runtime.getRuntime().availableProcessors()), lab.namespace());
+        String threads = System.getProperty("bench.oursThreads");
+        System.out.printf("servers on %s (ours %s, %s), clients in netns %s%n", host,
+                oursOwnJvm ? "in a JVM of its own" : "in this JVM", threads == null
+                        ? "selector loops and lanes as in production" : "loops,lanes " + threads, lab.namespace());
         System.out.printf("%-44s %10s %10s %10s %10s %12s %12s%n", "row", "ours", "atftpd", "tftpd-hpa", "dnsmasq",
                 "ours/atftpd", "ours/dnsmasq");
 
@@ -236,6 +238,13 @@ public final class TftpBenchmark {
                         + "; see " + work);
             }
         }
+        // another TFTP server already on a port would have answered for one that died (dnsmasq has port 69 only)
+        for (Process daemon : daemons) {
+            if (!daemon.isAlive()) {
+                throw new IllegalStateException("a server exited at start (" + daemon.info().commandLine()
+                        .orElse("?") + "); see the logs in " + work);
+            }
+        }
     }
 
     private static String codeSource(Class<?> type) throws URISyntaxException {
@@ -320,7 +329,7 @@ public final class TftpBenchmark {
     }
 
     /**
-     * The two daemons' binaries, unpacked once into {@code dir}: {@code apt-get download} (no install, no service
+     * The references' binaries, unpacked once into {@code dir}: {@code apt-get download} (no install, no service
      * start; the packages conflict in apt) then {@code dpkg -x}; libwrap0 is their one library not in a base system.
      */
     private Path binaries(Path dir) throws Exception {

@@ -2,6 +2,7 @@ package io.rpideploy.netboot.tftp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.rpideploy.netboot.policy.BootFileSource.BootFile;
 import io.rpideploy.netboot.policy.BootFileSource.OnDisk;
@@ -122,8 +123,7 @@ class BootTreeTest {
         Files.createSymbolicLink(root.resolve("outdir"), dir);
         assertEquals(1, refused("outdir"), "a directory, wherever it is, is no file");
         Process mkfifo = new ProcessBuilder("mkfifo", root.resolve("pipe").toString()).start();
-        if (mkfifo.waitFor() == 0) {
-            assertEquals(2, refused("pipe"), "a FIFO is not a regular file");
-        }
+        assumeTrue(mkfifo.waitFor() == 0, "mkfifo available");
+        assertEquals(2, refused("pipe"), "a FIFO is not a regular file");
     }
 }
