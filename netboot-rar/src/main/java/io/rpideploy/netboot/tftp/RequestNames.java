@@ -47,25 +47,34 @@ final class RequestNames {
         return null;
     }
 
+    /** A served file: its real path and its attributes ({@code lstat} of the real path). */
+    record Confined(Path real, BasicFileAttributes attributes) {
+    }
+
     /**
-     * The real path of {@code file} when it is a regular file whose real path (links followed) lies under
-     * {@code realRoot}, else null. A file directly in the root and not a link itself costs one {@code lstat}: its
-     * real path is then its own path; anything else one {@code realpath} and one {@code lstat}.
+     * The real path of {@code file} with its attributes when it is a regular file whose real path (links followed)
+     * lies under {@code realRoot}, else null. A file directly in the root and not a link itself costs one
+     * {@code lstat}: its real path is then its own path; anything else one {@code realpath} and one {@code lstat}.
      *
      * @param realRoot the root's real path (no links in it)
      */
-    static Path confinedReal(Path file, Path realRoot) {
+    static Confined confinedReal(Path file, Path realRoot) {
         try {
             Path absolute = file.toAbsolutePath().normalize();
             if (realRoot.equals(absolute.getParent())) {
                 BasicFileAttributes attributes = Files.readAttributes(absolute, BasicFileAttributes.class,
                         LinkOption.NOFOLLOW_LINKS);
                 if (!attributes.isSymbolicLink()) {
-                    return attributes.isRegularFile() ? absolute : null;
+                    return attributes.isRegularFile() ? new Confined(absolute, attributes) : null;
                 }
             }
             Path real = file.toRealPath();
-            return real.startsWith(realRoot) && Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS) ? real : null;
+            if (!real.startsWith(realRoot)) {
+                return null;
+            }
+            BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            return attributes.isRegularFile() ? new Confined(real, attributes) : null;
         } catch (IOException e) {
             return null;
         }

@@ -86,6 +86,8 @@ public final class TftpServer implements AutoCloseable {
     private final Clock clock;
     private final int loopCount;
     private final List<Path> roots = new ArrayList<>(2);
+    /** Small files served from memory while unchanged (only the listener's loop asks). */
+    private final SmallFiles smallFiles = new SmallFiles();
     /** The roots' real paths, resolved once they exist: one path walk less per request. */
     private volatile List<Path> realRoots = List.of();
     /** Every running transfer by client address: a repeated RRQ from the same port is not a second transfer. */
@@ -400,19 +402,19 @@ public final class TftpServer implements AutoCloseable {
             return TftpTransfer.Content.of(generated.content().clone());
         }
         Path path = answer == null ? null : ((BootFileSource.OnDisk) answer).path();
-        Path real = null;
+        RequestNames.Confined served = null;
         if (path != null) {
             for (Path root : realRoots()) {
-                if ((real = RequestNames.confinedReal(path, root)) != null) {
+                if ((served = RequestNames.confinedReal(path, root)) != null) {
                     break;
                 }
             }
         }
-        if (real == null) {
+        if (served == null) {
             throw new Refusal(TftpError.ACCESS_VIOLATION.code(), "access violation: outside the boot tree");
         }
         try {
-            return TftpTransfer.Content.open(real);
+            return smallFiles.open(served.real(), served.attributes());
         } catch (NoSuchFileException e) {
             throw new Refusal(TftpError.FILE_NOT_FOUND.code(), "file not found");
         } catch (AccessDeniedException e) {

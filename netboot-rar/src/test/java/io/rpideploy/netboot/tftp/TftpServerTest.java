@@ -260,6 +260,20 @@ class TftpServerTest {
     }
 
     @Test
+    void aSmallFileEditedBetweenTwoRequestsIsServedAsItIsNow() throws Exception {
+        start();
+        try (TftpTestClient client = new TftpTestClient(2000)) {
+            assertArrayEquals(file, client.get(address, "a.bin", Map.of()));
+            byte[] edited = file.clone();
+            edited[0] ^= 1;
+            Files.write(root.resolve("a.bin"), edited);
+            Files.setLastModifiedTime(root.resolve("a.bin"), java.nio.file.attribute.FileTime.fromMillis(
+                    Files.getLastModifiedTime(root.resolve("a.bin")).toMillis() + 1000));
+            assertArrayEquals(edited, client.get(address, "a.bin", Map.of()), "not the copy kept in memory");
+        }
+    }
+
+    @Test
     void beyondMaxTransfersTheServerIsBusy() throws Exception {
         start(settings(Duration.ofSeconds(5), 3, 1), new BootTree(root, null));
         send(rrq("a.bin", Map.of()), address);
