@@ -28,19 +28,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Our TFTP engine (in a JVM of its own by default) beside atftpd, tftpd-hpa and dnsmasq's TFTP server (the issue's reference for the
- * short fetches), Debian binaries unpacked with {@code apt-get download} and {@code dpkg -x}, never installed, in one
- * run, on one namespace lab: servers on 10.77.72.1, clients in the namespace; dnsmasq on port 69 (it has no option
- * for another). Each row runs 3 times per server, interleaved, and prints the median. Settings:
- * {@code -Dbench.reps=3}, {@code -Dbench.work=<dir>} (default {@code netboot-rar/target/tftp-bench}),
- * {@code -Dbench.oursThreads=<loops>,<lanes>} (experiments; default: as in production),
- * {@code -Dbench.rows=curl,atftp,short,concurrent} (the row groups to run), {@code -Dbench.samples=true} (print every
- * sample, not only the medians), {@code -Dbench.oursOwnJvm=true} (our
- * engine in a JVM of its own, {@link TftpServerMain}, as each reference runs in a process of its own; false: in
- * this JVM, beside the clients' threads), {@code -Dbench.shortWarmup=20000}
- * (uncounted 4 KiB fetches per server before the short-fetch row, so that no server's request path is measured
- * while it is still being compiled: ours is Java, and a deployment server has served many requests before a
- * Pi's). Needs root.
+ * Our TFTP engine beside atftpd, tftpd-hpa and dnsmasq's TFTP server (the issue's reference for the short fetches),
+ * Debian binaries unpacked with {@code apt-get download} and {@code dpkg -x}, never installed, in one run, on one
+ * namespace lab: servers on 10.77.72.1, clients in the namespace; dnsmasq on port 69 (it has no option for another).
+ * Each row runs several times per server, interleaved (each repetition starting with another server), and prints
+ * the medians. Needs root. Settings (system properties):
+ * <ul>
+ * <li>{@code bench.reps=3}: samples per row; {@code bench.shortReps=9} for the short-fetch row, whose samples of 200
+ * fetches take 25 ms each, so that one pause of a few ms does not make the median;</li>
+ * <li>{@code bench.shortWarmup=20000}: uncounted 4 KiB fetches per server before the short-fetch row, so that no
+ * server's request path is measured while it is still being compiled (ours is Java, and a deployment server has
+ * served many requests before a Pi's); {@code bench.shortFetches=200};</li>
+ * <li>{@code bench.oursOwnJvm=true}: our engine in a JVM of its own ({@link TftpServerMain}, with the start
+ * script's JVM options), as each reference runs in a process of its own; false: in this JVM, beside the
+ * clients;</li>
+ * <li>{@code bench.oursThreads=<loops>,<lanes>}: for experiments (default: as in production);</li>
+ * <li>{@code bench.rows=curl,atftp,short,concurrent}: the row groups to run; {@code bench.samples=true}: print every
+ * sample; {@code bench.work=<dir>} (default {@code netboot-rar/target/tftp-bench}).</li>
+ * </ul>
  */
 public final class TftpBenchmark {
 
@@ -54,6 +59,8 @@ public final class TftpBenchmark {
             .split(","));
     private final int shortWarmup = Integer.getInteger("bench.shortWarmup", 20000);
     private final int shortFetches = Integer.getInteger("bench.shortFetches", 200);
+    /** A sample of 200 short fetches takes 25 ms: more of them, so one pause of a few ms does not make the median. */
+    private final int shortReps = Integer.getInteger("bench.shortReps", 9);
     /** Ours in a JVM of its own (like the references, each a process of its own), or in the benchmark's JVM. */
     private final boolean oursOwnJvm = Boolean.parseBoolean(System.getProperty("bench.oursOwnJvm", "true"));
     private final long deadline = System.nanoTime() + TOTAL_LIMIT.toNanos();
@@ -144,7 +151,8 @@ public final class TftpBenchmark {
             for (int s = 0; s < SERVERS.length; s++) {
                 fetches(s, shortWarmup);
             }
-            row(shortFetches + " x 4 KiB, Java client, blksize 1468 (ms/fetch)", false, s -> fetches(s, shortFetches));
+            row(shortFetches + " x 4 KiB, Java client, blksize 1468 (ms/fetch)", false, shortReps,
+                    s -> fetches(s, shortFetches));
         }
         if (rows.contains("concurrent")) {
             row("10 concurrent curl x 32 MiB blksize 1468 (MB/s)", true, s -> concurrent(s, 10, outputs));
@@ -159,6 +167,10 @@ public final class TftpBenchmark {
     }
 
     private void row(String name, boolean higherIsBetter, Measure measure) throws Exception {
+        row(name, higherIsBetter, reps, measure);
+    }
+
+    private void row(String name, boolean higherIsBetter, int reps, Measure measure) throws Exception {
         double[][] samples = new double[SERVERS.length][reps];
         for (int r = 0; r < reps; r++) {
             // each repetition starts with another server: none is always measured right after the same one
