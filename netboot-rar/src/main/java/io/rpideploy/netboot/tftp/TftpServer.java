@@ -55,8 +55,8 @@ import java.util.logging.Logger;
  * transfer on its own thread while few transfers run (lock-step transfers are bound by wake-up latency, not CPU).
  * The thread count is fixed, never per transfer. The loops themselves never poll: measured with 4 KiB fetches, a
  * loop polling after each packet took CPU from the client's side of the exchange (0.15 ms per fetch against 0.12
- * sleeping). The listener's loop keeps a few transfer sockets bound ahead, so that a request's first packet does
- * not wait for a socket to be opened.
+ * sleeping). Opening transfer sockets ahead of requests was measured too and made no difference (a transfer
+ * socket is opened when its request comes, as dnsmasq does).
  * <p>
  * Write requests are refused with error 2 (access violation: the boot tree is read-only, and that is what a
  * read-only tftp-hpa answers). Mode "netascii" is served byte for byte like "octet": boot files are binary and no
@@ -75,10 +75,6 @@ public final class TftpServer implements AutoCloseable {
     static final long LANE_MIN_BLOCKS = 32;
     /** How long a lane polls for the client's answer before it sleeps (when polling, see {@link WaitChoice}). */
     static final long POLL_NANOS = 150_000;
-    /** Transfer sockets opened ahead of requests, see {@link #refillSpareSockets()}. */
-    static final int SPARE_SOCKETS = 4;
-    /** After a failure to open one ahead, the next try. */
-    private static final long SPARE_RETRY_NANOS = 1_000_000_000L;
 
     private final TftpSettings settings;
     private final BootFileSource files;
@@ -107,11 +103,6 @@ public final class TftpServer implements AutoCloseable {
     /** The transfers being served on lanes (for {@link #close()}). */
     private final Set<Session> laneSessions = ConcurrentHashMap.newKeySet();
     private final AtomicLong laneTransfers = new AtomicLong();
-    /** Bound transfer sockets opened ahead; only the first loop (the listener's) takes and adds them. */
-    private final java.util.concurrent.ConcurrentLinkedDeque<DatagramChannel> spareSockets =
-            new java.util.concurrent.ConcurrentLinkedDeque<>();
-    /** {@link System#nanoTime()} before which no socket is opened ahead (after a failure); the first loop's. */
-    private long spareRetryAt = System.nanoTime();
     /** Without a container: a daemon thread per extra loop and per lane. */
     private static final Executor OWN_THREADS = command -> {
         Thread thread = new Thread(command, command instanceof Lane ? "tftp-lane" : "tftp-loop");
@@ -286,24 +277,6 @@ public final class TftpServer implements AutoCloseable {
         return idleLanes.get();
     }
 
-    /** Transfer sockets opened ahead (for tests). */
-    int spareSockets() {
-        return spareSockets.size();
-    }
-
-    /** The local ports of the transfer sockets opened ahead, the next one to be taken first (for tests). */
-    List<Integer> sparePorts() {
-        List<Integer> ports = new ArrayList<>();
-        for (DatagramChannel spare : spareSockets) {
-            try {
-                ports.add(((InetSocketAddress) spare.getLocalAddress()).getPort());
-            } catch (IOException | RuntimeException closed) {
-                // taken and closed meanwhile
-            }
-        }
-        return ports;
-    }
-
     /** Transfers a lane took so far. */
     long laneTransfers() {
         return laneTransfers.get();
@@ -447,11 +420,9 @@ public final class TftpServer implements AutoCloseable {
     /** Opens the transfer's socket here, then hands the transfer to the least busy loop. */
     private void startSession(Loop loop, InetSocketAddress client, String name, Instant started,
                               TftpTransfer.Content content, TftpOptions options) {
-        DatagramChannel channel = spareSockets.poll();
+        DatagramChannel channel = null;
         try {
-            if (channel == null) {
-                channel = transferSocket();
-            }
+            channel = transferSocket();
         } catch (IOException e) {
             closeQuietly(channel);
             content.close();
@@ -500,30 +471,6 @@ public final class TftpServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             throw e;
-        }
-    }
-
-    /**
-     * Opens transfer sockets ahead, up to {@value #SPARE_SOCKETS}, on the first loop when it starts and after it
-     * handled a request (while the client reads our answer): a request then takes a socket already bound; its first
-     * packet goes out sooner. Each is used for one transfer only and closed with it, so every transfer still
-     * has a TID of its own; a stray datagram that reached one before its transfer began is answered as an
-     * unknown TID.
-     */
-    private void refillSpareSockets() {
-        if (System.nanoTime() - spareRetryAt < 0) {
-            return;
-        }
-        while (spareSockets.size() < SPARE_SOCKETS && !closed) {
-            try {
-                spareSockets.add(transferSocket());
-            } catch (IOException | RuntimeException e) {
-                // out of descriptors or ports: requests open their own socket (and report the failure) as before;
-                // not again for a second, so a loop without descriptors does not fail a socket() per wake-up
-                spareRetryAt = System.nanoTime() + SPARE_RETRY_NANOS;
-                LOG.log(Level.FINE, "TFTP: cannot open a transfer socket ahead", e);
-                return;
-            }
         }
     }
 
@@ -610,9 +557,6 @@ public final class TftpServer implements AutoCloseable {
             loop.release();
         }
         releaseLanes();
-        for (DatagramChannel spare; (spare = spareSockets.poll()) != null; ) {
-            closeQuietly(spare);
-        }
         closeQuietly(listener);
         deliverReports();
     }
@@ -673,9 +617,6 @@ public final class TftpServer implements AutoCloseable {
         void run() {
             try {
                 nextTimerCheck = clock.millis() + TIMER_TICK_MILLIS;
-                if (index == 0) {
-                    refillSpareSockets();
-                }
                 while (!closed) {
                     long wait = Math.max(1, Math.min(nextTimerCheck - clock.millis(), 200));
                     try {
@@ -688,9 +629,6 @@ public final class TftpServer implements AutoCloseable {
                     }
                     for (Session session; (session = pending.poll()) != null; ) {
                         adopt(session);
-                    }
-                    if (index == 0 && spareSockets.size() < SPARE_SOCKETS) {
-                        refillSpareSockets();
                     }
                     long now = clock.millis();
                     if (now >= nextTimerCheck) {

@@ -615,10 +615,10 @@ class TftpServerTest {
     }
 
     @Test
-    void transferSocketsOpenedAheadStillGiveEveryTransferItsOwnTid() throws Exception {
+    void everyTransferHasATidOfItsOwnOnTheListeningAddress() throws Exception {
         start();
         Set<InetSocketAddress> tids = new java.util.HashSet<>();
-        for (int i = 0; i < 2 * TftpServer.SPARE_SOCKETS + 2; i++) {
+        for (int i = 0; i < 6; i++) {
             send(rrq("a.bin", Map.of()), address);
             Received first = receive();
             assertEquals(new TftpPacket.Data(1, 512), first.packet());
@@ -628,53 +628,6 @@ class TftpServerTest {
             send(TftpPacket.encodeError(ByteBuffer.allocate(64), 0, "enough"), first.from());
             assertEquals(Outcome.ABORTED, report().outcome());
         }
-        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (server.spareSockets() < TftpServer.SPARE_SOCKETS && System.nanoTime() < giveUp) {
-            Thread.sleep(5);
-        }
-        assertEquals(TftpServer.SPARE_SOCKETS, server.spareSockets(), "opened ahead after a request");
-        List<Integer> ports = server.sparePorts();
-        assertEquals(TftpServer.SPARE_SOCKETS, ports.size());
-        server.close();
-        loop.join(2000);
-        assertEquals(0, server.spareSockets(), "closed with the server");
-        for (int port : ports) {
-            try (DatagramSocket again = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
-                assertTrue(again.isBound(), "port " + port + " released");
-            }
-        }
-        server = null;
-    }
-
-    @Test
-    void aStrayDatagramOnASocketOpenedAheadIsAnUnknownTid() throws Exception {
-        start();
-        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (server.spareSockets() < TftpServer.SPARE_SOCKETS && System.nanoTime() < giveUp) {
-            Thread.sleep(5);
-        }
-        List<Integer> spare = server.sparePorts();
-        assertEquals(TftpServer.SPARE_SOCKETS, spare.size(), "opened ahead when the loop starts");
-        try (DatagramSocket stranger = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
-            stranger.setSoTimeout(2000);
-            // before any transfer exists: an ACK to the socket the next transfer will take
-            byte[] ack = {0, 4, 0, 1};
-            stranger.send(new DatagramPacket(ack, ack.length, new InetSocketAddress(LOOPBACK, spare.get(0))));
-            send(rrq("a.bin", Map.of()), address);
-            Received data = receive();
-            assertEquals(spare.get(0), data.from().getPort(), "the transfer took the socket opened first");
-            assertEquals(new TftpPacket.Data(1, 512), data.packet());
-            Received error = receive(stranger);
-            assertEquals(data.from(), error.from(), "answered from the transfer's TID");
-            assertEquals(5, assertInstanceOf(TftpPacket.Error.class, error.packet()).code());
-            for (int block = 1; block <= file.length / 512 + 1; block++) {
-                send(TftpPacket.encodeAck(ByteBuffer.allocate(4), block), data.from());
-                if (block <= file.length / 512) {
-                    assertEquals(block + 1, ((TftpPacket.Data) receive().packet()).block());
-                }
-            }
-        }
-        assertEquals(Outcome.COMPLETED, report().outcome(), "the stray datagram did not disturb the transfer");
     }
 
     private final class Recorder implements NetbootEvents {
