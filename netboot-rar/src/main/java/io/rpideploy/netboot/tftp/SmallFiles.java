@@ -1,14 +1,12 @@
 package io.rpideploy.netboot.tftp;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,14 +62,10 @@ final class SmallFiles {
         return entries.size();
     }
 
-    /** Up to {@code size} bytes (one more to see whether it grew), without following a link. */
+    /** Up to {@code size} bytes and one more (to see whether it grew), without following a link. */
     private static byte[] read(Path real, int size) throws IOException {
-        ByteBuffer dst = ByteBuffer.allocate(size + 1);
         try (FileChannel channel = FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            while (dst.hasRemaining() && channel.read(dst) >= 0) {
-                // until full or the end of the file
-            }
+            return TftpTransfer.readUpTo(channel, size + 1);
         }
-        return Arrays.copyOf(dst.array(), dst.position());
     }
 }

@@ -597,6 +597,32 @@ public final class TftpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A datagram on a transfer's socket, from a loop or a lane. RFC 1350 section 4: one from an unknown TID gets
+     * error 5 and the transfer goes on; a malformed one from the client is logged and dropped (the retransmission
+     * timer recovers).
+     *
+     * @return true when it came from the transfer's client and went to the transfer
+     */
+    private boolean onTransferDatagram(Session session, SocketAddress from, ByteBuffer packet, ByteBuffer sendBuffer)
+            throws IOException {
+        if (!session.client.equals(from)) {
+            malformedLog.log((InetSocketAddress) from, "unknown transfer ID");
+            session.channel.send(TftpPacket.encodeError(sendBuffer, TftpError.UNKNOWN_TRANSFER_ID.code(),
+                    "unknown transfer ID"), from);
+            return false;
+        }
+        TftpPacket decoded;
+        try {
+            decoded = TftpPacket.decode(packet);
+        } catch (MalformedPacketException e) {
+            malformedLog.log(session.client, e.getMessage());
+            return false;
+        }
+        session.transfer.onPacket(decoded, clock.millis(), session);
+        return true;
+    }
+
     /** One selector thread's transfers; all of a transfer's work happens on its loop's thread. */
     private final class Loop {
         final int index;
@@ -682,32 +708,13 @@ public final class TftpServer implements AutoCloseable {
                     receiveBuffer.clear();
                     SocketAddress from = session.channel.receive(receiveBuffer);
                     if (from != null) {
-                        receiveBuffer.flip();
-                        if (!from.equals(session.client)) {
-                            // RFC 1350 section 4: a packet from an unknown TID gets error 5, the transfer goes on
-                            malformedLog.log((InetSocketAddress) from, "unknown transfer ID");
-                            session.channel.send(TftpPacket.encodeError(sendBuffer,
-                                    TftpError.UNKNOWN_TRANSFER_ID.code(), "unknown transfer ID"), from);
-                        } else {
-                            onTransferPacket(session);
-                        }
+                        onTransferDatagram(session, from, receiveBuffer.flip(), sendBuffer);
                     }
                 }
             } catch (IOException e) {
                 transfer.fail("I/O error: " + e.getMessage());
             }
             afterEvent(session);
-        }
-
-        private void onTransferPacket(Session session) throws IOException {
-            TftpPacket packet;
-            try {
-                packet = TftpPacket.decode(receiveBuffer);
-            } catch (MalformedPacketException e) {
-                malformedLog.log(session.client, e.getMessage());
-                return;
-            }
-            session.transfer.onPacket(packet, clock.millis(), session);
         }
 
         private void checkTimers(long now) {
@@ -894,23 +901,9 @@ public final class TftpServer implements AutoCloseable {
                         }
                         continue;
                     }
-                    receiveBuffer.flip();
-                    if (session.client.equals(from)) {
-                        TftpPacket packet;
-                        try {
-                            packet = TftpPacket.decode(receiveBuffer);
-                        } catch (MalformedPacketException e) {
-                            malformedLog.log(session.client, e.getMessage());
-                            continue;
-                        }
-                        transfer.onPacket(packet, clock.millis(), session);
+                    if (onTransferDatagram(session, from, receiveBuffer.flip(), sendBuffer)) {
                         waitingSince = System.nanoTime();
                         choice.answered(waitingSince);
-                    } else {
-                        // RFC 1350 section 4: a packet from an unknown TID gets error 5, the transfer goes on
-                        malformedLog.log((InetSocketAddress) from, "unknown transfer ID");
-                        channel.send(TftpPacket.encodeError(sendBuffer, TftpError.UNKNOWN_TRANSFER_ID.code(),
-                                "unknown transfer ID"), from);
                     }
                 }
             } catch (ClosedChannelException e) {

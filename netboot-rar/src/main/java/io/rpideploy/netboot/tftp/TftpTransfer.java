@@ -133,14 +133,19 @@ final class TftpTransfer {
 
     /** The whole file in one read; a file that shrank meanwhile is served as far as it was read. */
     private static Content small(FileChannel channel, int size) throws IOException {
-        byte[] bytes = new byte[size];
-        ByteBuffer dst = ByteBuffer.wrap(bytes);
         try (channel) {
-            while (dst.hasRemaining() && channel.read(dst, dst.position()) >= 0) {
-                // until full or the end of the file
-            }
+            return Content.of(readUpTo(channel, size));
         }
-        return Content.of(dst.position() == size ? bytes : java.util.Arrays.copyOf(bytes, dst.position()));
+    }
+
+    /** Up to {@code limit} bytes from the start of {@code channel}: fewer when the file ends first. */
+    static byte[] readUpTo(FileChannel channel, int limit) throws IOException {
+        byte[] bytes = new byte[limit];
+        ByteBuffer dst = ByteBuffer.wrap(bytes);
+        while (dst.hasRemaining() && channel.read(dst, dst.position()) >= 0) {
+            // until full or the end of the file
+        }
+        return dst.position() == limit ? bytes : java.util.Arrays.copyOf(bytes, dst.position());
     }
 
     private final Content content;

@@ -1,6 +1,5 @@
 package io.rpideploy.netboot.bench;
 
-import io.rpideploy.netboot.policy.NetbootEvents;
 import io.rpideploy.netboot.tftp.BootTree;
 import io.rpideploy.netboot.tftp.NetnsLab;
 import io.rpideploy.netboot.tftp.TftpServer;
@@ -8,7 +7,6 @@ import io.rpideploy.netboot.tftp.TftpServerMain;
 import io.rpideploy.netboot.tftp.TftpSettings;
 import io.rpideploy.netboot.tftp.TftpTestClient;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
@@ -216,7 +214,7 @@ public final class TftpBenchmark {
         } else {
             TftpSettings settings = TftpSettings.defaults(new InetSocketAddress(InetAddress.getByName(host),
                     ports[0]), data);
-            ours = new TftpServer(settings, new BootTree(data, null), new Silent(), Clock.systemUTC());
+            ours = new TftpServer(settings, new BootTree(data, null), TftpServerMain.IGNORED, Clock.systemUTC());
             ours.open();
             loop = new Thread(ours::run, "tftp-bench-ours");
             loop.setDaemon(true);
@@ -453,21 +451,6 @@ public final class TftpBenchmark {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             System.err.println("TftpBenchmark: could not delete " + root + ": " + e);
-        }
-    }
-
-    /** The benchmark does not look at events. */
-    private static final class Silent implements NetbootEvents {
-        @Override
-        public void dhcp(DhcpExchange exchange) {
-        }
-
-        @Override
-        public void tftp(TftpTransferReport report) {
-        }
-
-        @Override
-        public void rogueDhcpServer(Inet4Address server, String serverMac, Instant seen) {
         }
     }
 }

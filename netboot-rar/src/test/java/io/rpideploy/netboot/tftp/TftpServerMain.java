@@ -16,6 +16,21 @@ import java.time.Instant;
  */
 public final class TftpServerMain {
 
+    /** Events nobody looks at (a benchmark's server). */
+    public static final NetbootEvents IGNORED = new NetbootEvents() {
+        @Override
+        public void dhcp(DhcpExchange exchange) {
+        }
+
+        @Override
+        public void tftp(TftpTransferReport report) {
+        }
+
+        @Override
+        public void rogueDhcpServer(Inet4Address server, String serverMac, Instant seen) {
+        }
+    };
+
     private TftpServerMain() {
     }
 
@@ -28,26 +43,12 @@ public final class TftpServerMain {
         TftpSettings settings = TftpSettings.defaults(new InetSocketAddress(InetAddress.getByName(args[0]),
                 Integer.parseInt(args[1])), root);
         TftpServer server = args.length == 5
-                ? new TftpServer(settings, new BootTree(root, null), new Silent(), Clock.systemUTC(),
+                ? new TftpServer(settings, new BootTree(root, null), IGNORED, Clock.systemUTC(),
                         Integer.parseInt(args[3]), Integer.parseInt(args[4]))
-                : new TftpServer(settings, new BootTree(root, null), new Silent(), Clock.systemUTC());
+                : new TftpServer(settings, new BootTree(root, null), IGNORED, Clock.systemUTC());
         server.open();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         System.out.println("serving on " + server.localAddress());
         server.run();
-    }
-
-    private static final class Silent implements NetbootEvents {
-        @Override
-        public void dhcp(DhcpExchange exchange) {
-        }
-
-        @Override
-        public void tftp(TftpTransferReport report) {
-        }
-
-        @Override
-        public void rogueDhcpServer(Inet4Address server, String serverMac, Instant seen) {
-        }
     }
 }
