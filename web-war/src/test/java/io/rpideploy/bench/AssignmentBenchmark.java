@@ -19,6 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -55,6 +56,9 @@ public final class AssignmentBenchmark {
     private final int[] clientCounts = Arrays.stream(System.getProperty("bench.clients", "1,8,32").split(","))
             .map(String::trim).mapToInt(Integer::parseInt).toArray();
     private final int stackSamples = Integer.getInteger("bench.stackSamples", 0);
+    // The design card's stack alone (see StackFloor): what any application on it pays at start.
+    private final boolean floors = Boolean.parseBoolean(System.getProperty("bench.floors", "true"));
+    private final Path floorSources = Path.of(System.getProperty("bench.floorSources", "src/test/floor"));
 
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private final String runId = randomHex(3);
@@ -72,6 +76,12 @@ public final class AssignmentBenchmark {
         Files.createDirectories(out.resolve("logs"));
         tmp = Files.createTempDirectory("rpideploy-bench-");
         Path emptyWar = emptyWar(tmp.resolve("empty.war"));
+        Map<StackFloor, Path> floorWars = new LinkedHashMap<>();
+        if (floors) {
+            for (StackFloor floor : StackFloor.ALL) {
+                floorWars.put(floor, floor.build(floorSources, tmp));
+            }
+        }
         // A fresh random password per run, given only to the server started here; never printed.
         String adminPassword = randomHex(16);
 
@@ -87,9 +97,18 @@ public final class AssignmentBenchmark {
         // Start time and idle memory: alternate bare and rpi-deploy so that drift in the machine's load hits both.
         List<StartSample> bare = new ArrayList<>();
         List<StartSample> rpi = new ArrayList<>();
+        Map<StackFloor, List<StartSample>> floorStarts = new LinkedHashMap<>();
         ServerProcess loadServer = null;
         for (int run = 1; run <= startRuns; run++) {
-            bare.add(startBare(run, emptyWar));
+            bare.add(startMicro("bare Payara Micro", "bare", run, emptyWar, "/empty/index.html", null, List.of(),
+                    true));
+            for (Map.Entry<StackFloor, Path> floor : floorWars.entrySet()) {
+                StackFloor f = floor.getKey();
+                List<String> addlibs = f.needsSqlite()
+                        ? List.of("--addlibs", dist.resolve("lib/sqlite-jdbc.jar").toString()) : List.of();
+                floorStarts.computeIfAbsent(f, k -> new ArrayList<>()).add(startMicro(f.label(), f.name(), run,
+                        floor.getValue(), f.healthPath(), f.checkPath(), addlibs, false));
+            }
             boolean keep = run == startRuns;
             StartResult result = startRpiDeploy(run, adminPassword);
             rpi.add(result.sample);
@@ -99,7 +118,7 @@ public final class AssignmentBenchmark {
                 result.server.stop();
             }
         }
-        reportStarts(bare, rpi);
+        reportStarts(bare, floorStarts, rpi);
 
         // Hostname assignments.
         int measured = requestsPerLevel * clientCounts.length;
@@ -171,6 +190,11 @@ public final class AssignmentBenchmark {
                 totalRequests - totalOk), noDuplicates);
         target(String.format("start rpi-deploy / bare <= %.1f", TARGET_START_RATIO), String.format("%.2f",
                 startRatio), startRatio <= TARGET_START_RATIO);
+        for (Map.Entry<StackFloor, List<StartSample>> floor : floorStarts.entrySet()) {
+            double ratio = median(floor.getValue(), StartSample::seconds) / median(bare, StartSample::seconds);
+            target(String.format("  (%s / bare <= %.1f)", floor.getKey().label(), TARGET_START_RATIO),
+                    String.format("%.2f", ratio), ratio <= TARGET_START_RATIO);
+        }
         target(String.format("idle RSS of rpi-deploy <= %.0f MiB", TARGET_RSS_MIB), String.format("%.0f MiB",
                 rssMiB), rssMiB <= TARGET_RSS_MIB);
         line("  load average at end %s", loadAverage());
@@ -199,19 +223,29 @@ public final class AssignmentBenchmark {
         System.out.print(sampler.summary());
     }
 
-    private StartSample startBare(int run, Path war) throws Exception {
+    /**
+     * Starts Payara Micro with one war as the bare comparison is started (same JVM options, fresh root dir) and
+     * times it to the first 200 of {@code path}; then {@code checkPath} must answer 200 too (not timed), and the
+     * idle RSS is read when {@code rss}.
+     */
+    private StartSample startMicro(String label, String file, int run, Path war, String path, String checkPath,
+            List<String> extraArgs, boolean rss) throws Exception {
         int port = portBase + 2;
-        Path root = tmp.resolve("bare-" + run);
-        List<String> command = List.of(java, "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
+        Path root = tmp.resolve(file + "-" + run);
+        List<String> command = new ArrayList<>(List.of(java, "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
                 "-jar", dist.resolve("lib/payara-micro.jar").toString(),
-                "--nohazelcast", "--rootdir", root.toString(), "--port", Integer.toString(port),
-                "--deploy", war.toString());
-        ServerProcess server = ServerProcess.start("bare Payara Micro #" + run, command, Map.of(),
-                out.resolve("logs/bare-" + run + ".log"), port);
+                "--nohazelcast", "--rootdir", root.toString(), "--port", Integer.toString(port)));
+        command.addAll(extraArgs);
+        command.addAll(List.of("--deploy", war.toString()));
+        ServerProcess server = ServerProcess.start(label + " #" + run, command, Map.of(),
+                out.resolve("logs/" + file + "-" + run + ".log"), port);
         try {
-            double seconds = server.awaitOk(URI.create("http://127.0.0.1:" + port + "/empty/index.html"),
+            double seconds = server.awaitOk(URI.create("http://127.0.0.1:" + port + path),
                     Duration.ofSeconds(startTimeoutSeconds));
-            return new StartSample(seconds, settledRss(server));
+            if (checkPath != null) {
+                server.awaitOk(URI.create("http://127.0.0.1:" + port + checkPath), Duration.ofSeconds(30));
+            }
+            return new StartSample(seconds, rss ? settledRss(server) : 0);
         } finally {
             server.stop();
             deleteTree(root);
@@ -248,27 +282,36 @@ public final class AssignmentBenchmark {
         return server.rssKiB();
     }
 
-    private void reportStarts(List<StartSample> bare, List<StartSample> rpi) {
-        line("Start to first 200 (rpi-deploy: GET /health; bare: GET /empty/index.html), and VmRSS after %d s idle",
-                settleSeconds);
-        line("  runs alternate bare, rpi-deploy, ...; each from a fresh root dir (and data dir)");
-        StringBuilder header = new StringBuilder(String.format("  %-26s", ""));
+    private void reportStarts(List<StartSample> bare, Map<StackFloor, List<StartSample>> floorStarts,
+            List<StartSample> rpi) {
+        line("Start to first 200 (rpi-deploy: GET /health; bare: GET /empty/index.html; floors: GET /api/health),"
+                + " and VmRSS after %d s idle", settleSeconds);
+        line("  runs alternate bare, %srpi-deploy, ...; each from a fresh root dir (and data dir)",
+                floorStarts.isEmpty() ? "" : "the stack floors, ");
+        StringBuilder header = new StringBuilder(String.format("  %-34s", ""));
         for (int i = 1; i <= bare.size(); i++) {
             header.append(String.format(" %8s", "run " + i));
         }
         line("%s %8s", header, "median");
         startRow("bare Payara Micro start s", bare, StartSample::seconds, "%8.2f");
+        for (Map.Entry<StackFloor, List<StartSample>> floor : floorStarts.entrySet()) {
+            startRow(floor.getKey().label() + " s", floor.getValue(), StartSample::seconds, "%8.2f");
+        }
         startRow("rpi-deploy start s", rpi, StartSample::seconds, "%8.2f");
         startRow("bare Payara Micro RSS MiB", bare, StartSample::rssMiB, "%8.0f");
         startRow("rpi-deploy RSS MiB", rpi, StartSample::rssMiB, "%8.0f");
-        line("  start ratio rpi-deploy / bare (medians): %.2f",
-                median(rpi, StartSample::seconds) / median(bare, StartSample::seconds));
+        double bareMedian = median(bare, StartSample::seconds);
+        for (Map.Entry<StackFloor, List<StartSample>> floor : floorStarts.entrySet()) {
+            line("  start ratio %s / bare (medians): %.2f", floor.getKey().label(),
+                    median(floor.getValue(), StartSample::seconds) / bareMedian);
+        }
+        line("  start ratio rpi-deploy / bare (medians): %.2f", median(rpi, StartSample::seconds) / bareMedian);
         line("");
     }
 
     private void startRow(String label, List<StartSample> samples, java.util.function.ToDoubleFunction<StartSample>
             figure, String format) {
-        StringBuilder row = new StringBuilder(String.format("  %-26s", label));
+        StringBuilder row = new StringBuilder(String.format("  %-34s", label));
         for (StartSample sample : samples) {
             row.append(' ').append(String.format(format, figure.applyAsDouble(sample)));
         }

@@ -1,0 +1,117 @@
+package io.rpideploy.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+
+/**
+ * The design card's stack with nothing of rpi-deploy in it, to tell what the stack itself costs at start: wars
+ * built from the layers under {@code web-war/src/test/floor} (each a {@code java} and a {@code war} directory),
+ * compiled here with the benchmark's class path. They live outside the test sources on purpose: their entity, EJB
+ * and WebSocket endpoint must never reach a test deployment.
+ *
+ * <ul>
+ *   <li>{@code rest}: a CDI-managed JAX-RS resource on /api/health (the page the benchmark waits for);</li>
+ *   <li>{@code data}: one JPA entity over SQLite read by a startup EJB singleton, one WebSocket endpoint;</li>
+ *   <li>{@code faces}: one Faces page (Mojarra, as Payara ships it);</li>
+ *   <li>{@code primefaces}: the PrimeFaces jar rpi-deploy ships and a page with one of its components.</li>
+ * </ul>
+ */
+record StackFloor(String label, String name, List<String> layers) {
+
+    static final List<StackFloor> ALL = List.of(
+            new StackFloor("floor: JAX-RS + CDI", "floor-rest", List.of("rest")),
+            new StackFloor("floor: + JPA, EJB, WebSocket", "floor-data", List.of("rest", "data")),
+            new StackFloor("floor: + Faces", "floor-faces", List.of("rest", "data", "faces")),
+            new StackFloor("floor: + PrimeFaces", "floor-primefaces", List.of("rest", "data", "faces", "primefaces")));
+
+    boolean needsSqlite() {
+        return layers.contains("data");
+    }
+
+    String healthPath() {
+        return "/" + name + "/api/health";
+    }
+
+    /** A page that only answers 200 when the layer works (checked after the timed start, not timed). */
+    String checkPath() {
+        if (layers.contains("primefaces")) {
+            return "/" + name + "/prime.xhtml";
+        }
+        return layers.contains("faces") ? "/" + name + "/index.xhtml" : healthPath();
+    }
+
+    /** Compiles the layers' sources and writes {@code dir/<name>.war}. */
+    Path build(Path sources, Path dir) throws IOException {
+        Path classes = Files.createDirectories(dir.resolve(name + "-classes"));
+        List<String> javaFiles = new ArrayList<>();
+        for (String layer : layers) {
+            javaFiles.addAll(files(sources.resolve(layer).resolve("java")).stream()
+                    .filter(f -> f.toString().endsWith(".java")).map(Path::toString).toList());
+        }
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        if (javac == null) {
+            throw new IllegalStateException("the benchmark needs a JDK (no Java compiler in "
+                    + System.getProperty("java.home") + ")");
+        }
+        List<String> args = new ArrayList<>(List.of("--release", "17", "-d", classes.toString(),
+                "-classpath", System.getProperty("java.class.path")));
+        args.addAll(javaFiles);
+        if (javac.run(null, null, null, args.toArray(String[]::new)) != 0) {
+            throw new IllegalStateException("the stack floor " + name + " does not compile (sources in "
+                    + sources + ")");
+        }
+        Path war = dir.resolve(name + ".war");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(war))) {
+            for (Path file : files(classes)) {
+                add(zip, "WEB-INF/classes/" + relative(classes, file), file);
+            }
+            for (String layer : layers) {
+                Path resources = sources.resolve(layer).resolve("war");
+                for (Path file : files(resources)) {
+                    add(zip, relative(resources, file), file);
+                }
+            }
+            if (layers.contains("primefaces")) {
+                Path primefaces = fromClassPath("primefaces-");
+                add(zip, "WEB-INF/lib/" + primefaces.getFileName(), primefaces);
+            }
+        }
+        return war;
+    }
+
+    private static List<Path> files(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    private static String relative(Path root, Path file) {
+        return root.relativize(file).toString().replace(File.separatorChar, '/');
+    }
+
+    private static void add(ZipOutputStream zip, String name, Path file) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        Files.copy(file, zip);
+        zip.closeEntry();
+    }
+
+    private static Path fromClassPath(String prefix) {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
+                .filter(p -> p.getFileName().toString().startsWith(prefix) && p.toString().endsWith(".jar"))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no " + prefix + "*.jar on the benchmark's class path"));
+    }
+}
