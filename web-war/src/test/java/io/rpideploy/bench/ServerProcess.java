@@ -86,6 +86,17 @@ final class ServerProcess {
         throw new IllegalStateException(name + ": no 200 from " + url + " within " + timeout.toSeconds() + " s");
     }
 
+    /** Fails unless {@code url} answers 200 with a body that contains {@code expected}. */
+    void requireAnswer(URI url, String expected) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).GET().build();
+        HttpResponse<String> response = PROBE.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200 || !response.body().contains(expected)) {
+            String body = response.body();
+            throw new IllegalStateException(name + ": " + url + " answered " + response.statusCode() + " without "
+                    + expected + ": " + body.substring(0, Math.min(body.length(), 300)));
+        }
+    }
+
     /** Resident memory of the java process, from /proc (VmRSS), in KiB. */
     long rssKiB() throws IOException {
         long pid = javaPid();

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -21,33 +23,45 @@ import javax.tools.ToolProvider;
  *
  * <ul>
  *   <li>{@code rest}: a CDI-managed JAX-RS resource on /api/health (the page the benchmark waits for);</li>
- *   <li>{@code data}: one JPA entity over SQLite read by a startup EJB singleton, one WebSocket endpoint;</li>
+ *   <li>{@code jpa}: one JPA entity over SQLite read by a startup EJB singleton, one WebSocket endpoint;</li>
  *   <li>{@code faces}: one Faces page (Mojarra, as Payara ships it);</li>
  *   <li>{@code primefaces}: the PrimeFaces jar rpi-deploy ships and a page with one of its components.</li>
  * </ul>
+ * After the timed start, each layer's {@link #checks() check} must answer with the expected text, so that a layer
+ * that did not come up (an unresolved bean renders empty, an unknown tag library passes through as markup) is an
+ * error, not a fast floor.
  */
 record StackFloor(String label, String name, List<String> layers) {
 
     static final List<StackFloor> ALL = List.of(
             new StackFloor("floor: JAX-RS + CDI", "floor-rest", List.of("rest")),
-            new StackFloor("floor: + JPA, EJB, WebSocket", "floor-data", List.of("rest", "data")),
-            new StackFloor("floor: + Faces", "floor-faces", List.of("rest", "data", "faces")),
-            new StackFloor("floor: + PrimeFaces", "floor-primefaces", List.of("rest", "data", "faces", "primefaces")));
+            new StackFloor("floor: + JPA, EJB, WebSocket", "floor-jpa", List.of("rest", "jpa")),
+            new StackFloor("floor: + Faces", "floor-faces", List.of("rest", "jpa", "faces")),
+            new StackFloor("floor: + PrimeFaces", "floor-primefaces", List.of("rest", "jpa", "faces", "primefaces")));
 
+    /** Payara Micro gets sqlite-jdbc as rpi-deploy's start script gives it ({@code --addlibs}). */
     boolean needsSqlite() {
-        return layers.contains("data");
+        return layers.contains("jpa");
     }
 
     String healthPath() {
         return "/" + name + "/api/health";
     }
 
-    /** A page that only answers 200 when the layer works (checked after the timed start, not timed). */
-    String checkPath() {
-        if (layers.contains("primefaces")) {
-            return "/" + name + "/prime.xhtml";
+    /** Each layer's proof that it works: a path and a text its answer must contain. */
+    Map<String, String> checks() {
+        Map<String, String> checks = new LinkedHashMap<>();
+        checks.put(healthPath(), "\"status\":\"UP\"");
+        if (layers.contains("jpa")) {
+            checks.put("/" + name + "/api/things", "\"things\":0");
         }
-        return layers.contains("faces") ? "/" + name + "/index.xhtml" : healthPath();
+        if (layers.contains("faces")) {
+            checks.put("/" + name + "/index.xhtml", ">floor<");
+        }
+        if (layers.contains("primefaces")) {
+            checks.put("/" + name + "/prime.xhtml", "ui-outputlabel");
+        }
+        return checks;
     }
 
     /** Compiles the layers' sources and writes {@code dir/<name>.war}. */
@@ -55,6 +69,10 @@ record StackFloor(String label, String name, List<String> layers) {
         Path classes = Files.createDirectories(dir.resolve(name + "-classes"));
         List<String> javaFiles = new ArrayList<>();
         for (String layer : layers) {
+            if (!Files.isDirectory(sources.resolve(layer))) {
+                throw new IllegalStateException("no stack floor layer " + sources.resolve(layer)
+                        + " (bench.floorSources)");
+            }
             javaFiles.addAll(files(sources.resolve(layer).resolve("java")).stream()
                     .filter(f -> f.toString().endsWith(".java")).map(Path::toString).toList());
         }
@@ -63,7 +81,7 @@ record StackFloor(String label, String name, List<String> layers) {
             throw new IllegalStateException("the benchmark needs a JDK (no Java compiler in "
                     + System.getProperty("java.home") + ")");
         }
-        List<String> args = new ArrayList<>(List.of("--release", "17", "-d", classes.toString(),
+        List<String> args = new ArrayList<>(List.of("-proc:none", "--release", "17", "-d", classes.toString(),
                 "-classpath", System.getProperty("java.class.path")));
         args.addAll(javaFiles);
         if (javac.run(null, null, null, args.toArray(String[]::new)) != 0) {
