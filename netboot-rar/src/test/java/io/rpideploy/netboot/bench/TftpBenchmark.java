@@ -13,12 +13,14 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -36,12 +38,15 @@ import java.util.stream.Stream;
  * fetches take 25 ms each, so that one pause of a few ms does not make the median;</li>
  * <li>{@code bench.shortWarmup=20000}: uncounted 4 KiB fetches per server before the short-fetch row, so that no
  * server's request path is measured while it is still being compiled (ours is Java, and a deployment server has
- * served many requests before a Pi's); {@code bench.shortFetches=200};</li>
+ * served many requests before a Pi's); {@code bench.shortFetches=200}; after the row, the median of each round
+ * trip of those fetches per server (where the time of a fetch goes);</li>
  * <li>{@code bench.oursOwnJvm=true}: our engine in a JVM of its own ({@link TftpServerMain}, with the start
  * script's JVM options), as each reference runs in a process of its own; false: in this JVM, beside the
  * clients;</li>
  * <li>{@code bench.oursThreads=<loops>,<lanes>}: for experiments (default: as in production);</li>
- * <li>{@code bench.rows=curl,atftp,short,concurrent}: the row groups to run; {@code bench.samples=true}: print every
+ * <li>{@code bench.rows=curl,atftp,short,concurrent,deployed}: the row groups to run ({@code deployed}: the short
+ * fetches from rpi-deploy as deployed, {@code bench.dist=domain-config/target/rpi-deploy}, beside the engine
+ * alone and dnsmasq); {@code bench.samples=true}: print every
  * sample; {@code bench.work=<dir>} (default {@code netboot-rar/target/tftp-bench}).</li>
  * </ul>
  */
@@ -53,8 +58,12 @@ public final class TftpBenchmark {
     private static final String[] SERVERS = {"ours", "atftpd", "tftpd-hpa", "dnsmasq"};
 
     private final int reps = Integer.getInteger("bench.reps", 3);
-    private final List<String> rows = List.of(System.getProperty("bench.rows", "curl,atftp,short,concurrent")
-            .split(","));
+    private final List<String> rows = List.of(System.getProperty("bench.rows",
+            "curl,atftp,short,concurrent,deployed").split(","));
+    /** The built distribution, for the "deployed" row. */
+    private final Path dist = Path.of(System.getProperty("bench.dist", "domain-config/target/rpi-deploy"))
+            .toAbsolutePath();
+    private static final int DEPLOYED_PORT = 6904;
     private final int shortWarmup = Integer.getInteger("bench.shortWarmup", 20000);
     private final int shortFetches = Integer.getInteger("bench.shortFetches", 200);
     /** A sample of 200 short fetches takes 25 ms: more of them, so one pause of a few ms does not make the median. */
@@ -70,6 +79,10 @@ public final class TftpBenchmark {
     private Thread loop;
     // dnsmasq has no option for its TFTP listening port: always 69
     private final int[] ports = {6901, 6902, 6903, 69};
+    /** Per server, the round trips of each fetch of the measured short-fetch row ({@link #printSteps()}). */
+    private final List<List<long[]>> steps = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+            new ArrayList<>());
+    private boolean collectSteps;
 
     public static void main(String[] args) {
         TftpBenchmark bench = new TftpBenchmark();
@@ -149,11 +162,17 @@ public final class TftpBenchmark {
             for (int s = 0; s < SERVERS.length; s++) {
                 fetches(s, shortWarmup);
             }
+            collectSteps = true;
             row(shortFetches + " x 4 KiB, Java client, blksize 1468 (ms/fetch)", false, shortReps,
                     s -> fetches(s, shortFetches));
+            collectSteps = false;
+            printSteps();
         }
         if (rows.contains("concurrent")) {
             row("10 concurrent curl x 32 MiB blksize 1468 (MB/s)", true, s -> concurrent(s, 10, outputs));
+        }
+        if (rows.contains("deployed")) {
+            deployedRow();
         }
         System.out.println("ratio > 1 means ours is better (for ms/fetch: their ms / ours ms)."
                 + " tftpd-hpa 5.2 and dnsmasq 2.90 do not implement windowsize: they answer without it (window 1).");
@@ -294,18 +313,122 @@ public final class TftpBenchmark {
 
     /** Milliseconds per fetch of the 4 KiB file, {@code count} one after the other; NaN on a failure. */
     private double fetches(int server, int count) throws IOException {
-        InetSocketAddress address = new InetSocketAddress(lab.hostAddress(), ports[server]);
+        return fetchesAt(SERVERS[server], ports[server], count, collectSteps ? steps.get(server) : null);
+    }
+
+    /** Milliseconds per fetch of the 4 KiB file from {@code port}, or NaN; each fetch's round trips to {@code sink}. */
+    private double fetchesAt(String server, int port, int count, List<long[]> sink) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(lab.hostAddress(), port);
         try (TftpTestClient client = new TftpTestClient(2000)) {
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 if (client.get(address, "f4k.bin", Map.of("blksize", "1468", "tsize", "0")).length != 4096) {
                     return Double.NaN;
                 }
+                if (sink != null) {
+                    sink.add(client.lastSteps());
+                }
             }
             return (System.nanoTime() - start) / 1e6 / count;
         } catch (IOException e) {
-            System.out.println("  (" + SERVERS[server] + ": " + e.getMessage() + ")");
+            System.out.println("  (" + server + ": " + e.getMessage() + ")");
             return Double.NaN;
+        }
+    }
+
+    /**
+     * The short fetches from rpi-deploy as deployed ({@code bench.dist}, started with {@code bin/rpideploy} and
+     * TFTP on the lab's address), beside our engine alone (the "ours" of every other row) and dnsmasq, interleaved:
+     * deployed, each request also asks the application's MDB for the file and each transfer is recorded in the
+     * database, as the issue asks; the other rows measure the engine with the boot tree as its file source.
+     */
+    private void deployedRow() throws Exception {
+        Path script = dist.resolve("bin/rpideploy");
+        if (!Files.isExecutable(script)) {
+            System.out.println("deployed row skipped: no distribution at " + dist
+                    + " (build it first: mvn -B -q install -DskipTests -DskipITs)");
+            return;
+        }
+        Path home = work.resolve("deployed-home");
+        deleteTree(home);
+        Files.createDirectories(home);
+        String host = lab.hostAddress();
+        ProcessBuilder builder = new ProcessBuilder(script.toString()).redirectErrorStream(true)
+                .redirectOutput(work.resolve("deployed.log").toFile());
+        builder.environment().keySet().removeIf(key -> key.startsWith("RPIDEPLOY_"));
+        builder.environment().putAll(Map.of(
+                "RPIDEPLOY_HOME", home.toString(),
+                "RPIDEPLOY_MANAGEMENT_ADDRESS", "127.0.0.1",
+                "RPIDEPLOY_MANAGEMENT_PORT", "25010",
+                "RPIDEPLOY_DEPLOYMENT_ADDRESS", "127.0.0.1",
+                "RPIDEPLOY_DEPLOYMENT_PORT", "25011",
+                "RPIDEPLOY_ADMIN_PASSWORD", randomPassword(),
+                "RPIDEPLOY_NETBOOT_TFTP_ADDRESS", host,
+                "RPIDEPLOY_NETBOOT_TFTP_PORT", Integer.toString(DEPLOYED_PORT),
+                "RPIDEPLOY_NETBOOT_BOOT_ROOT", data.toString(),
+                "JAVA_HOME", System.getProperty("java.home")));
+        Process deployed = builder.start();
+        daemons.add(deployed);
+        try {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+            boolean up = false;
+            while (!up) {
+                if (!deployed.isAlive() || System.nanoTime() > until) {
+                    throw new IllegalStateException("rpi-deploy did not serve TFTP on " + host + ":" + DEPLOYED_PORT
+                            + "; see " + work.resolve("deployed.log"));
+                }
+                try (TftpTestClient client = new TftpTestClient(200)) {
+                    up = client.get(new InetSocketAddress(host, DEPLOYED_PORT), "f4k.bin", Map.of()).length == 4096;
+                } catch (IOException notYet) {
+                    Thread.sleep(500);
+                }
+            }
+            fetchesAt("deployed", DEPLOYED_PORT, shortWarmup, null);
+            String[] names = {"ours (engine)", "deployed", "dnsmasq"};
+            int[] at = {ports[0], DEPLOYED_PORT, ports[3]};
+            double[][] samples = new double[3][shortReps];
+            for (int r = 0; r < shortReps; r++) {
+                for (int i = 0; i < 3; i++) {
+                    int k = (r + i) % 3;
+                    samples[k][r] = fetchesAt(names[k], at[k], shortFetches, null);
+                }
+            }
+            double engine = median(samples[0]);
+            double asDeployed = median(samples[1]);
+            double dnsmasq = median(samples[2]);
+            System.out.printf("%-44s %10s %10s %10s %17s %17s%n", "deployed beside the engine alone", "ours",
+                    "deployed", "dnsmasq", "deployed time/ours", "deployed/dnsmasq");
+            System.out.printf("%-44s %10s %10s %10s %16sx %16sx%n", shortFetches
+                    + " x 4 KiB, Java client (ms/fetch)", fmt(engine), fmt(asDeployed), fmt(dnsmasq),
+                    fmt(asDeployed / engine), fmt(dnsmasq / asDeployed));
+        } finally {
+            deployed.destroy();
+            if (!deployed.waitFor(30, TimeUnit.SECONDS)) {
+                deployed.destroyForcibly();
+            }
+            daemons.remove(deployed);
+        }
+    }
+
+    /**
+     * Where a short fetch's time goes, per server: the median of each round trip the client saw (its request to the
+     * first reply, then each ACK to the next DATA), over every fetch of the short-fetch row. The client is the same
+     * for all, so a step that differs between servers differs on the server's side.
+     */
+    private void printSteps() {
+        System.out.printf("  %-42s %10s %10s %10s %10s%n", "round trips of those fetches, median us", SERVERS[0],
+                SERVERS[1], SERVERS[2], SERVERS[3]);
+        String[] names = {"request -> first reply (OACK)", "ACK 0 -> DATA 1", "ACK 1 -> DATA 2", "ACK 2 -> DATA 3"};
+        for (int step = 0; step < names.length; step++) {
+            StringBuilder line = new StringBuilder(String.format("  %-42s", names[step]));
+            for (int s = 0; s < SERVERS.length; s++) {
+                int k = step;
+                double[] values = steps.get(s).stream().filter(t -> t.length > k).mapToDouble(t -> t[k] / 1e3)
+                        .toArray();
+                line.append(String.format(" %10s", values.length == 0 ? "-" : String.format("%.1f",
+                        median(values))));
+            }
+            System.out.println(line);
         }
     }
 
@@ -422,6 +545,13 @@ public final class TftpBenchmark {
             }
         }
         return sorted[sorted.length / 2];
+    }
+
+    /** A password for the deployed server's admin, never printed (nobody logs in). */
+    private static String randomPassword() {
+        byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     private static String fmt(double value) {

@@ -7,6 +7,7 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -33,6 +34,10 @@ public final class TftpTestClient implements AutoCloseable {
     private final DatagramSocket socket;
     private final byte[] receive = new byte[65536 + 4];
     private final ByteBuffer send = ByteBuffer.allocate(2048);
+    /** Round trips of the last {@link #get}: from each packet sent to the first packet of the transfer after it. */
+    private final long[] stepNanos = new long[16];
+    private int steps;
+    private long sentAt;
 
     public TftpTestClient(int timeoutMillis) throws IOException {
         socket = new DatagramSocket(new InetSocketAddress(0));
@@ -46,6 +51,7 @@ public final class TftpTestClient implements AutoCloseable {
     /** Reads {@code filename}; {@code options} e.g. {@code Map.of("blksize", "1468")}. */
     public byte[] get(InetSocketAddress server, String filename, Map<String, String> options) throws IOException {
         TftpPacket.encodeRequest(send, false, filename, "octet", options);
+        steps = 0;
         sendTo(server);
         int blockSize = 512;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -68,6 +74,9 @@ public final class TftpTestClient implements AutoCloseable {
                 tid = from;
             } else if (!tid.equals(from)) {
                 continue;
+            }
+            if (steps < stepNanos.length) {
+                stepNanos[steps++] = System.nanoTime() - sentAt;
             }
             TftpPacket decoded;
             try {
@@ -118,7 +127,17 @@ public final class TftpTestClient implements AutoCloseable {
     }
 
     private void sendTo(InetSocketAddress to) throws IOException {
+        sentAt = System.nanoTime(); // a retransmission starts its step again
         socket.send(new DatagramPacket(send.array(), send.limit(), to));
+    }
+
+    /**
+     * The round trips of the last {@link #get}, in ns, at most 16: the request to the first reply (OACK or DATA 1),
+     * then each ACK to the DATA it brought. The client's side of each is in it too; compared between servers with
+     * the same client, the difference is the servers'.
+     */
+    public long[] lastSteps() {
+        return Arrays.copyOf(stepNanos, steps);
     }
 
     @Override
