@@ -2,11 +2,8 @@ package io.rpideploy.netboot.tftp;
 
 import io.rpideploy.netboot.policy.BootFileSource;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -51,34 +48,21 @@ public final class BootTree implements BootFileSource {
             if (!file.startsWith(candidate.base())) {
                 return new Refused(TftpError.ACCESS_VIOLATION.code(), "access violation");
             }
-            // missing, a dangling link or a directory is not a file here (try the next place); anything else must be
-            // a regular file whose real path lies under the tree's. A file directly in the tree and no link itself
-            // costs one lstat (its real path is the tree's plus its name), anything else one realpath and one lstat.
             Path realBase = realBase(candidate.base());
             if (realBase == null) {
                 continue; // no tree (yet), so no file in it
             }
-            Path real;
-            BasicFileAttributes attributes;
-            try {
-                attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (!attributes.isSymbolicLink() && candidate.base().equals(file.getParent())) {
-                    real = realBase.resolve(file.getFileName());
-                } else {
-                    real = file.toRealPath();
-                    attributes = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                }
-            } catch (IOException missing) {
-                continue;
-            }
-            if (attributes.isDirectory()) {
-                continue;
-            }
-            if (!real.startsWith(realBase) || !attributes.isRegularFile()) {
+            // the same name under the tree's real path: a file directly in the tree then costs one lstat
+            RequestNames.Lookup found = RequestNames.lookup(realBase.resolve(candidate.base().relativize(file)),
+                    realBase);
+            if (found instanceof RequestNames.Outside) {
                 return new Refused(TftpError.ACCESS_VIOLATION.code(), "access violation: outside the boot tree");
             }
-            // the real path: the engine opens exactly what was checked, without following a link again
-            return new OnDisk(real);
+            if (found instanceof RequestNames.Confined confined) {
+                // the real path: the engine opens exactly what was checked, without following a link again
+                return new OnDisk(confined.real());
+            }
+            // missing, a dangling link or a directory is not a file here: try the next place
         }
         return new Refused(TftpError.FILE_NOT_FOUND.code(), "file not found");
     }

@@ -47,36 +47,55 @@ final class RequestNames {
         return null;
     }
 
+    /** What a path under a root is, for serving it. */
+    sealed interface Lookup permits Absent, Confined, Outside {
+    }
+
+    /** Nothing to serve there: missing, a dangling link, or a directory (a link to one included). */
+    record Absent() implements Lookup {
+    }
+
     /** A served file: its real path and its attributes ({@code lstat} of the real path). */
-    record Confined(Path real, BasicFileAttributes attributes) {
+    record Confined(Path real, BasicFileAttributes attributes) implements Lookup {
+    }
+
+    /** Something that must not be served: its real path lies outside the root, or it is not a regular file. */
+    record Outside() implements Lookup {
     }
 
     /**
-     * The real path of {@code file} with its attributes when it is a regular file whose real path (links followed)
-     * lies under {@code realRoot}, else null. A file directly in the root and not a link itself costs one
-     * {@code lstat}: its real path is then its own path; anything else one {@code realpath} and one {@code lstat}.
+     * Where {@code file} leads under {@code realRoot}, links followed. A file directly in the root and not a link
+     * itself costs one {@code lstat}: its real path is then its own path; anything else one {@code realpath} and one
+     * {@code lstat}.
      *
      * @param realRoot the root's real path (no links in it)
      */
-    static Confined confinedReal(Path file, Path realRoot) {
+    static Lookup lookup(Path file, Path realRoot) {
         try {
             Path absolute = file.toAbsolutePath().normalize();
+            Path real = absolute;
+            BasicFileAttributes attributes = null;
             if (realRoot.equals(absolute.getParent())) {
-                BasicFileAttributes attributes = Files.readAttributes(absolute, BasicFileAttributes.class,
-                        LinkOption.NOFOLLOW_LINKS);
-                if (!attributes.isSymbolicLink()) {
-                    return attributes.isRegularFile() ? new Confined(absolute, attributes) : null;
-                }
+                attributes = Files.readAttributes(absolute, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             }
-            Path real = file.toRealPath();
-            if (!real.startsWith(realRoot)) {
-                return null;
+            if (attributes == null || attributes.isSymbolicLink()) {
+                real = file.toRealPath();
+                attributes = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             }
-            BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            return attributes.isRegularFile() ? new Confined(real, attributes) : null;
-        } catch (IOException e) {
-            return null;
+            if (attributes.isDirectory()) {
+                return new Absent();
+            }
+            if (!real.startsWith(realRoot) || !attributes.isRegularFile()) {
+                return new Outside();
+            }
+            return new Confined(real, attributes);
+        } catch (IOException missing) {
+            return new Absent();
         }
+    }
+
+    /** The served file when {@code file} is a regular file whose real path lies under {@code realRoot}, else null. */
+    static Confined confinedReal(Path file, Path realRoot) {
+        return lookup(file, realRoot) instanceof Confined confined ? confined : null;
     }
 }
