@@ -9,13 +9,16 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** A WebSocket client of {@code /live} (the JDK's own client, not ours), collecting the JSON messages it receives. */
 final class LiveWatcher implements WebSocket.Listener {
@@ -66,9 +69,31 @@ final class LiveWatcher implements WebSocket.Listener {
         if (text == null) {
             throw new AssertionError("no live message within " + wait);
         }
+        return parse(text);
+    }
+
+    private static JsonObject parse(String text) {
         try (var reader = Json.createReader(new StringReader(text))) {
             return reader.readObject();
         }
+    }
+
+    /** The first message from now on that {@code wanted} accepts (others are skipped), within {@code wait}. */
+    JsonObject until(Duration wait, Predicate<JsonObject> wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        List<String> skipped = new ArrayList<>();
+        for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+            String text = messages.poll(left, TimeUnit.NANOSECONDS);
+            if (text == null) {
+                break;
+            }
+            JsonObject message = parse(text);
+            if (wanted.test(message)) {
+                return message;
+            }
+            skipped.add(text);
+        }
+        throw new AssertionError("no wanted live message within " + wait + "; received " + skipped);
     }
 
     void close() {

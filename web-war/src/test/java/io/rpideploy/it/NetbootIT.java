@@ -199,10 +199,24 @@ class NetbootIT {
         assumeTrue(piAddress != null, "the Pi's lease from the test before");
         Shell.run(10, "ip", "-n", NS, "addr", "add", piAddress + "/24", "dev", BOARD_IF);
         Path start4 = work.resolve("start4.elf");
-        Shell.Result got = Shell.inNs(NS, 30, "curl", "-sS", "--tftp-blksize", "1468", "-o", start4.toString(),
-                "tftp://" + SERVER_IP + ":" + TFTP_PORT + "/55aa0001/start4.elf");
-        assertEquals(0, got.exit(), got.output());
-        assertArrayEquals(START4, Files.readAllBytes(start4), "byte-identical over TFTP");
+        LiveWatcher watcher = LiveWatcher.connect(Api.MANAGEMENT_PORT, "admin", Api.ADMIN_PASSWORD);
+        try {
+            Shell.Result got = Shell.inNs(NS, 30, "curl", "-sS", "--tftp-blksize", "1468", "-o", start4.toString(),
+                    "tftp://" + SERVER_IP + ":" + TFTP_PORT + "/55aa0001/start4.elf");
+            assertEquals(0, got.exit(), got.output());
+            assertArrayEquals(START4, Files.readAllBytes(start4), "byte-identical over TFTP");
+            // the console hears of the request at once and of the transfer when it ends, with the board's MAC
+            JsonObject started = watcher.until(Duration.ofSeconds(10), m -> "netboot.tftp.started".equals(
+                    m.getString("type")) && "55aa0001/start4.elf".equals(m.getString("file", null)));
+            assertEquals(piAddress, started.getString("ip_address"));
+            JsonObject ended = watcher.until(Duration.ofSeconds(10), m -> "netboot.tftp".equals(m.getString("type"))
+                    && "55aa0001/start4.elf".equals(m.getString("file", null)));
+            assertEquals("COMPLETED", ended.getString("outcome"));
+            assertEquals(START4.length, ended.getJsonNumber("bytes").longValue());
+            assertEquals(PI_MAC, ended.getString("mac_address"), "the board known by its lease, live too");
+        } finally {
+            watcher.close();
+        }
 
         Shell.Result cmdline = Shell.inNs(NS, 30, "curl", "-sS", "tftp://" + SERVER_IP + ":" + TFTP_PORT
                 + "/55aa0001/cmdline.txt");

@@ -16,8 +16,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -82,18 +86,30 @@ public class LeaseBook {
         }
     }
 
-    /** The MAC that holds (or last held) an address: TFTP knows only the client's address. */
-    public String macOf(String ip) {
+    /**
+     * The MAC that holds (or last held) each address: TFTP knows only the client's address. One connection and one
+     * statement for a whole batch of transfers, asked once per distinct address (a board fetches many files).
+     */
+    public Map<String, String> macsOf(Collection<String> ips) {
+        Map<String, String> macs = new HashMap<>();
+        if (ips.isEmpty()) {
+            return macs;
+        }
         try (Connection c = database.getConnection();
              PreparedStatement select = c.prepareStatement(
                      "SELECT mac_address FROM dhcp_lease WHERE ip_address = ? ORDER BY updated_at DESC LIMIT 1")) {
-            select.setString(1, ip);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? rows.getString(1) : null;
+            for (String ip : new LinkedHashSet<>(ips)) {
+                select.setString(1, ip);
+                try (ResultSet rows = select.executeQuery()) {
+                    if (rows.next()) {
+                        macs.put(ip, rows.getString(1));
+                    }
+                }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the DHCP leases: " + e.getMessage(), e);
         }
+        return macs;
     }
 
     private static ClientKind kind(String text) {

@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -17,7 +16,9 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -54,9 +55,6 @@ public class NetbootJournal {
 
     @Inject
     Event<RogueDhcpServerSeen> rogueEvents;
-
-    @Inject
-    Event<BootFileRequested> requestEvents;
 
     Clock clock = Clock.systemUTC();
     private volatile Instant lastPrune = Instant.EPOCH;
@@ -97,14 +95,16 @@ public class NetbootJournal {
     @SerializedWrite
     @Transactional
     public void tftp(List<TftpTransferReport> reports) {
-        String[] macs = new String[reports.size()];
+        String[] ips = new String[reports.size()];
+        for (int i = 0; i < reports.size(); i++) {
+            ips[i] = reports.get(i).client().getAddress().getHostAddress();
+        }
+        Map<String, String> macs = leases.macsOf(Arrays.asList(ips));
         try (Connection c = database.getConnection(); PreparedStatement insert = c.prepareStatement(INSERT)) {
             for (int i = 0; i < reports.size(); i++) {
                 TftpTransferReport r = reports.get(i);
-                String ip = r.client().getAddress().getHostAddress();
-                macs[i] = leases.macOf(ip);
-                row(insert, r.started(), "tftp", r.outcome().name(), macs[i], null, ip, null, r.filename(),
-                        r.bytes(), r.duration().toMillis(), r.blockSize(), r.windowSize(), r.detail());
+                row(insert, r.started(), "tftp", r.outcome().name(), macs.get(ips[i]), null, ips[i], null,
+                        r.filename(), r.bytes(), r.duration().toMillis(), r.blockSize(), r.windowSize(), r.detail());
             }
             if (!reports.isEmpty()) {
                 insert.executeBatch();
@@ -116,14 +116,9 @@ public class NetbootJournal {
         for (int i = 0; i < reports.size(); i++) {
             TftpTransferReport r = reports.get(i);
             transferEvents.fire(new BootFileTransferred(r.started().plus(r.duration()),
-                    r.client().getAddress().getHostAddress(), macs[i], r.filename(), r.bytes(),
+                    ips[i], macs.get(ips[i]), r.filename(), r.bytes(),
                     r.duration().toMillis(), r.blockSize(), r.windowSize(), r.outcome().name(), r.detail()));
         }
-    }
-
-    /** A transfer starts: told to watchers at once, stored only when it ends (with its outcome). */
-    public void requested(InetSocketAddress client, String filename) {
-        requestEvents.fire(new BootFileRequested(clock.instant(), client.getAddress().getHostAddress(), filename));
     }
 
     @SerializedWrite
