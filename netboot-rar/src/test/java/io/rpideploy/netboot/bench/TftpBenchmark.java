@@ -46,7 +46,8 @@ import java.util.stream.Stream;
  * <li>{@code bench.oursThreads=<loops>,<lanes>}: for experiments (default: as in production);</li>
  * <li>{@code bench.rows=curl,atftp,short,concurrent,deployed}: the row groups to run ({@code deployed}: the short
  * fetches from rpi-deploy as deployed, {@code bench.dist=domain-config/target/rpi-deploy}, beside the engine
- * alone and dnsmasq); {@code bench.samples=true}: print every
+ * alone and dnsmasq, and each server's CPU per fetch over {@code bench.cpuFetches=20000} more fetches);
+ * {@code bench.samples=true}: print every
  * sample; {@code bench.work=<dir>} (default {@code netboot-rar/target/tftp-bench}).</li>
  * </ul>
  */
@@ -68,10 +69,13 @@ public final class TftpBenchmark {
     private final int shortFetches = Integer.getInteger("bench.shortFetches", 200);
     /** A sample of 200 short fetches takes 25 ms: more of them, so one pause of a few ms does not make the median. */
     private final int shortReps = Integer.getInteger("bench.shortReps", 9);
+    private final int cpuFetches = Integer.getInteger("bench.cpuFetches", 20000);
     /** Ours in a JVM of its own (like the references, each a process of its own), or in the benchmark's JVM. */
     private final boolean oursOwnJvm = Boolean.parseBoolean(System.getProperty("bench.oursOwnJvm", "true"));
     private final long deadline = System.nanoTime() + TOTAL_LIMIT.toNanos();
     private final List<Process> daemons = new ArrayList<>();
+    /** Each server's process where it has one of its own (ours only with {@code bench.oursOwnJvm}), for its CPU. */
+    private final Process[] serverProcess = new Process[SERVERS.length];
     private Path work;
     private Path data;
     private NetnsLab lab;
@@ -229,7 +233,8 @@ public final class TftpBenchmark {
                 // "<loops>,<lanes>": for experiments; the default is what production runs with
                 command.addAll(List.of(System.getProperty("bench.oursThreads").split(",")));
             }
-            daemons.add(daemon(command, Map.of(), work.resolve("ours.log")));
+            serverProcess[0] = daemon(command, Map.of(), work.resolve("ours.log"));
+            daemons.add(serverProcess[0]);
         } else {
             TftpSettings settings = TftpSettings.defaults(new InetSocketAddress(InetAddress.getByName(host),
                     ports[0]), data);
@@ -248,10 +253,11 @@ public final class TftpBenchmark {
         daemons.add(daemon(List.of(bin.resolve("usr/sbin/in.tftpd").toString(), "-L", "-a",
                 host + ":" + ports[2], "-s", data.toString()), env, work.resolve("tftpd-hpa.log")));
         // TFTP only (--port=0: no DNS), on the host address alone, as many transfers as atftpd's threads
-        daemons.add(daemon(List.of(bin.resolve("usr/sbin/dnsmasq").toString(), "-k", "-C", "/dev/null", "--port=0",
-                "--listen-address=" + host, "--bind-interfaces", "--enable-tftp", "--tftp-root=" + data,
+        serverProcess[3] = daemon(List.of(bin.resolve("usr/sbin/dnsmasq").toString(), "-k", "-C", "/dev/null",
+                "--port=0", "--listen-address=" + host, "--bind-interfaces", "--enable-tftp", "--tftp-root=" + data,
                 "--tftp-max=200", "--quiet-tftp", "--no-resolv", "--no-hosts", "--user=root", "--group=root",
-                "--pid-file=" + work.resolve("dnsmasq.pid"), "--log-facility=-"), env, work.resolve("dnsmasq.log")));
+                "--pid-file=" + work.resolve("dnsmasq.pid"), "--log-facility=-"), env, work.resolve("dnsmasq.log"));
+        daemons.add(serverProcess[3]);
         // all must answer before anything is measured
         for (int s = 0; s < SERVERS.length; s++) {
             boolean up = false;
@@ -401,6 +407,8 @@ public final class TftpBenchmark {
             System.out.printf("%-44s %10s %10s %10s %16sx %16sx%n", shortFetches
                     + " x 4 KiB, Java client (ms/fetch)", fmt(engine), fmt(asDeployed), fmt(dnsmasq),
                     fmt(asDeployed / engine), fmt(dnsmasq / asDeployed));
+            printCpuPerFetch(new String[] {"ours (engine)", "deployed", "dnsmasq"},
+                    new Process[] {serverProcess[0], deployed, serverProcess[3]}, at);
         } finally {
             deployed.destroy();
             if (!deployed.waitFor(30, TimeUnit.SECONDS)) {
@@ -408,6 +416,33 @@ public final class TftpBenchmark {
             }
             daemons.remove(deployed);
         }
+    }
+
+    /**
+     * The servers' own CPU time per short fetch (user + system, from /proc, over {@code bench.cpuFetches} fetches
+     * each, in two interleaved halves): a figure the machine's noise moves far less than the time per fetch, and on
+     * two cores, where client and server mostly take turns, the server's share of a fetch's cost.
+     */
+    private void printCpuPerFetch(String[] names, Process[] processes, int[] at) throws IOException {
+        double[] cpu = new double[names.length];
+        int half = cpuFetches / 2;
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < names.length; i++) {
+                int k = (round + i) % names.length;
+                if (processes[k] == null) {
+                    cpu[k] = Double.NaN;
+                    continue;
+                }
+                long before = DhcpBenchmark.treeCpuNanos(processes[k]);
+                double ms = fetchesAt(names[k], at[k], half, null);
+                cpu[k] += Double.isNaN(ms) ? Double.NaN : DhcpBenchmark.treeCpuNanos(processes[k]) - before;
+            }
+        }
+        System.out.printf("  %-42s", "server CPU per fetch, user+sys us");
+        for (double nanos : cpu) {
+            System.out.printf(" %10s", Double.isNaN(nanos) ? "-" : String.format("%.0f", nanos / 1e3 / (2.0 * half)));
+        }
+        System.out.println();
     }
 
     /**
@@ -474,7 +509,8 @@ public final class TftpBenchmark {
         }
         Files.createDirectories(root);
         NetnsLab.Result download = runHost(dir, List.of("apt-get", "download", "atftpd", "tftpd-hpa", "libwrap0",
-                "dnsmasq-base", "libnetfilter-conntrack3", "libnfnetlink0", "libnftables1", "libnftnl11", "libjansson4"));
+                "dnsmasq-base", "libnetfilter-conntrack3", "libnfnetlink0", "libnftables1", "libnftnl11",
+                "libjansson4"));
         if (download.exit() != 0) {
             System.out.println("TftpBenchmark: cannot download atftpd/tftpd-hpa/dnsmasq with apt-get download ("
                     + download.output().strip() + "); nothing measured");
