@@ -47,8 +47,8 @@ import java.util.stream.Stream;
  * <li>{@code bench.rows=curl,atftp,short,concurrent,deployed}: the row groups to run ({@code deployed}: the short
  * fetches from rpi-deploy as deployed, {@code bench.dist=domain-config/target/rpi-deploy}, beside the engine
  * alone and dnsmasq, and each server's CPU per fetch over {@code bench.cpuFetches=20000} more fetches);
- * {@code bench.samples=true}: print every
- * sample; {@code bench.work=<dir>} (default {@code netboot-rar/target/tftp-bench}).</li>
+ * {@code bench.samples=true}: print every sample; {@code bench.work=<dir>} (default
+ * {@code netboot-rar/target/tftp-bench}).</li>
  * </ul>
  */
 public final class TftpBenchmark {
@@ -65,6 +65,7 @@ public final class TftpBenchmark {
     private final Path dist = Path.of(System.getProperty("bench.dist", "domain-config/target/rpi-deploy"))
             .toAbsolutePath();
     private static final int DEPLOYED_PORT = 6904;
+    private static final long CPU_SETTLE_MILLIS = 600;
     private final int shortWarmup = Integer.getInteger("bench.shortWarmup", 20000);
     private final int shortFetches = Integer.getInteger("bench.shortFetches", 200);
     /** A sample of 200 short fetches takes 25 ms: more of them, so one pause of a few ms does not make the median. */
@@ -389,9 +390,13 @@ public final class TftpBenchmark {
                     Thread.sleep(500);
                 }
             }
-            fetchesAt("deployed", DEPLOYED_PORT, shortWarmup, null);
             String[] names = {"ours (engine)", "deployed", "dnsmasq"};
             int[] at = {ports[0], DEPLOYED_PORT, ports[3]};
+            // every server warmed here too: the row may run alone, and after other rows the engine's JIT state
+            // is that of bulk transfers
+            for (int i = 0; i < names.length; i++) {
+                fetchesAt(names[i], at[i], shortWarmup, null);
+            }
             double[][] samples = new double[3][shortReps];
             for (int r = 0; r < shortReps; r++) {
                 for (int i = 0; i < 3; i++) {
@@ -407,8 +412,7 @@ public final class TftpBenchmark {
             System.out.printf("%-44s %10s %10s %10s %16sx %16sx%n", shortFetches
                     + " x 4 KiB, Java client (ms/fetch)", fmt(engine), fmt(asDeployed), fmt(dnsmasq),
                     fmt(asDeployed / engine), fmt(dnsmasq / asDeployed));
-            printCpuPerFetch(new String[] {"ours (engine)", "deployed", "dnsmasq"},
-                    new Process[] {serverProcess[0], deployed, serverProcess[3]}, at);
+            printCpuPerFetch(names, new Process[] {serverProcess[0], deployed, serverProcess[3]}, at);
         } finally {
             deployed.destroy();
             if (!deployed.waitFor(30, TimeUnit.SECONDS)) {
@@ -423,7 +427,8 @@ public final class TftpBenchmark {
      * each, in two interleaved halves): a figure the machine's noise moves far less than the time per fetch, and on
      * two cores, where client and server mostly take turns, the server's share of a fetch's cost.
      */
-    private void printCpuPerFetch(String[] names, Process[] processes, int[] at) throws IOException {
+    private void printCpuPerFetch(String[] names, Process[] processes, int[] at)
+            throws IOException, InterruptedException {
         double[] cpu = new double[names.length];
         int half = cpuFetches / 2;
         for (int round = 0; round < 2; round++) {
@@ -435,6 +440,9 @@ public final class TftpBenchmark {
                 }
                 long before = DhcpBenchmark.treeCpuNanos(processes[k]);
                 double ms = fetchesAt(names[k], at[k], half, null);
+                // work a server does after the last answer belongs to these fetches too: deployed, the journal
+                // writes the transfers every 250 ms (same wait for every server)
+                Thread.sleep(CPU_SETTLE_MILLIS);
                 cpu[k] += Double.isNaN(ms) ? Double.NaN : DhcpBenchmark.treeCpuNanos(processes[k]) - before;
             }
         }

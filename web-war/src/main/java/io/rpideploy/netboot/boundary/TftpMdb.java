@@ -13,7 +13,7 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.net.InetSocketAddress;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -36,6 +36,9 @@ public class TftpMdb implements TftpListener {
     @Inject
     Event<BootFileRequested> requests;
 
+    @Inject
+    Clock clock;
+
     @Override
     public Map<String, String> settings() {
         return config.adapterSettings();
@@ -45,7 +48,7 @@ public class TftpMdb implements TftpListener {
     public BootFile open(InetSocketAddress client, String filename) {
         // told to watchers at once, stored only when the transfer ends (with its outcome); fired here, not through
         // the journal: one bean hop less on every request's path
-        requests.fire(new BootFileRequested(Instant.now(), client.getAddress().getHostAddress(), filename));
+        requests.fire(new BootFileRequested(clock.instant(), client.getAddress().getHostAddress(), filename));
         return files.open(client, filename);
     }
 

@@ -18,7 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,7 +98,7 @@ public class LeaseBook {
         try (Connection c = database.getConnection();
              PreparedStatement select = c.prepareStatement(
                      "SELECT mac_address FROM dhcp_lease WHERE ip_address = ? ORDER BY updated_at DESC LIMIT 1")) {
-            for (String ip : new LinkedHashSet<>(ips)) {
+            for (String ip : new HashSet<>(ips)) {
                 select.setString(1, ip);
                 try (ResultSet rows = select.executeQuery()) {
                     if (rows.next()) {
