@@ -1,9 +1,9 @@
 package io.rpideploy.netboot.api;
 
-import io.rpideploy.netboot.policy.DhcpClient;
-import io.rpideploy.netboot.policy.DhcpDecision;
-import io.rpideploy.netboot.policy.DhcpLease;
-import io.rpideploy.netboot.policy.NetbootEvents.DhcpExchange;
+import io.rpideploy.netboot.api.DhcpClient;
+import io.rpideploy.netboot.api.DhcpDecision;
+import io.rpideploy.netboot.api.DhcpLease;
+import io.rpideploy.netboot.api.DhcpExchange;
 import java.net.Inet4Address;
 import java.time.Instant;
 import java.util.List;

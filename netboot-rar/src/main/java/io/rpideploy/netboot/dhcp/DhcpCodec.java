@@ -1,6 +1,8 @@
 package io.rpideploy.netboot.dhcp;
 
-import io.rpideploy.netboot.policy.ClientKind;
+import io.rpideploy.netboot.api.DhcpMessageType;
+
+import io.rpideploy.netboot.api.ClientKind;
 import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -99,9 +101,15 @@ public final class DhcpCodec {
                 default -> ClientKind.OTHER;
             };
         }
+        String vendorClass = string(packet, DhcpOption.VENDOR_CLASS);
+        boolean pxe = arch != null || vendorClass != null && vendorClass.startsWith("PXEClient");
+        if (pi == null && pxe && (arch == null || arch == 0) && PiGuid.isRaspberryPiMac(chaddr)) {
+            // a Pi whose GUID said nothing: only as a PXE client, so a Pi running its OS is an ordinary client
+            kind = ClientKind.RPI;
+        }
         return new DhcpRequest(packet, type, mac, Ipv4.of(packet.getCiaddrRaw()), Ipv4.of(packet.getGiaddrRaw()),
                 address(packet, DhcpOption.REQUESTED_ADDRESS), address(packet, DhcpOption.SERVER_IDENTIFIER), kind,
-                serial, arch, string(packet, DhcpOption.VENDOR_CLASS), string(packet, DhcpOption.HOST_NAME));
+                serial, arch, vendorClass, string(packet, DhcpOption.HOST_NAME), isIpxe(packet));
     }
 
     /** A reply's wire bytes (dhcp4java pads to the 300-byte BOOTP minimum). */
@@ -151,6 +159,18 @@ public final class DhcpCodec {
             n--; // some clients NUL-terminate (RFC 2132 section 2 says they should not)
         }
         return new String(v, 0, n, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * iPXE says so with user class {@code iPXE} (option 77, sent as the bare string or as an RFC 3004 item) and with
+     * its own option 175.
+     */
+    private static boolean isIpxe(DHCPPacket p) {
+        if (p.getOptionRaw(DhcpOption.IPXE_ENCAPSULATED.tag()) != null) {
+            return true;
+        }
+        byte[] userClass = p.getOptionRaw(DhcpOption.USER_CLASS.tag());
+        return userClass != null && new String(userClass, StandardCharsets.ISO_8859_1).contains("iPXE");
     }
 
     /** Option 93 (RFC 4578 section 2.1): a list of 16-bit types; the first counts. */

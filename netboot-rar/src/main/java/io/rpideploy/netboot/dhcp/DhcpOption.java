@@ -23,10 +23,13 @@ public enum DhcpOption {
     CLIENT_IDENTIFIER(61, "dhcp-client-identifier", Type.BYTES),
     TFTP_SERVER_NAME(66, "tftp-server-name", Type.STRING),
     BOOTFILE_NAME(67, "boot-file-name", Type.STRING),
+    USER_CLASS(77, "user-class", Type.BYTES),
     RELAY_AGENT_INFORMATION(82, "dhcp-agent-options", Type.BYTES),
     CLIENT_SYSTEM_ARCHITECTURE(93, "pxe-client-arch", Type.UINT16),
     CLIENT_NETWORK_INTERFACE(94, "pxe-client-ndi", Type.BYTES),
-    CLIENT_MACHINE_IDENTIFIER(97, "pxe-client-guid", Type.BYTES);
+    CLIENT_MACHINE_IDENTIFIER(97, "pxe-client-guid", Type.BYTES),
+    /** iPXE's own encapsulated options: only iPXE sends it (ipxe.org/howto/dhcpd). */
+    IPXE_ENCAPSULATED(175, "ipxe-encap-opts", Type.BYTES);
 
     /** Value layouts; fixed-size ones are checked on read (a wrong size counts as absent). */
     public enum Type {

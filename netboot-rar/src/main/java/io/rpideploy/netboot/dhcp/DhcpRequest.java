@@ -1,7 +1,9 @@
 package io.rpideploy.netboot.dhcp;
 
-import io.rpideploy.netboot.policy.ClientKind;
-import io.rpideploy.netboot.policy.DhcpClient;
+import io.rpideploy.netboot.api.DhcpMessageType;
+
+import io.rpideploy.netboot.api.ClientKind;
+import io.rpideploy.netboot.api.DhcpClient;
 import java.net.Inet4Address;
 import org.dhcp4java.DHCPPacket;
 
@@ -20,11 +22,12 @@ import org.dhcp4java.DHCPPacket;
  * @param architecture     option 93, else null
  * @param vendorClass      option 60, else null
  * @param hostName         option 12, else null
+ * @param ipxe             iPXE said it is iPXE (option 77 or 175)
  */
 public record DhcpRequest(DHCPPacket packet, DhcpMessageType type, String mac, Inet4Address ciaddr,
                           Inet4Address giaddr, Inet4Address requestedAddress, Inet4Address serverIdentifier,
                           ClientKind kind, String piSerial, Integer architecture, String vendorClass,
-                          String hostName) {
+                          String hostName, boolean ipxe) {
 
     public int xid() {
         return packet.getXid();
@@ -38,7 +41,7 @@ public record DhcpRequest(DHCPPacket packet, DhcpMessageType type, String mac, I
     /** What the policy is told: option 50, else ciaddr. */
     public DhcpClient client() {
         Inet4Address requested = requestedAddress != null ? requestedAddress : Ipv4.isZero(ciaddr) ? null : ciaddr;
-        return new DhcpClient(mac, kind, piSerial, architecture, vendorClass, hostName, requested);
+        return new DhcpClient(mac, kind, piSerial, architecture, vendorClass, hostName, requested, ipxe);
     }
 
     /** For the exchange log line: {@code 2c:cf:67:.. RPi5 serial 1a2b3c4d}. */
@@ -47,6 +50,7 @@ public record DhcpRequest(DHCPPacket packet, DhcpMessageType type, String mac, I
         switch (kind) {
             case RPI5 -> s.append(" RPi5");
             case RPI4 -> s.append(" RPi4");
+            case RPI -> s.append(" RPi");
             case UEFI_ARM64 -> s.append(" UEFI-arm64");
             case UEFI_X64 -> s.append(" UEFI-x64");
             case BIOS -> s.append(" BIOS");
@@ -54,6 +58,9 @@ public record DhcpRequest(DHCPPacket packet, DhcpMessageType type, String mac, I
         }
         if (piSerial != null) {
             s.append(" serial ").append(piSerial);
+        }
+        if (ipxe) {
+            s.append(" iPXE");
         }
         return s.toString();
     }

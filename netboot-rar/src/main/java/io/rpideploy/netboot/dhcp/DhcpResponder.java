@@ -1,9 +1,11 @@
 package io.rpideploy.netboot.dhcp;
 
+import io.rpideploy.netboot.api.DhcpMessageType;
+
 import io.rpideploy.netboot.policy.BootPolicy;
-import io.rpideploy.netboot.policy.DhcpDecision;
-import io.rpideploy.netboot.policy.DhcpLease;
-import io.rpideploy.netboot.policy.NetbootEvents.DhcpExchange;
+import io.rpideploy.netboot.api.DhcpDecision;
+import io.rpideploy.netboot.api.DhcpLease;
+import io.rpideploy.netboot.api.DhcpExchange;
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -346,7 +348,7 @@ public final class DhcpResponder {
                 to = Ipv4.BROADCAST;
             }
         }
-        DhcpExchange e = new DhcpExchange(now, r.type().name(), type == null ? null : type.name(), r.client(),
+        DhcpExchange e = new DhcpExchange(now, r.type(), type, r.client(),
                 address, detail);
         return new Answer(r, reply, type, to, port, change, reclaimed, e);
     }

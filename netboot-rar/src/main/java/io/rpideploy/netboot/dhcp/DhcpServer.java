@@ -1,10 +1,10 @@
 package io.rpideploy.netboot.dhcp;
 
 import io.rpideploy.netboot.policy.BootPolicy;
-import io.rpideploy.netboot.policy.DhcpLease;
+import io.rpideploy.netboot.api.DhcpLease;
 import io.rpideploy.netboot.policy.LeaseStore;
 import io.rpideploy.netboot.policy.NetbootEvents;
-import io.rpideploy.netboot.policy.NetbootEvents.DhcpExchange;
+import io.rpideploy.netboot.api.DhcpExchange;
 import io.rpideploy.netboot.udp.DeviceBoundSocket;
 import io.rpideploy.netboot.udp.RateLimitedLog;
 import java.io.IOException;

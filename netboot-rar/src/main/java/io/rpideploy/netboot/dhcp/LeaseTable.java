@@ -1,8 +1,8 @@
 package io.rpideploy.netboot.dhcp;
 
-import io.rpideploy.netboot.policy.ClientKind;
-import io.rpideploy.netboot.policy.DhcpLease;
-import io.rpideploy.netboot.policy.DhcpLease.State;
+import io.rpideploy.netboot.api.ClientKind;
+import io.rpideploy.netboot.api.DhcpLease;
+import io.rpideploy.netboot.api.DhcpLease.State;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.rpideploy.netboot.dhcp;
 
-import io.rpideploy.netboot.policy.DhcpLease;
+import io.rpideploy.netboot.api.DhcpLease;
 import io.rpideploy.netboot.policy.LeaseStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package io.rpideploy.netboot.dhcp;
 
+import io.rpideploy.netboot.api.DhcpMessageType;
+
 import io.rpideploy.netboot.policy.NetbootEvents;
 import io.rpideploy.netboot.udp.DeviceBoundSocket;
 import java.io.IOException;

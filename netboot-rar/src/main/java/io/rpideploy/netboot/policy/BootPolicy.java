@@ -1,5 +1,8 @@
 package io.rpideploy.netboot.policy;
 
+import io.rpideploy.netboot.api.DhcpClient;
+import io.rpideploy.netboot.api.DhcpDecision;
+
 /** What the DHCP engine asks before it answers a DISCOVER or REQUEST. */
 @FunctionalInterface
 public interface BootPolicy {

@@ -1,5 +1,7 @@
 package io.rpideploy.netboot.policy;
 
+import io.rpideploy.netboot.api.DhcpLease;
+
 import java.util.List;
 
 /**

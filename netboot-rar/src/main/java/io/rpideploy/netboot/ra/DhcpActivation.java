@@ -1,10 +1,12 @@
 package io.rpideploy.netboot.ra;
 
+import io.rpideploy.netboot.api.DhcpExchange;
+
 import io.rpideploy.netboot.api.DhcpListener;
 import io.rpideploy.netboot.dhcp.DhcpServer;
 import io.rpideploy.netboot.dhcp.DhcpSettings;
 import io.rpideploy.netboot.policy.BootPolicy;
-import io.rpideploy.netboot.policy.DhcpLease;
+import io.rpideploy.netboot.api.DhcpLease;
 import io.rpideploy.netboot.policy.LeaseStore;
 import io.rpideploy.netboot.policy.NetbootEvents;
 import java.io.IOException;
@@ -42,7 +44,7 @@ final class DhcpActivation extends ServerActivation<DhcpListener> {
     @Override
     protected Engine open(Settings settings) throws IOException {
         DhcpSettings s = settings.dhcp();
-        EventRelay<NetbootEvents.DhcpExchange> relay = new EventRelay<>("DHCP",
+        EventRelay<DhcpExchange> relay = new EventRelay<>("DHCP",
                 batch -> endpoints.current().exchanged(batch), endpoints::releaseCurrent);
         BootPolicy policy = client -> endpoints.current().decide(client);
         LeaseStore store = new LeaseStore() {

@@ -1,5 +1,8 @@
 package io.rpideploy.netboot.ra;
 
+import io.rpideploy.netboot.api.DhcpExchange;
+import io.rpideploy.netboot.api.TftpTransferReport;
+
 import io.rpideploy.netboot.api.NetbootStatus;
 import io.rpideploy.netboot.policy.NetbootEvents;
 import jakarta.resource.spi.work.Work;

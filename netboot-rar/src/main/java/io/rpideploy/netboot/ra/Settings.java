@@ -93,7 +93,8 @@ final class Settings {
             return new TftpSettings(new InetSocketAddress(address, integer("tftp-port", 69)), root,
                     duration("tftp-timeout", "1s"), integer("tftp-retries", 5),
                     integer("tftp-max-block-size", 65464), integer("tftp-max-window-size", 64),
-                    integer("tftp-max-transfers", 512));
+                    integer("tftp-max-transfers", 512),
+                    text("environment-root").map(Path::of).map(List::of).orElse(List.of()));
         } catch (IllegalArgumentException | NullPointerException bad) {
             throw new IllegalArgumentException("TFTP settings: " + bad.getMessage(), bad);
         }

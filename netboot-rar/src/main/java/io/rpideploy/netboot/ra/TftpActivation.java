@@ -1,5 +1,7 @@
 package io.rpideploy.netboot.ra;
 
+import io.rpideploy.netboot.api.TftpTransferReport;
+
 import io.rpideploy.netboot.api.TftpListener;
 import io.rpideploy.netboot.policy.BootFileSource;
 import io.rpideploy.netboot.policy.NetbootEvents;
@@ -34,9 +36,9 @@ final class TftpActivation extends ServerActivation<TftpListener> {
     @Override
     protected Engine open(Settings settings) throws IOException {
         TftpSettings s = settings.tftp();
-        EventRelay<NetbootEvents.TftpTransferReport> relay = new EventRelay<>("TFTP",
+        EventRelay<TftpTransferReport> relay = new EventRelay<>("TFTP",
                 batch -> endpoints.current().transferred(batch), endpoints::releaseCurrent);
-        BootFileSource files = (client, filename) -> endpoints.current().open(client, filename);
+        BootFileSource files = request -> endpoints.current().open(request);
         NetbootEvents events = new Events() {
             @Override
             public void tftp(TftpTransferReport report) {

@@ -31,6 +31,11 @@ public class TftpActivationSpec extends NetbootActivationSpec {
     public void setBootRoot(String value) { put("boot-root", value); }
     public String getBootRoot() { return get("boot-root"); }
 
+    @ConfigProperty(description = "Folder of the boot environments the server builds (served when the boot root has"
+            + " no file of that name)")
+    public void setEnvironmentRoot(String value) { put("environment-root", value); }
+    public String getEnvironmentRoot() { return get("environment-root"); }
+
     @ConfigProperty(description = "Retransmission timeout when the client negotiates none", defaultValue = "1s")
     public void setTftpTimeout(String value) { put("tftp-timeout", value); }
     public String getTftpTimeout() { return get("tftp-timeout"); }

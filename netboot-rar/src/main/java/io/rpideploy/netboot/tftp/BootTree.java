@@ -1,103 +1,63 @@
 package io.rpideploy.netboot.tftp;
 
-import io.rpideploy.netboot.policy.BootFileSource;
-import java.net.InetSocketAddress;
+import io.rpideploy.netboot.api.BootRequest;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A boot file tree: {@code root/<name>}. A Pi 5 asks {@code <serial>/<file>} (pi5-netboot.md section 5); that is
- * looked up in {@code overridesRoot/<serial>/<file>}, then {@code root/<serial>/<file>}, then the shared
- * {@code root/<file>}. Names with {@code ..}, absolute names, backslashes, NUL, and links resolving outside the tree
- * they were found in are refused with an access violation (code 2); a missing file is code 1.
+ * The operator's boot file tree: a Pi 5 asks {@code <serial>/<file>} (pi5-netboot.md section 5), looked up in
+ * {@code root/<serial>/<file>} first, then in the shared {@code root/<file>}; any other name in {@code root/<name>}.
+ * A file found here is served as it is: it wins over anything the application would generate. Names were checked by
+ * the engine ({@link RequestNames#unsafe}); a link resolving outside the tree is refused.
  */
-public final class BootTree implements BootFileSource {
+final class BootTree {
 
     private final Path root;
-    private final Path overridesRoot;
-    private final Map<Path, Path> realBases = new ConcurrentHashMap<>();
+    private volatile Path realRoot;
 
-    /** @param overridesRoot per-board files that win over the tree's; null for none */
-    public BootTree(Path root, Path overridesRoot) {
+    BootTree(Path root) {
         this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
-        this.overridesRoot = overridesRoot == null ? null : overridesRoot.toAbsolutePath().normalize();
     }
 
-    public Path root() {
+    Path root() {
         return root;
     }
 
-    public Optional<Path> overridesRoot() {
-        return Optional.ofNullable(overridesRoot);
-    }
-
-    @Override
-    public BootFile open(InetSocketAddress client, String filename) {
-        String unsafe = RequestNames.unsafe(filename);
-        if (unsafe != null) {
-            return new Refused(TftpError.ACCESS_VIOLATION.code(), "access violation: " + unsafe);
+    /** The file for a request: per-board first, then shared; {@link RequestNames.Absent} when neither holds it. */
+    RequestNames.Lookup find(BootRequest request) {
+        Path real = realRoot();
+        if (real == null) {
+            return new RequestNames.Absent(); // no tree (yet), so no file in it
         }
-        for (Candidate candidate : candidates(filename)) {
-            Path file = candidate.base().resolve(candidate.name()).normalize();
-            if (!file.startsWith(candidate.base())) {
-                return new Refused(TftpError.ACCESS_VIOLATION.code(), "access violation");
+        if (request.board() != null) {
+            RequestNames.Lookup own = at(real, request.requested());
+            if (!(own instanceof RequestNames.Absent)) {
+                return own;
             }
-            Path realBase = realBase(candidate.base());
-            if (realBase == null) {
-                continue; // no tree (yet), so no file in it
-            }
-            // the same name under the tree's real path: a file directly in the tree then costs one lstat
-            RequestNames.Lookup found = RequestNames.lookup(realBase.resolve(candidate.base().relativize(file)),
-                    realBase);
-            if (found instanceof RequestNames.Outside) {
-                return new Refused(TftpError.ACCESS_VIOLATION.code(), "access violation: outside the boot tree");
-            }
-            if (found instanceof RequestNames.Confined confined) {
-                // the real path: the engine opens exactly what was checked, without following a link again
-                return new OnDisk(confined.real());
-            }
-            // missing, a dangling link or a directory is not a file here: try the next place
         }
-        return new Refused(TftpError.FILE_NOT_FOUND.code(), "file not found");
+        return at(real, request.name());
     }
 
-    private record Candidate(Path base, String name) {
+    private static RequestNames.Lookup at(Path realRoot, String name) {
+        Path file = realRoot.resolve(name).normalize();
+        if (!file.startsWith(realRoot)) {
+            return new RequestNames.Outside();
+        }
+        return RequestNames.lookup(file, realRoot);
     }
 
-    /** A tree's real path, resolved once it exists (one path walk less per request). */
-    private Path realBase(Path base) {
-        Path real = realBases.get(base);
+    /** The tree's real path, resolved once it exists (one path walk less per request). */
+    Path realRoot() {
+        Path real = realRoot;
         if (real == null) {
             try {
-                real = base.toRealPath();
-                realBases.put(base, real);
+                real = root.toRealPath();
+                realRoot = real;
             } catch (IOException missing) {
                 return null;
             }
         }
         return real;
-    }
-
-    /** The lookup order for a name: per-board override, per-board file, shared file. */
-    private List<Candidate> candidates(String filename) {
-        List<Candidate> order = new ArrayList<>(3);
-        int slash = filename.indexOf('/');
-        if (slash > 0 && slash < filename.length() - 1
-                && RequestNames.SERIAL.matcher(filename.substring(0, slash)).matches()) {
-            if (overridesRoot != null) {
-                order.add(new Candidate(overridesRoot, filename));
-            }
-            order.add(new Candidate(root, filename));
-            order.add(new Candidate(root, filename.substring(slash + 1)));
-        } else {
-            order.add(new Candidate(root, filename));
-        }
-        return order;
     }
 }

@@ -1,10 +1,12 @@
 package io.rpideploy.netboot.tftp;
 
+import io.rpideploy.netboot.api.BootFile;
+import io.rpideploy.netboot.api.BootRequest;
+import io.rpideploy.netboot.api.TftpError;
 import io.rpideploy.netboot.policy.BootFileSource;
-import io.rpideploy.netboot.policy.BootFileSource.BootFile;
 import io.rpideploy.netboot.policy.NetbootEvents;
-import io.rpideploy.netboot.policy.NetbootEvents.TftpTransferReport;
-import io.rpideploy.netboot.policy.NetbootEvents.TftpTransferReport.Outcome;
+import io.rpideploy.netboot.api.TftpTransferReport;
+import io.rpideploy.netboot.api.TftpTransferReport.Outcome;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -78,6 +80,7 @@ public final class TftpServer implements AutoCloseable {
 
     private final TftpSettings settings;
     private final BootFileSource files;
+    private final BootTree tree;
     private final NetbootEvents events;
     private final Clock clock;
     private final int loopCount;
@@ -154,11 +157,9 @@ public final class TftpServer implements AutoCloseable {
         this.events = Objects.requireNonNull(events, "events");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.loopCount = Math.max(1, Math.min(MAX_LOOPS, loopCount));
+        this.tree = new BootTree(settings.bootRoot());
         roots.add(settings.bootRoot());
-        if (files instanceof BootTree tree) {
-            // a BootTree's per-board overrides are a second tree the engine lets files come from
-            tree.overridesRoot().ifPresent(roots::add);
-        }
+        roots.addAll(settings.generatedRoots());
     }
 
     /** One lane per two cores: a lane polls for its client on one core while the client runs on another. */
@@ -356,35 +357,43 @@ public final class TftpServer implements AutoCloseable {
     }
 
     /**
-     * Asks the source, then checks an on-disk answer again whatever the source is: a regular file whose real path
-     * lies under a boot root, opened by that real path without following a link.
+     * The boot tree first (per-board folder, then shared: an operator's file always wins), then the application for
+     * what it generates. An on-disk answer of the application is checked again: a regular file whose real path lies
+     * under one of the engine's roots, opened by that real path without following a link.
      */
     private TftpTransfer.Content content(InetSocketAddress client, String name) throws Refusal {
-        BootFile answer;
-        try {
-            answer = files.open(client, name);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "TFTP boot file source failed for " + name, e);
-            throw new Refusal(TftpError.NOT_DEFINED.code(), "internal error");
+        BootRequest request = BootRequest.parse(client, name);
+        RequestNames.Lookup found = tree.find(request);
+        if (found instanceof RequestNames.Outside) {
+            throw new Refusal(TftpError.ACCESS_VIOLATION.code(), "access violation: outside the boot tree");
         }
-        if (answer instanceof BootFileSource.Refused refused) {
-            int code = refused.errorCode() >= 0 && refused.errorCode() <= 8 ? refused.errorCode() : 0;
-            throw new Refusal(code, refused.message() == null ? "refused" : refused.message());
-        }
-        if (answer instanceof BootFileSource.Generated generated) {
-            return TftpTransfer.Content.of(generated.content().clone());
-        }
-        Path path = answer == null ? null : ((BootFileSource.OnDisk) answer).path();
-        RequestNames.Confined served = null;
-        if (path != null) {
+        RequestNames.Confined served = found instanceof RequestNames.Confined confined ? confined : null;
+        if (served == null) {
+            BootFile answer;
+            try {
+                answer = files.open(request);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "TFTP boot file source failed for " + name, e);
+                throw new Refusal(TftpError.NOT_DEFINED.code(), "internal error");
+            }
+            if (answer == null) {
+                throw new Refusal(TftpError.FILE_NOT_FOUND.code(), "file not found");
+            }
+            if (answer instanceof BootFile.Refused refused) {
+                throw new Refusal(refused.error().code(), refused.message() == null ? "refused" : refused.message());
+            }
+            if (answer instanceof BootFile.Generated generated) {
+                return TftpTransfer.Content.of(generated.content().clone());
+            }
+            Path path = ((BootFile.OnDisk) answer).path();
             for (Path root : realRoots()) {
                 if ((served = RequestNames.confinedReal(path, root)) != null) {
                     break;
                 }
             }
-        }
-        if (served == null) {
-            throw new Refusal(TftpError.ACCESS_VIOLATION.code(), "access violation: outside the boot tree");
+            if (served == null) {
+                throw new Refusal(TftpError.ACCESS_VIOLATION.code(), "access violation: outside the boot tree");
+            }
         }
         try {
             return smallFiles.open(served.real(), served.attributes());

@@ -3,6 +3,7 @@ package io.rpideploy.netboot.tftp;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,13 +16,21 @@ import java.util.Objects;
  * @param maxBlockSize  upper bound for a negotiated blksize (RFC 2348: 8..65464)
  * @param maxWindowSize upper bound for a negotiated windowsize (RFC 7440: 1..65535)
  * @param maxTransfers  concurrent transfers; a request beyond it is answered "server busy" (error 0)
+ * @param generatedRoots further trees the application's on-disk answers may come from (the boot environments the
+ *                       server builds); never looked up by name, only allowed
  */
 public record TftpSettings(InetSocketAddress bind, Path bootRoot, Duration timeout, int retries,
-                           int maxBlockSize, int maxWindowSize, int maxTransfers) {
+                           int maxBlockSize, int maxWindowSize, int maxTransfers, List<Path> generatedRoots) {
+
+    public TftpSettings(InetSocketAddress bind, Path bootRoot, Duration timeout, int retries, int maxBlockSize,
+                        int maxWindowSize, int maxTransfers) {
+        this(bind, bootRoot, timeout, retries, maxBlockSize, maxWindowSize, maxTransfers, List.of());
+    }
 
     public TftpSettings {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(bootRoot, "bootRoot");
+        generatedRoots = List.copyOf(generatedRoots);
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);

@@ -1,6 +1,6 @@
 package io.rpideploy.netboot.tftp;
 
-import io.rpideploy.netboot.policy.NetbootEvents.TftpTransferReport.Outcome;
+import io.rpideploy.netboot.api.TftpTransferReport.Outcome;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,5 +1,10 @@
 package io.rpideploy.netboot.bench;
 
+import io.rpideploy.netboot.api.DhcpMessageType;
+
+import io.rpideploy.netboot.api.DhcpExchange;
+import io.rpideploy.netboot.api.TftpTransferReport;
+
 import io.rpideploy.netboot.dhcp.DhcpServer;
 import io.rpideploy.netboot.dhcp.DhcpSettings;
 import io.rpideploy.netboot.dhcp.FileLeaseStore;
@@ -242,7 +247,7 @@ public final class DhcpBenchmark {
         final AtomicLong count = new AtomicLong();
 
         public void dhcp(DhcpExchange exchange) {
-            if (recording && "ACK".equals(exchange.reply()) && exchange.address() != null) {
+            if (recording && DhcpMessageType.ACK == exchange.reply() && exchange.address() != null) {
                 count.incrementAndGet();
                 macs.add(exchange.client().mac());
             }

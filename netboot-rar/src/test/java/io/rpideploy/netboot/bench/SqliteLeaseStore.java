@@ -1,7 +1,7 @@
 package io.rpideploy.netboot.bench;
 
-import io.rpideploy.netboot.policy.ClientKind;
-import io.rpideploy.netboot.policy.DhcpLease;
+import io.rpideploy.netboot.api.ClientKind;
+import io.rpideploy.netboot.api.DhcpLease;
 import io.rpideploy.netboot.policy.LeaseStore;
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -1,6 +1,6 @@
 package io.rpideploy.netboot.bench;
 
-import io.rpideploy.netboot.tftp.BootTree;
+import io.rpideploy.netboot.policy.BootFileSource;
 import io.rpideploy.netboot.tftp.NetnsLab;
 import io.rpideploy.netboot.tftp.TftpServer;
 import io.rpideploy.netboot.tftp.TftpServerMain;
@@ -239,7 +239,7 @@ public final class TftpBenchmark {
         } else {
             TftpSettings settings = TftpSettings.defaults(new InetSocketAddress(InetAddress.getByName(host),
                     ports[0]), data);
-            ours = new TftpServer(settings, new BootTree(data, null), TftpServerMain.IGNORED, Clock.systemUTC());
+            ours = new TftpServer(settings, BootFileSource.NONE, TftpServerMain.IGNORED, Clock.systemUTC());
             ours.open();
             loop = new Thread(ours::run, "tftp-bench-ours");
             loop.setDaemon(true);

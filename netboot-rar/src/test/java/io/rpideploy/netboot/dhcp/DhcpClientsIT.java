@@ -1,12 +1,17 @@
 package io.rpideploy.netboot.dhcp;
 
+import io.rpideploy.netboot.api.DhcpMessageType;
+
+import io.rpideploy.netboot.api.DhcpExchange;
+import io.rpideploy.netboot.api.TftpTransferReport;
+
 import static io.rpideploy.netboot.dhcp.Packets.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.rpideploy.netboot.policy.DhcpLease;
+import io.rpideploy.netboot.api.DhcpLease;
 import io.rpideploy.netboot.policy.NetbootEvents;
 import java.net.Inet4Address;
 import java.nio.file.Files;
@@ -39,7 +44,7 @@ class DhcpClientsIT {
     @TempDir
     static Path dir;
 
-    final List<NetbootEvents.DhcpExchange> exchanges = new CopyOnWriteArrayList<>();
+    final List<DhcpExchange> exchanges = new CopyOnWriteArrayList<>();
     final List<String> rogues = new CopyOnWriteArrayList<>();
     final NetbootEvents events = new NetbootEvents() {
         public void dhcp(DhcpExchange exchange) {
@@ -155,7 +160,7 @@ class DhcpClientsIT {
             assertEquals(first, saved.get(0).address().getHostAddress());
             assertEquals(DhcpLease.State.BOUND, saved.get(0).state());
             assertEquals(first, udhcpc("rpdd-c1", CLIENT_IF).get("ip"), "same MAC, same address");
-            assertTrue(exchanges.stream().anyMatch(x -> "ACK".equals(x.reply()) && x.address().getHostAddress().equals(first)));
+            assertTrue(exchanges.stream().anyMatch(x -> DhcpMessageType.ACK == x.reply() && x.address().getHostAddress().equals(first)));
         }
         // a new server over the same store file, as after a crash
         try (Running r = new Running(new FileLeaseStore(file, true), Duration.ZERO)) {
@@ -181,8 +186,8 @@ class DhcpClientsIT {
             assertEquals("060103" + "0a0400505845" + "0914000011" + "5261737062657272792050692042" + "6f6f74" + "ff",
                     env.get("opt43"));
             assertEquals("PXEClient", env.get("vendor"), "option 60");
-            assertTrue(exchanges.stream().anyMatch(x -> "ACK".equals(x.reply()) && "1a2b3c4d".equals(x.client().piSerial())
-                    && x.client().kind() == io.rpideploy.netboot.policy.ClientKind.RPI5));
+            assertTrue(exchanges.stream().anyMatch(x -> DhcpMessageType.ACK == x.reply() && "1a2b3c4d".equals(x.client().piSerial())
+                    && x.client().kind() == io.rpideploy.netboot.api.ClientKind.RPI5));
         }
     }
 
@@ -265,9 +270,9 @@ class DhcpClientsIT {
         try (Running r = new Running(broken, Duration.ZERO)) {
             Map<String, String> env = udhcpc("rpdd-c1", CLIENT_IF);
             assertTrue(env.isEmpty(), "no lease without a durable lease: " + env);
-            assertTrue(exchanges.stream().anyMatch(x -> "OFFER".equals(x.reply())), "offers still go out");
-            assertTrue(exchanges.stream().noneMatch(x -> "ACK".equals(x.reply())), "never an ACK: " + exchanges);
-            assertTrue(exchanges.stream().anyMatch(x -> "REQUEST".equals(x.message()) && x.reply() == null
+            assertTrue(exchanges.stream().anyMatch(x -> DhcpMessageType.OFFER == x.reply()), "offers still go out");
+            assertTrue(exchanges.stream().noneMatch(x -> DhcpMessageType.ACK == x.reply()), "never an ACK: " + exchanges);
+            assertTrue(exchanges.stream().anyMatch(x -> DhcpMessageType.REQUEST == x.message() && x.reply() == null
                     && x.detail().contains("lease not saved")));
         }
     }

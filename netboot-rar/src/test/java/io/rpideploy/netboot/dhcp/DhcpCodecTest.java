@@ -1,13 +1,18 @@
 package io.rpideploy.netboot.dhcp;
 
+import io.rpideploy.netboot.api.DhcpMessageType;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rpideploy.netboot.policy.ClientKind;
+import io.rpideploy.netboot.api.ClientKind;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DhcpCodecTest {
@@ -38,15 +43,64 @@ class DhcpCodecTest {
     }
 
     @Test
-    void arch0WithoutPiGuidIsBiosAndOption60AloneDoesNotMakeAPi() {
+    void withoutAPiGuidAPxeClientWithARaspberryPiMacIsAPiAndAnyOtherMacIsBios() {
         byte[] b = Packets.fixture("pi5-discover.hex");
         int at = indexOf(b, new byte[]{97, 17, 0, 'R', 'P', 'i', '5'});
         b[at + 3] = 'X'; // spoil the FourCC
-        DhcpRequest r = Packets.decode(b);
-        assertEquals(ClientKind.BIOS, r.kind());
-        assertNull(r.piSerial());
-        // the Pi OUI 2c:cf:67 and the PXEClient vendor class do not make it a Pi either
-        assertEquals("2c:cf:67:12:34:56", r.mac());
+        DhcpRequest pi = Packets.decode(b);
+        assertEquals(ClientKind.RPI, pi.kind(), "2c:cf:67 is Raspberry Pi Ltd's");
+        assertNull(pi.piSerial());
+        int mac = 28; // chaddr
+        b[mac] = 0x02;
+        DhcpRequest other = Packets.decode(b);
+        assertEquals(ClientKind.BIOS, other.kind());
+        for (String oui : List.of("b8:27:eb", "dc:a6:32", "e4:5f:01", "28:cd:c1", "d8:3a:dd", "2c:cf:67", "88:a2:9e")) {
+            DhcpRequest r = Packets.request(DhcpMessageType.DISCOVER, oui + ":01:02:03", null,
+                    60, "PXEClient:Arch:00000:UNDI:002001".getBytes(StandardCharsets.US_ASCII), 93, new byte[]{0, 0});
+            assertEquals(ClientKind.RPI, r.kind(), oui);
+        }
+    }
+
+    @Test
+    void aPiRunningItsOsIsAnOrdinaryClientDespiteItsMac() {
+        DhcpRequest r = Packets.request(DhcpMessageType.DISCOVER, "2c:cf:67:01:02:03", null);
+        assertEquals(ClientKind.OTHER, r.kind());
+        DhcpRequest uefi = Packets.request(DhcpMessageType.DISCOVER, "2c:cf:67:01:02:03", null,
+                93, new byte[]{0, 11});
+        assertEquals(ClientKind.UEFI_ARM64, uefi.kind(), "an arm64 UEFI on a Pi boots as UEFI");
+    }
+
+    @Test
+    void theOlderGuidFormIsTheSerialFourTimes() {
+        byte[] guid = new byte[17];
+        for (int w = 0; w < 4; w++) {
+            System.arraycopy(new byte[]{(byte) 0xef, (byte) 0xfd, (byte) 0xfe, (byte) 0x9f}, 0, guid, 1 + 4 * w, 4);
+        }
+        DhcpRequest r = Packets.request(DhcpMessageType.DISCOVER, "02:00:00:00:00:01", null, 97, guid,
+                93, new byte[]{0, 0});
+        assertEquals(ClientKind.RPI, r.kind());
+        assertEquals("9ffefdef", r.piSerial(), "words are little-endian, as the FourCC shows");
+        assertEquals("9ffefdef", r.client().board().suffix());
+        guid[16] = 0; // one word differs: not a Pi GUID
+        assertEquals(ClientKind.BIOS, Packets.request(DhcpMessageType.DISCOVER, "02:00:00:00:00:01", null, 97,
+                guid, 93, new byte[]{0, 0}).kind());
+        assertEquals(ClientKind.BIOS, Packets.request(DhcpMessageType.DISCOVER, "02:00:00:00:00:01", null, 97,
+                new byte[17], 93, new byte[]{0, 0}).kind(), "an all-zero GUID says nothing");
+    }
+
+    @Test
+    void iPxeIsRecognisedByUserClassOrItsOwnOption() {
+        assertTrue(Packets.request(DhcpMessageType.DISCOVER, "52:54:00:12:34:56", null, 77,
+                "iPXE".getBytes(StandardCharsets.US_ASCII), 93, new byte[]{0, 0}).client().ipxe());
+        // RFC 3004 form: a length byte before each class
+        assertTrue(Packets.request(DhcpMessageType.DISCOVER, "52:54:00:12:34:56", null, 77,
+                new byte[]{4, 'i', 'P', 'X', 'E'}).ipxe());
+        assertTrue(Packets.request(DhcpMessageType.DISCOVER, "52:54:00:12:34:56", null, 175,
+                new byte[]{0x13, 1, 1}).ipxe());
+        DhcpRequest firmware = Packets.request(DhcpMessageType.DISCOVER, "52:54:00:12:34:56", null, 93,
+                new byte[]{0, 0});
+        assertFalse(firmware.ipxe());
+        assertEquals(ClientKind.BIOS, firmware.kind());
     }
 
     @Test

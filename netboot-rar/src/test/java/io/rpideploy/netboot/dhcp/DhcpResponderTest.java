@@ -1,5 +1,7 @@
 package io.rpideploy.netboot.dhcp;
 
+import io.rpideploy.netboot.api.DhcpMessageType;
+
 import static io.rpideploy.netboot.dhcp.Packets.ip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,10 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rpideploy.netboot.dhcp.DhcpResponder.Answer;
 import io.rpideploy.netboot.policy.BootPolicy;
-import io.rpideploy.netboot.policy.ClientKind;
-import io.rpideploy.netboot.policy.DhcpDecision;
-import io.rpideploy.netboot.policy.DhcpLease;
-import io.rpideploy.netboot.policy.DhcpLease.State;
+import io.rpideploy.netboot.api.ClientKind;
+import io.rpideploy.netboot.api.DhcpDecision;
+import io.rpideploy.netboot.api.DhcpLease;
+import io.rpideploy.netboot.api.DhcpLease.State;
 import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -93,7 +95,7 @@ class DhcpResponderTest {
         assertNull(p.getOptionRaw((byte) 3), "no router unless configured");
         assertNull(p.getOptionRaw((byte) 6), "no DNS unless configured");
         assertEquals("DHCPDISCOVER 2c:cf:67:12:34:56 RPi5 serial 1a2b3c4d -> OFFER 10.66.0.100", a.logLine());
-        assertEquals("OFFER", a.exchange().reply());
+        assertEquals(DhcpMessageType.OFFER, a.exchange().reply());
         assertEquals("1a2b3c4d", a.exchange().client().piSerial());
     }
 
@@ -222,7 +224,7 @@ class DhcpResponderTest {
                 l.address().getHostAddress(), 54, "10.66.0.1")).orElseThrow();
         assertNull(rel.reply());
         assertEquals(State.RELEASED, rel.leaseChange().state());
-        assertEquals("RELEASE", rel.exchange().message());
+        assertEquals(DhcpMessageType.RELEASE, rel.exchange().message());
         assertNotEquals(l.address(), offer(r, "02:00:00:00:00:02"), "fresh addresses go first");
         assertEquals(l.address(), offer(r, "02:00:00:00:00:01"));
     }
@@ -320,8 +322,8 @@ class DhcpResponderTest {
 
     @Test
     void standardPolicyRules() {
-        var pi = new io.rpideploy.netboot.policy.DhcpClient("2c:cf:67:00:00:01", ClientKind.RPI5, "1a2b3c4d", 0, null,
-                null, null);
+        var pi = new io.rpideploy.netboot.api.DhcpClient("2c:cf:67:00:00:01", ClientKind.RPI5, "1a2b3c4d", 0, null,
+                null, null, false);
         assertEquals(DhcpDecision.boot(null, new DhcpDecision.BootOffer(null, true)), standard.decide(pi));
         assertEquals("efi/arm64.efi", standard.decide(client(ClientKind.UEFI_ARM64, 11)).boot().bootFile());
         assertEquals("efi/x64.efi", standard.decide(client(ClientKind.UEFI_X64, 9)).boot().bootFile());
@@ -332,8 +334,8 @@ class DhcpResponderTest {
         assertFalse(standard.decide(client(ClientKind.BIOS, 0)).boot().piMenu());
     }
 
-    private static io.rpideploy.netboot.policy.DhcpClient client(ClientKind kind, Integer arch) {
-        return new io.rpideploy.netboot.policy.DhcpClient("02:00:00:00:00:10", kind, null, arch, null, null, null);
+    private static io.rpideploy.netboot.api.DhcpClient client(ClientKind kind, Integer arch) {
+        return new io.rpideploy.netboot.api.DhcpClient("02:00:00:00:00:10", kind, null, arch, null, null, null, false);
     }
 
     private static Inet4Address offer(DhcpResponder r, String mac) {

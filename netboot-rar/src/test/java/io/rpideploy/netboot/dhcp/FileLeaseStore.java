@@ -1,7 +1,7 @@
 package io.rpideploy.netboot.dhcp;
 
-import io.rpideploy.netboot.policy.ClientKind;
-import io.rpideploy.netboot.policy.DhcpLease;
+import io.rpideploy.netboot.api.ClientKind;
+import io.rpideploy.netboot.api.DhcpLease;
 import io.rpideploy.netboot.policy.LeaseStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,8 +3,8 @@ package io.rpideploy.netboot.dhcp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rpideploy.netboot.policy.ClientKind;
-import io.rpideploy.netboot.policy.DhcpLease;
+import io.rpideploy.netboot.api.ClientKind;
+import io.rpideploy.netboot.api.DhcpLease;
 import io.rpideploy.netboot.policy.LeaseStore;
 import java.time.Instant;
 import java.util.List;

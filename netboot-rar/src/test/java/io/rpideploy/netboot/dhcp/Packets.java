@@ -1,5 +1,7 @@
 package io.rpideploy.netboot.dhcp;
 
+import io.rpideploy.netboot.api.DhcpMessageType;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

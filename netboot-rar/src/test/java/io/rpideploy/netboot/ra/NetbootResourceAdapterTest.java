@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rpideploy.netboot.api.NetbootStatus;
 import io.rpideploy.netboot.api.TftpListener;
-import io.rpideploy.netboot.policy.BootFileSource;
-import io.rpideploy.netboot.policy.NetbootEvents.TftpTransferReport;
+import io.rpideploy.netboot.api.BootFile;
+import io.rpideploy.netboot.api.BootRequest;
+import io.rpideploy.netboot.api.TftpTransferReport;
 import jakarta.resource.spi.BootstrapContext;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
@@ -165,7 +166,8 @@ class NetbootResourceAdapterTest {
                             new Class<?>[] {TftpListener.class, MessageEndpoint.class}, (proxy, method, args) ->
                                     switch (method.getName()) {
                                         case "settings" -> settings;
-                                        case "open" -> new BootFileSource.Generated(("generated for " + args[1]
+                                        case "open" -> new BootFile.Generated(("generated for "
+                                                + ((BootRequest) args[0]).requested()
                                                 + "\n").getBytes(StandardCharsets.US_ASCII));
                                         case "transferred" -> {
                                             @SuppressWarnings("unchecked")

@@ -1,12 +1,11 @@
 package io.rpideploy.netboot.tftp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.rpideploy.netboot.policy.BootFileSource.BootFile;
-import io.rpideploy.netboot.policy.BootFileSource.OnDisk;
-import io.rpideploy.netboot.policy.BootFileSource.Refused;
+import io.rpideploy.netboot.api.BootRequest;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -23,39 +22,43 @@ class BootTreeTest {
     @TempDir
     Path dir;
     private Path root;
-    private Path overrides;
     private BootTree tree;
 
     @BeforeEach
     void tree() throws IOException {
         root = Files.createDirectories(dir.resolve("root"));
-        overrides = Files.createDirectories(dir.resolve("overrides"));
         Files.writeString(root.resolve("start4.elf"), "shared elf");
         Files.writeString(root.resolve("config.txt"), "shared config");
         Files.writeString(root.resolve("cmdline.txt"), "shared cmdline");
         Files.createDirectories(root.resolve("d905d499"));
         Files.writeString(root.resolve("d905d499/config.txt"), "board config");
         Files.writeString(root.resolve("d905d499/cmdline.txt"), "board cmdline");
-        Files.createDirectories(overrides.resolve("d905d499"));
-        Files.writeString(overrides.resolve("d905d499/cmdline.txt"), "override cmdline");
         Files.createDirectories(root.resolve("overlays"));
         Files.writeString(root.resolve("overlays/overlay_map.dtb"), "map");
         Files.writeString(dir.resolve("secret"), "outside");
-        tree = new BootTree(root, overrides);
+        tree = new BootTree(root);
+    }
+
+    /** As the engine asks: the name checked once, then looked up. */
+    private RequestNames.Lookup find(String name) {
+        return RequestNames.unsafe(name) != null ? new RequestNames.Outside() : tree.find(BootRequest.parse(PI, name));
     }
 
     private String served(String name) throws IOException {
-        BootFile answer = tree.open(PI, name);
-        return Files.readString(assertInstanceOf(OnDisk.class, answer, name + " -> " + answer).path());
+        RequestNames.Lookup answer = find(name);
+        return Files.readString(assertInstanceOf(RequestNames.Confined.class, answer, name + " -> " + answer).real());
     }
 
+    /** The TFTP error the engine answers: 1 not found, 2 access violation. */
     private int refused(String name) {
-        return assertInstanceOf(Refused.class, tree.open(PI, name), name).errorCode();
+        RequestNames.Lookup answer = find(name);
+        assertFalse(answer instanceof RequestNames.Confined, name + " was served");
+        return answer instanceof RequestNames.Outside ? 2 : 1;
     }
 
     @Test
-    void serialPathsLookInOverridesThenBoardThenShared() throws IOException {
-        assertEquals("override cmdline", served("d905d499/cmdline.txt"));
+    void serialPathsLookInTheBoardFolderThenShared() throws IOException {
+        assertEquals("board cmdline", served("d905d499/cmdline.txt"));
         assertEquals("board config", served("d905d499/config.txt"));
         assertEquals("shared elf", served("d905d499/start4.elf"));
         assertEquals("map", served("d905d499/overlays/overlay_map.dtb"));
@@ -72,9 +75,9 @@ class BootTreeTest {
     }
 
     @Test
-    void withoutOverridesRoot() throws IOException {
-        tree = new BootTree(root, null);
-        assertEquals("board cmdline", served("d905d499/cmdline.txt"));
+    void aMissingTreeHoldsNothing() {
+        tree = new BootTree(dir.resolve("not-yet"));
+        assertEquals(1, refused("config.txt"));
     }
 
     @Test
@@ -106,9 +109,9 @@ class BootTreeTest {
     }
 
     @Test
-    void overrideLinkingIntoBootTreeIsRefused() throws IOException {
-        // an override must stay inside the overrides tree: links out of it are not followed
-        Files.createSymbolicLink(overrides.resolve("d905d499/config.txt"), dir.resolve("secret"));
+    void aBoardFileLinkingOutIsRefusedNotReplacedByTheSharedOne() throws IOException {
+        Files.delete(root.resolve("d905d499/config.txt"));
+        Files.createSymbolicLink(root.resolve("d905d499/config.txt"), dir.resolve("secret"));
         assertEquals(2, refused("d905d499/config.txt"));
     }
 

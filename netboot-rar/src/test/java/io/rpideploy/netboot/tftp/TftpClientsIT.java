@@ -1,5 +1,8 @@
 package io.rpideploy.netboot.tftp;
 
+import io.rpideploy.netboot.api.DhcpExchange;
+import io.rpideploy.netboot.policy.BootFileSource;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rpideploy.netboot.policy.NetbootEvents;
-import io.rpideploy.netboot.policy.NetbootEvents.TftpTransferReport;
-import io.rpideploy.netboot.policy.NetbootEvents.TftpTransferReport.Outcome;
+import io.rpideploy.netboot.api.TftpTransferReport;
+import io.rpideploy.netboot.api.TftpTransferReport.Outcome;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -61,7 +64,6 @@ class TftpClientsIT {
         lab = new NetnsLab("it", 71);
         work = Files.createTempDirectory("rpdt-tftp-it");
         root = Files.createDirectories(work.resolve("root"));
-        Path overrides = Files.createDirectories(work.resolve("overrides").resolve(SERIAL));
         out = Files.createDirectories(work.resolve("out"));
         Random random = new Random(42);
         write(root.resolve("small.bin"), random, 100_000);
@@ -73,7 +75,7 @@ class TftpClientsIT {
         Files.createDirectories(root.resolve(SERIAL));
         Files.writeString(root.resolve(SERIAL).resolve("config.txt"), "[all]\nboard config\n");
         Files.writeString(root.resolve("config.txt"), "[all]\nshared config\n");
-        Files.writeString(overrides.resolve("cmdline.txt"), "console=tty1 override\n");
+        Files.writeString(root.resolve(SERIAL).resolve("cmdline.txt"), "console=tty1 override\n");
         Files.writeString(root.resolve("cmdline.txt"), "console=tty1 shared\n");
         Files.createSymbolicLink(root.resolve("escape"), Path.of("/etc/passwd"));
         for (int i = 0; i < 50; i++) {
@@ -82,7 +84,7 @@ class TftpClientsIT {
 
         TftpSettings settings = TftpSettings.defaults(
                 new InetSocketAddress(InetAddress.getByName(lab.hostAddress()), 0), root);
-        server = new TftpServer(settings, new BootTree(root, work.resolve("overrides")), new Recorder(),
+        server = new TftpServer(settings, BootFileSource.NONE, new Recorder(),
                 Clock.systemUTC());
         server.open();
         port = server.localAddress().getPort();

@@ -1,5 +1,9 @@
 package io.rpideploy.netboot.tftp;
 
+import io.rpideploy.netboot.api.DhcpExchange;
+import io.rpideploy.netboot.api.TftpTransferReport;
+
+import io.rpideploy.netboot.policy.BootFileSource;
 import io.rpideploy.netboot.policy.NetbootEvents;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -43,9 +47,9 @@ public final class TftpServerMain {
         TftpSettings settings = TftpSettings.defaults(new InetSocketAddress(InetAddress.getByName(args[0]),
                 Integer.parseInt(args[1])), root);
         TftpServer server = args.length == 5
-                ? new TftpServer(settings, new BootTree(root, null), IGNORED, Clock.systemUTC(),
+                ? new TftpServer(settings, BootFileSource.NONE, IGNORED, Clock.systemUTC(),
                         Integer.parseInt(args[3]), Integer.parseInt(args[4]))
-                : new TftpServer(settings, new BootTree(root, null), IGNORED, Clock.systemUTC());
+                : new TftpServer(settings, BootFileSource.NONE, IGNORED, Clock.systemUTC());
         server.open();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         System.out.println("serving on " + server.localAddress());

@@ -1,5 +1,7 @@
 package io.rpideploy.netboot.tftp;
 
+import io.rpideploy.netboot.api.DhcpExchange;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,10 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rpideploy.netboot.api.BootFile;
+import io.rpideploy.netboot.api.TftpError;
 import io.rpideploy.netboot.policy.BootFileSource;
 import io.rpideploy.netboot.policy.NetbootEvents;
-import io.rpideploy.netboot.policy.NetbootEvents.TftpTransferReport;
-import io.rpideploy.netboot.policy.NetbootEvents.TftpTransferReport.Outcome;
+import io.rpideploy.netboot.api.TftpTransferReport;
+import io.rpideploy.netboot.api.TftpTransferReport.Outcome;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -90,7 +94,7 @@ class TftpServerTest {
     }
 
     private void start() throws IOException {
-        start(settings(Duration.ofSeconds(1), 3, 10), new BootTree(root, null));
+        start(settings(Duration.ofSeconds(1), 3, 10), BootFileSource.NONE);
     }
 
     private void send(byte[] bytes, InetSocketAddress to) throws IOException {
@@ -232,15 +236,15 @@ class TftpServerTest {
         try {
             Files.createSymbolicLink(root.resolve("out-link"), outside);
             Files.createDirectories(root.resolve("subdir"));
-            start(settings(Duration.ofSeconds(1), 3, 10), (client, name) -> switch (name) {
-                case "outside" -> new BootFileSource.OnDisk(outside);
+            start(settings(Duration.ofSeconds(1), 3, 10), request -> switch (request.name()) {
+                case "outside" -> new BootFile.OnDisk(outside);
                 // directly in the root, where the engine checks with one lstat
-                case "link" -> new BootFileSource.OnDisk(root.resolve("out-link"));
-                case "dir" -> new BootFileSource.OnDisk(root.resolve("subdir"));
-                case "inside" -> new BootFileSource.OnDisk(root.resolve("a.bin"));
-                case "generated" -> new BootFileSource.Generated(new byte[] {1, 2, 3});
+                case "link" -> new BootFile.OnDisk(root.resolve("out-link"));
+                case "dir" -> new BootFile.OnDisk(root.resolve("subdir"));
+                case "inside" -> new BootFile.OnDisk(root.resolve("a.bin"));
+                case "generated" -> new BootFile.Generated(new byte[] {1, 2, 3});
                 case "boom" -> throw new IllegalStateException("policy bug");
-                default -> new BootFileSource.Refused(1, "nope");
+                default -> new BootFile.Refused(TftpError.FILE_NOT_FOUND, "nope");
             });
             for (String refused : List.of("outside", "link", "dir")) {
                 send(rrq(refused, Map.of()), address);
@@ -275,7 +279,7 @@ class TftpServerTest {
 
     @Test
     void beyondMaxTransfersTheServerIsBusy() throws Exception {
-        start(settings(Duration.ofSeconds(5), 3, 1), new BootTree(root, null));
+        start(settings(Duration.ofSeconds(5), 3, 1), BootFileSource.NONE);
         send(rrq("a.bin", Map.of()), address);
         assertInstanceOf(TftpPacket.Data.class, receive().packet());
         assertEquals(1, server.activeTransfers());
@@ -294,7 +298,7 @@ class TftpServerTest {
 
     @Test
     void retransmitsThenGivesUp() throws Exception {
-        start(settings(Duration.ofMillis(100), 2, 10), new BootTree(root, null));
+        start(settings(Duration.ofMillis(100), 2, 10), BootFileSource.NONE);
         send(rrq("a.bin", Map.of()), address);
         for (int i = 0; i < 3; i++) {
             assertEquals(new TftpPacket.Data(1, 512), receive().packet(), "send " + i);
@@ -320,7 +324,7 @@ class TftpServerTest {
     void bindFailureSaysWhere() throws Exception {
         start();
         TftpServer second = new TftpServer(new TftpSettings(address, root, Duration.ofSeconds(1), 3, 1468, 1, 1),
-                new BootTree(root, null), new Recorder(), Clock.systemUTC());
+                BootFileSource.NONE, new Recorder(), Clock.systemUTC());
         IOException e = assertThrows(IOException.class, second::open);
         assertEquals("cannot bind TFTP to 127.0.0.1:" + address.getPort() + ": Address already in use",
                 e.getMessage());
@@ -347,7 +351,7 @@ class TftpServerTest {
 
     @Test
     void concurrentTransfersSpreadOverLoopsAndReportFromOneThread() throws Exception {
-        server = new TftpServer(settings(Duration.ofSeconds(1), 3, 100), new BootTree(root, null), new Recorder(),
+        server = new TftpServer(settings(Duration.ofSeconds(1), 3, 100), BootFileSource.NONE, new Recorder(),
                 Clock.systemUTC(), 3);
         server.open();
         address = server.localAddress();
@@ -386,7 +390,7 @@ class TftpServerTest {
 
     @Test
     void twoHundredConcurrentTransfersUseAFixedNumberOfThreads() throws Exception {
-        start(settings(Duration.ofSeconds(2), 5, 512), new BootTree(root, null));
+        start(settings(Duration.ofSeconds(2), 5, 512), BootFileSource.NONE);
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         CountDownLatch go = new CountDownLatch(1);
         List<Thread> clients = new ArrayList<>();
@@ -429,7 +433,7 @@ class TftpServerTest {
         big = new byte[300_000];
         new Random(3).nextBytes(big);
         Files.write(root.resolve("big.bin"), big);
-        server = new TftpServer(settings, new BootTree(root, null), new Recorder(), Clock.systemUTC(), 2, lanes);
+        server = new TftpServer(settings, BootFileSource.NONE, new Recorder(), Clock.systemUTC(), 2, lanes);
         server.open();
         address = server.localAddress();
         loop = new Thread(server::run, "tftp-test-loop");
@@ -578,12 +582,12 @@ class TftpServerTest {
     }
 
     @Test
-    void aBootTreeOffTheBootRootIsCheckedByTheEngine() throws Exception {
+    void anAnswerOffTheEnginesRootsIsRefused() throws Exception {
         Path other = Files.createTempDirectory("rpdt-other-tree");
         try {
             Files.write(other.resolve("x.bin"), new byte[] {1, 2, 3});
-            // the tree would serve it, but it is not under the settings' boot root
-            start(settings(Duration.ofSeconds(1), 3, 10), new BootTree(other, null));
+            // the application points at a real file, but it is under none of the engine's roots
+            start(settings(Duration.ofSeconds(1), 3, 10), request -> new BootFile.OnDisk(other.resolve("x.bin")));
             send(rrq("x.bin", Map.of()), address);
             assertEquals(2, ((TftpPacket.Error) receive().packet()).code());
             assertEquals(Outcome.REFUSED, report().outcome());

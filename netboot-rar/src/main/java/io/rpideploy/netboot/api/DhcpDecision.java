@@ -1,4 +1,4 @@
-package io.rpideploy.netboot.policy;
+package io.rpideploy.netboot.api;
 
 import java.net.Inet4Address;
 

@@ -1,4 +1,4 @@
-package io.rpideploy.netboot.dhcp;
+package io.rpideploy.netboot.api;
 
 /** Option 53 values (RFC 2132 section 9.6). */
 public enum DhcpMessageType {

@@ -1,4 +1,4 @@
-package io.rpideploy.netboot.tftp;
+package io.rpideploy.netboot.api;
 
 /** TFTP error codes: RFC 1350 section 5 (0-7) and RFC 2347 (8, option negotiation refused). */
 public enum TftpError {

@@ -1,16 +1,16 @@
 package io.rpideploy.netboot.dhcp;
 
 import io.rpideploy.netboot.policy.BootPolicy;
-import io.rpideploy.netboot.policy.DhcpClient;
-import io.rpideploy.netboot.policy.DhcpDecision;
-import io.rpideploy.netboot.policy.DhcpDecision.BootOffer;
+import io.rpideploy.netboot.api.DhcpClient;
+import io.rpideploy.netboot.api.DhcpDecision;
+import io.rpideploy.netboot.api.DhcpDecision.BootOffer;
 import java.net.Inet4Address;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The plan's dnsmasq rules as a policy: a Raspberry Pi (option 97 FourCC) gets the Pi PXE menu and no file; UEFI
+ * A test fixture: the plan's dnsmasq rules as a policy (the application has its own, NetbootPolicy): a Raspberry Pi (option 97 FourCC) gets the Pi PXE menu and no file; UEFI
  * arm64 (option 93 = 11) and x64 (7, 9) and BIOS (0, not a Pi) get their boot file; anything else an address only.
  * Reservations (MAC to address) apply to every client. A null file turns that client kind into address-only.
  */
@@ -35,7 +35,7 @@ public final class StandardBootPolicy implements BootPolicy {
     public DhcpDecision decide(DhcpClient client) {
         Inet4Address reserved = reservations.get(client.mac());
         String file = switch (client.kind()) {
-            case RPI4, RPI5 -> null;
+            case RPI4, RPI5, RPI -> null;
             case UEFI_ARM64 -> arm64UefiFile;
             case UEFI_X64 -> x64UefiFile;
             case BIOS -> biosFile;
