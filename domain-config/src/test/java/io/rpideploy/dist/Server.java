@@ -39,6 +39,8 @@ final class Server implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
         env.put("RPIDEPLOY_HOME", home.toString());
+        // the crash test needs no boot environment: no Debian downloads at its start
+        env.put("RPIDEPLOY_BOOT_ENV_INSTALLER_BUILD", "never");
         env.put("RPIDEPLOY_MANAGEMENT_ADDRESS", "127.0.0.1");
         env.put("RPIDEPLOY_MANAGEMENT_PORT", String.valueOf(managementPort));
         env.put("RPIDEPLOY_DEPLOYMENT_ADDRESS", "127.0.0.1");

@@ -74,7 +74,6 @@ class NetbootIT {
         Files.createDirectories(boot);
         new Random(97).nextBytes(START4);
         Files.write(boot.resolve("start4.elf"), START4);
-        Files.writeString(boot.resolve("cmdline.txt"), "console=tty1 rootwait quiet\n");
         // only in the failsafe execution that configures netboot (pom: netboot-it); -Dit.test=NetbootIT selects
         // the class in the other execution too, where it skips
         network = Shell.root() && System.getenv("RPIDEPLOY_NETBOOT_INTERFACE") != null
@@ -220,8 +219,15 @@ class NetbootIT {
         Shell.Result cmdline = Shell.inNs(NS, 30, "curl", "-sS", "tftp://" + SERVER_IP + ":" + TFTP_PORT
                 + "/55aa0001/cmdline.txt");
         assertEquals(0, cmdline.exit(), cmdline.output());
-        assertEquals("console=tty1 rootwait quiet rpideploy.server=http://" + SERVER_IP + ":"
-                + Api.DEPLOYMENT_PORT + " rpideploy.serial=55aa0001\n", cmdline.output());
+        // generated (the tree has none): the installer's settings and the board's serial
+        assertTrue(cmdline.output().startsWith("console=serial0,115200 console=tty1 rpideploy.server=http://"
+                + SERVER_IP + ":" + Api.DEPLOYMENT_PORT + " rpideploy.serial=55aa0001 rpideploy.product="),
+                cmdline.output());
+        Shell.Result config = Shell.inNs(NS, 30, "curl", "-sS", "tftp://" + SERVER_IP + ":" + TFTP_PORT
+                + "/55aa0001/config.txt");
+        assertEquals(0, config.exit(), config.output());
+        assertTrue(config.output().contains("\ninitramfs initramfs-installer.cpio.gz followkernel\n"),
+                config.output());
 
         Shell.Result missing = Shell.inNs(NS, 30, "curl", "-sS", "tftp://" + SERVER_IP + ":" + TFTP_PORT
                 + "/55aa0001/no-such.dtb");

@@ -9,6 +9,11 @@ public record TftpTransferReport(Instant started, Duration duration, InetSocketA
                                  long bytes, int blockSize, int windowSize, Outcome outcome, String detail) {
 
     public enum Outcome {
+        /**
+         * Not an end: the request was accepted and its transfer begins (reported so that watchers see a board's
+         * request at once, whoever serves the file).
+         */
+        STARTED,
         /** Every byte acknowledged. */
         COMPLETED,
         /** Timeout or I/O error. */

@@ -441,6 +441,8 @@ public final class TftpServer implements AutoCloseable {
             return;
         }
         TftpTransfer transfer = new TftpTransfer(content, options, settings.retries());
+        reports.add(new TftpTransferReport(started, Duration.ZERO, client, name, 0, options.blockSize(),
+                options.windowSize(), Outcome.STARTED, null));
         if (transfer.blocks() >= LANE_MIN_BLOCKS && active.get() < lanes && takeIdleLane()) {
             Session session = new Session(null, channel, client, name, started, transfer);
             clients.put(client, session);

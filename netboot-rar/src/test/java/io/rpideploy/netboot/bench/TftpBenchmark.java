@@ -364,7 +364,7 @@ public final class TftpBenchmark {
                 .redirectOutput(work.resolve("deployed.log").toFile());
         builder.environment().keySet().removeIf(key -> key.startsWith("RPIDEPLOY_"));
         builder.environment().putAll(Map.of(
-                "RPIDEPLOY_HOME", home.toString(),
+                "RPIDEPLOY_HOME", home.toString(), "RPIDEPLOY_BOOT_ENV_INSTALLER_BUILD", "never",
                 "RPIDEPLOY_MANAGEMENT_ADDRESS", "127.0.0.1",
                 "RPIDEPLOY_MANAGEMENT_PORT", "25010",
                 "RPIDEPLOY_DEPLOYMENT_ADDRESS", "127.0.0.1",

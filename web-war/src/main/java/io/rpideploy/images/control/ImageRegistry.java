@@ -7,6 +7,7 @@ import io.rpideploy.images.entity.MasterImage;
 import io.rpideploy.platform.control.DomainException;
 import io.rpideploy.platform.control.SerializedWrite;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -18,6 +19,9 @@ import java.util.Optional;
 /** The master images: which ones exist, which one each product deploys, and the way back to the one before. */
 @ApplicationScoped
 public class ImageRegistry {
+
+    @Inject
+    Event<ImageActivated> activations;
 
     static final int MAX_TEXT = 2000;
 
@@ -97,6 +101,7 @@ public class ImageRegistry {
         Optional<MasterImage> current = active(image.getProduct());
         switchTo(image);
         image.setPreviousImageId(current.map(MasterImage::getId).orElse(null));
+        activations.fire(new ImageActivated(image.getProduct(), image.getId(), image.getFilename()));
         audit.record("image.activate", image.getFilename(), image.getProduct() + " v" + image.getVersion()
                 + current.map(c -> " replaces " + c.getFilename()).orElse(""));
         return image;
@@ -115,6 +120,7 @@ public class ImageRegistry {
                     + " to roll back to");
         }
         switchTo(previous);
+        activations.fire(new ImageActivated(product, previous.getId(), previous.getFilename()));
         audit.record("image.rollback", previous.getFilename(), product + " back to v" + previous.getVersion()
                 + " from " + current.getFilename());
         return previous;

@@ -5,6 +5,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,6 +45,9 @@ public class ImageStore {
     @Inject
     @ConfigProperty(name = "rpideploy.boot.dir")
     Optional<String> bootSetting;
+
+    @Inject
+    Instance<BootFileFallback> fallback;
 
     private Path images;
     private Path incoming;
@@ -112,7 +116,13 @@ public class ImageStore {
 
     /** A boot file by its (raw, encoded) relative path below the boot root, if it is one. */
     public Optional<Path> bootFile(String rawPath) {
-        return StorePaths.nested(boot, rawPath).filter(p -> StorePaths.staysInside(boot, p));
+        Optional<Path> own = StorePaths.nested(boot, rawPath).filter(p -> StorePaths.staysInside(boot, p));
+        if (own.isPresent() || fallback.isUnsatisfied()) {
+            return own;
+        }
+        // the operator's file wins; otherwise what the server built, by the same checked relative name
+        return StorePaths.nested(boot, rawPath).map(p -> boot.relativize(p).toString())
+                .flatMap(relative -> fallback.get().find(relative));
     }
 
     /** A plain file in the import folder, by name (not encoded). */

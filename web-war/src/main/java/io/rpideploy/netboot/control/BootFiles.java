@@ -1,86 +1,136 @@
 package io.rpideploy.netboot.control;
 
-import io.rpideploy.netboot.policy.BootFileSource;
-import io.rpideploy.netboot.policy.BootFileSource.BootFile;
-import io.rpideploy.netboot.tftp.BootTree;
-import jakarta.annotation.PostConstruct;
+import io.rpideploy.bootenv.control.BootEnvironments;
+import io.rpideploy.hostnames.entity.Product;
+import io.rpideploy.netboot.api.BoardSerial;
+import io.rpideploy.netboot.api.BootFile;
+import io.rpideploy.netboot.api.BootRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
- * Which bytes a TFTP name is: the shared boot tree for every board ({@code <boot-root>/<file>}), per-board files
- * in {@code <boot-root>/<serial>/} (a Pi 5 asks {@code <serial>/<file>}), and one generated file:
- * {@code cmdline.txt}, the tree's own line with the installer's settings appended ({@code rpideploy.server=...},
- * the board's serial, the default product and venue), so one netboot environment serves every venue.
+ * The boot files the server makes, for names the operator's boot tree does not hold (the TFTP engine looked there
+ * first, per-board folder then shared, and an operator's file is always served as it is):
+ * <ul>
+ *   <li>{@code config.txt}: the Pi 5 boots the product's installer kernel with its initramfs, and never updates its
+ *   bootloader from the network;</li>
+ *   <li>{@code cmdline.txt}: the installer's settings ({@code rpideploy.server=...}, the board's serial, product,
+ *   venue, and the SHA-256 of the runtime and installer its {@code /init} fetches over HTTP);</li>
+ *   <li>{@code boot.ipxe}: the same installer environment for iPXE clients, kernel and initramfs over HTTP;</li>
+ *   <li>anything else from the product's boot environment (kernel, device trees, overlays, initramfs).</li>
+ * </ul>
  */
 @ApplicationScoped
 public class BootFiles {
 
+    static final String CONFIG = "config.txt";
     static final String CMDLINE = "cmdline.txt";
-    /** Used when the boot tree has no cmdline.txt of its own. */
-    static final String DEFAULT_CMDLINE = "console=serial0,115200 console=tty1 rootwait";
-    private static final Pattern SERIAL = Pattern.compile("[0-9a-f]{8}");
+    static final String IPXE_SCRIPT = "boot.ipxe";
+    /** The consoles a Pi 5 shows the installer on: its debug UART and HDMI. */
+    static final String CONSOLES = "console=serial0,115200 console=tty1";
 
     @Inject
     NetbootConfig config;
 
-    private BootTree tree;
+    @Inject
+    BootEnvironments environments;
 
-    @PostConstruct
-    void open() {
-        tree = new BootTree(Path.of(config.adapterSettings().get("boot-root")), null);
+    /** The answer for a name the boot tree does not hold; null is "file not found". */
+    public BootFile open(BootRequest request) {
+        Product product = productFor(request.board());
+        return switch (request.name()) {
+            case CONFIG -> text(configTxt(product, request.board()));
+            case CMDLINE -> text(cmdline(product, request.board()));
+            case IPXE_SCRIPT -> text(ipxeScript(product));
+            default -> environments.file(product, request.name()).<BootFile>map(BootFile.OnDisk::new).orElse(null);
+        };
     }
 
-    public BootFile open(InetSocketAddress client, String filename) {
-        int slash = filename.indexOf('/');
-        String serial = slash > 0 && SERIAL.matcher(filename.substring(0, slash)).matches()
-                ? filename.substring(0, slash) : null;
-        String name = serial == null ? filename : filename.substring(slash + 1);
-        BootFile file = tree.open(client, filename);
-        if (!name.equals(CMDLINE) || file instanceof BootFileSource.Refused refused && refused.errorCode() != 1) {
-            return file;
+    /** The product a board will be imaged with: the configured default, else the one whose environment is ready. */
+    Product productFor(BoardSerial board) {
+        Optional<Product> configured = config.setting("rpideploy.deployment.default-product")
+                .flatMap(Product::parse);
+        if (configured.isPresent()) {
+            return configured.get();
         }
-        String base = DEFAULT_CMDLINE;
-        if (file instanceof BootFileSource.OnDisk onDisk) {
-            try {
-                base = Files.readString(onDisk.path(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return new BootFileSource.Refused(0, "cannot read cmdline.txt");
-            }
-        }
-        return new BootFileSource.Generated(cmdline(base, serial).getBytes(StandardCharsets.US_ASCII));
+        return environments.all().stream().filter(e -> e.complete()).map(e -> e.product()).findFirst()
+                .orElse(Product.values()[0]);
     }
 
-    /** The tree's line without any rpideploy.* of its own, then ours; one line, as the firmware reads it. */
-    String cmdline(String base, String serial) {
-        List<String> words = new ArrayList<>();
-        for (String word : base.trim().split("\\s+")) {
-            if (!word.isEmpty() && !word.startsWith("rpideploy.")) {
-                words.add(word);
-            }
-        }
-        serverUrl().ifPresent(url -> words.add("rpideploy.server=" + url));
-        if (serial != null) {
-            words.add("rpideploy.serial=" + serial.toLowerCase(Locale.ROOT));
-        }
-        config.setting("rpideploy.deployment.default-product").ifPresent(p -> words.add("rpideploy.product=" + p));
-        config.setting("rpideploy.deployment.default-venue").ifPresent(v -> words.add("rpideploy.venue=" + v));
+    /**
+     * A Pi 5's {@code config.txt} (pi5-netboot.md sections 1 and 5): its 16K-page kernel when the image has one,
+     * the installer initramfs after it, and {@code bootloader_update=0} so that no file on this server can change a
+     * board's EEPROM.
+     */
+    String configTxt(Product product, BoardSerial board) {
+        String kernel = environments.kernel(product).orElse("kernel_2712.img");
+        return "# rpi-deploy: the " + product + " installer environment"
+                + (board == null ? "" : " for board " + board.suffix()) + "\n"
+                + "# put your own config.txt in the boot tree (shared, or <serial>/) to replace this file\n"
+                + "[all]\n"
+                + "arm_64bit=1\n"
+                + "kernel=" + kernel + "\n"
+                + "initramfs " + BootEnvironments.INITRAMFS + " followkernel\n"
+                + "bootloader_update=0\n"
+                + "enable_uart=1\n";
+    }
+
+    /** One line, as the firmware reads it. */
+    String cmdline(Product product, BoardSerial board) {
+        List<String> words = new ArrayList<>(List.of(CONSOLES.split(" ")));
+        words.addAll(installerSettings(product, board));
         return String.join(" ", words) + "\n";
+    }
+
+    /**
+     * The iPXE script (ipxe.org/scripting): kernel and initramfs over HTTP from the deployment listener, tried again
+     * after a pause when a download fails, never the iPXE binary again (that would chainload forever).
+     */
+    String ipxeScript(Product product) {
+        String base = serverUrl().orElse("http://${next-server}:" + port()) + "/boot/" + product.name() + "/";
+        String kernel = environments.kernel(product).orElse("kernel8.img");
+        return "#!ipxe\n"
+                + "# rpi-deploy: the " + product + " installer environment over HTTP\n"
+                + ":retry\n"
+                + "kernel " + base + kernel + " initrd=" + BootEnvironments.INITRAMFS + " " + CONSOLES + " "
+                + String.join(" ", installerSettings(product, null)) + " || goto failed\n"
+                + "initrd " + base + BootEnvironments.INITRAMFS + " || goto failed\n"
+                + "boot || goto failed\n"
+                + ":failed\n"
+                + "echo rpi-deploy: could not load the installer environment from " + base + ", again in 10 s\n"
+                + "sleep 10\n"
+                + "goto retry\n";
+    }
+
+    private List<String> installerSettings(Product product, BoardSerial board) {
+        List<String> words = new ArrayList<>();
+        serverUrl().ifPresent(url -> words.add("rpideploy.server=" + url));
+        if (board != null) {
+            words.add("rpideploy.serial=" + board.suffix());
+        }
+        words.add("rpideploy.product=" + product.name());
+        config.setting("rpideploy.deployment.default-venue").ifPresent(v -> words.add("rpideploy.venue=" + v));
+        environments.installerSha256(BootEnvironments.RUNTIME).ifPresent(h -> words.add("rpideploy.runtime_sha256=" + h));
+        environments.installerSha256(BootEnvironments.INSTALLER_JAR)
+                .ifPresent(h -> words.add("rpideploy.installer_sha256=" + h));
+        return words;
+    }
+
+    private static BootFile text(String content) {
+        return new BootFile.Generated(content.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private String port() {
+        return config.setting("rpideploy.deployment.port").orElse("5001");
     }
 
     /** The deployment API as a board on the deployment network reaches it. */
@@ -89,8 +139,7 @@ public class BootFiles {
         if (publicUrl.isPresent()) {
             return publicUrl.map(u -> u.replaceAll("/+$", ""));
         }
-        String port = config.setting("rpideploy.deployment.port").orElse("5001");
-        return serverIp().map(ip -> "http://" + ip + ":" + port);
+        return serverIp().map(ip -> "http://" + ip + ":" + port());
     }
 
     private Optional<String> serverIp() {

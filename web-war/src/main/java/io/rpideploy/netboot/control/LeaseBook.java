@@ -1,7 +1,7 @@
 package io.rpideploy.netboot.control;
 
-import io.rpideploy.netboot.policy.ClientKind;
-import io.rpideploy.netboot.policy.DhcpLease;
+import io.rpideploy.netboot.api.ClientKind;
+import io.rpideploy.netboot.api.DhcpLease;
 import io.rpideploy.platform.control.InstantConverter;
 import io.rpideploy.platform.control.SerializedWrite;
 import jakarta.annotation.Resource;

@@ -1,5 +1,6 @@
 package io.rpideploy.netboot.control;
 
+import io.rpideploy.bootenv.control.BootEnvironments;
 import io.rpideploy.images.control.ImageStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,13 +25,16 @@ public class NetbootConfig {
     static final List<String> ADAPTER_KEYS = List.of("interface", "server-ip", "subnet-mask", "pool-start", "pool-end",
             "lease-time", "router", "dns", "dhcp-port", "dhcp-client-port", "rogue-check-interval", "tftp-address",
             "tftp-port", "boot-root", "tftp-timeout", "tftp-retries", "tftp-max-block-size", "tftp-max-window-size",
-            "tftp-max-transfers", "retry-interval");
+            "tftp-max-transfers", "retry-interval", "environment-root");
 
     @Inject
     Config config;
 
     @Inject
     ImageStore store;
+
+    @Inject
+    BootEnvironments environments;
 
     /** The adapter's settings as configured; the boot root defaults to the image store's boot folder. */
     public Map<String, String> adapterSettings() {
@@ -41,6 +45,8 @@ public class NetbootConfig {
         if (!settings.containsKey("boot-root")) {
             settings.put("boot-root", store.boot().toString());
         }
+        // the boot environments the server builds: the TFTP engine serves what the application answers from there
+        settings.put("environment-root", environments.root().toString());
         return settings;
     }
 

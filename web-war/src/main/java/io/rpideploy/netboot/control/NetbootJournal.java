@@ -1,7 +1,7 @@
 package io.rpideploy.netboot.control;
 
-import io.rpideploy.netboot.policy.NetbootEvents.DhcpExchange;
-import io.rpideploy.netboot.policy.NetbootEvents.TftpTransferReport;
+import io.rpideploy.netboot.api.DhcpExchange;
+import io.rpideploy.netboot.api.TftpTransferReport;
 import io.rpideploy.platform.control.InstantConverter;
 import io.rpideploy.platform.control.SerializedWrite;
 import jakarta.annotation.Resource;
@@ -16,6 +16,7 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,9 @@ public class NetbootJournal {
     Event<BootFileTransferred> transferEvents;
 
     @Inject
+    Event<BootFileRequested> requestEvents;
+
+    @Inject
     Event<RogueDhcpServerSeen> rogueEvents;
 
     Clock clock = Clock.systemUTC();
@@ -65,7 +69,7 @@ public class NetbootJournal {
         try (Connection c = database.getConnection(); PreparedStatement insert = c.prepareStatement(INSERT)) {
             int rows = 0;
             for (DhcpExchange e : exchanges) {
-                String kind = e.reply() != null ? e.reply() : e.message();
+                String kind = (e.reply() != null ? e.reply() : e.message()).name();
                 if (!STORED.contains(kind)) {
                     continue;
                 }
@@ -84,7 +88,7 @@ public class NetbootJournal {
             throw new IllegalStateException("cannot record DHCP events: " + e.getMessage(), e);
         }
         for (DhcpExchange e : exchanges) {
-            leaseEvents.fire(new LeaseGranted(e.at(), e.message(), e.reply(),
+            leaseEvents.fire(new LeaseGranted(e.at(), e.message().name(), e.reply() == null ? null : e.reply().name(),
                     e.client() == null ? null : e.client().mac(),
                     e.address() == null ? null : e.address().getHostAddress(),
                     e.client() == null ? null : e.client().kind().name(),
@@ -94,7 +98,20 @@ public class NetbootJournal {
 
     @SerializedWrite
     @Transactional
-    public void tftp(List<TftpTransferReport> reports) {
+    public void tftp(List<TftpTransferReport> batch) {
+        List<TftpTransferReport> reports = new ArrayList<>(batch.size());
+        for (TftpTransferReport r : batch) {
+            if (r.outcome() == TftpTransferReport.Outcome.STARTED) {
+                // told to watchers at once, stored only when the transfer ends (with its outcome)
+                requestEvents.fire(new BootFileRequested(r.started(), r.client().getAddress().getHostAddress(),
+                        r.filename()));
+            } else {
+                reports.add(r);
+            }
+        }
+        if (reports.isEmpty()) {
+            return;
+        }
         String[] ips = new String[reports.size()];
         for (int i = 0; i < reports.size(); i++) {
             ips[i] = reports.get(i).client().getAddress().getHostAddress();

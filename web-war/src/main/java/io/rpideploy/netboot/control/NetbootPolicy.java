@@ -2,10 +2,11 @@ package io.rpideploy.netboot.control;
 
 import io.rpideploy.deployments.control.DeploymentStateChanged;
 import io.rpideploy.hostnames.control.HostnameRules;
-import io.rpideploy.netboot.dhcp.StandardBootPolicy;
-import io.rpideploy.netboot.policy.ClientKind;
-import io.rpideploy.netboot.policy.DhcpClient;
-import io.rpideploy.netboot.policy.DhcpDecision;
+import io.rpideploy.netboot.api.BoardSerial;
+import io.rpideploy.netboot.api.ClientKind;
+import io.rpideploy.netboot.api.DhcpClient;
+import io.rpideploy.netboot.api.DhcpDecision;
+import io.rpideploy.netboot.api.DhcpDecision.BootOffer;
 import io.rpideploy.platform.control.DomainException;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,8 +31,10 @@ import java.util.logging.Logger;
  * <ul>
  *   <li>Netboot once: a board whose latest deployment succeeded gets an address but no boot options (its bootloader
  *   then boots from its card), unless an operator asked for it to be imaged again.</li>
- *   <li>Boot files by client kind, as the plan's dnsmasq lines ({@link StandardBootPolicy}): a Raspberry Pi gets
- *   the Pi PXE menu and no file; arm64 UEFI, x64 UEFI and BIOS clients their configured file; others an address.</li>
+ *   <li>Boot files by client kind, as the plan's dnsmasq lines: a Raspberry Pi gets the Pi PXE menu and no file
+ *   (with {@code pi-architecture-zero}, every PXE client of architecture 0 counts as a Pi, for networks that hold
+ *   only Pis); an iPXE client the iPXE script, never the iPXE binary again (that would chainload forever); arm64
+ *   UEFI, x64 UEFI and BIOS clients their configured file; others an address.</li>
  *   <li>Static reservations by MAC ({@code rpideploy.netboot.reservations}).</li>
  * </ul>
  * Answers come from memory (this is on the DHCP receive path); the set of finished boards is loaded at start and
@@ -50,15 +53,21 @@ public class NetbootPolicy {
 
     /** MACs and serial suffixes (8 lower-case hex digits, what a Pi sends in option 97) of finished boards. */
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
-    private StandardBootPolicy standard = new StandardBootPolicy("ipxe-arm64.efi", "ipxe.efi", "undionly.kpxe",
-            Map.of());
+    private Map<String, Inet4Address> reservations = Map.of();
+    private String arm64UefiFile = "ipxe-arm64.efi";
+    private String x64UefiFile = "ipxe.efi";
+    private String biosFile = "undionly.kpxe";
+    private String ipxeScript = BootFiles.IPXE_SCRIPT;
+    boolean piArchitectureZero;
 
     @PostConstruct
     void load() {
-        Map<String, Inet4Address> reservations = parseReservations(config.value("reservations", ""));
-        standard = new StandardBootPolicy(config.value("boot-file-uefi-arm64", "ipxe-arm64.efi"),
-                config.value("boot-file-uefi-x64", "ipxe.efi"), config.value("boot-file-bios", "undionly.kpxe"),
-                reservations);
+        reservations = parseReservations(config.value("reservations", ""));
+        arm64UefiFile = config.value("boot-file-uefi-arm64", arm64UefiFile);
+        x64UefiFile = config.value("boot-file-uefi-x64", x64UefiFile);
+        biosFile = config.value("boot-file-bios", biosFile);
+        ipxeScript = config.value("boot-file-ipxe", ipxeScript);
+        piArchitectureZero = Boolean.parseBoolean(config.value("pi-architecture-zero", "false"));
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("SELECT d.serial_number, d.mac_address FROM deployment d"
                 + " LEFT JOIN device v ON v.id = d.device_id"
@@ -75,16 +84,29 @@ public class NetbootPolicy {
 
     /** Never null; from memory only. */
     public DhcpDecision decide(DhcpClient client) {
+        Inet4Address reserved = reservations.get(client.mac());
         if (client.kind() != ClientKind.OTHER && isFinished(client)) {
-            // the standard answer's address (a reservation applies all the same), without the boot options
-            return DhcpDecision.addressOnly(standard.decide(client).reserved());
+            // an address (a reservation applies all the same), without the boot options: it boots from its card
+            return DhcpDecision.addressOnly(reserved);
         }
-        return standard.decide(client);
+        if (client.ipxe()) {
+            return DhcpDecision.boot(reserved, new BootOffer(ipxeScript, false));
+        }
+        if (client.kind().isRaspberryPi() || piArchitectureZero && client.kind() == ClientKind.BIOS) {
+            return DhcpDecision.boot(reserved, new BootOffer(null, true));
+        }
+        String file = switch (client.kind()) {
+            case UEFI_ARM64 -> arm64UefiFile;
+            case UEFI_X64 -> x64UefiFile;
+            case BIOS -> biosFile;
+            default -> null;
+        };
+        return file == null ? DhcpDecision.addressOnly(reserved) : DhcpDecision.boot(reserved, new BootOffer(file, false));
     }
 
     public boolean isFinished(DhcpClient client) {
-        return finished.contains(client.mac())
-                || (client.piSerial() != null && finished.contains(client.piSerial().toLowerCase(Locale.ROOT)));
+        BoardSerial board = client.board();
+        return finished.contains(client.mac()) || board != null && finished.contains(board.suffix());
     }
 
     /** A deployment ended well: the board boots from its card from now on; a new run makes it a netboot client. */
@@ -123,10 +145,8 @@ public class NetbootPolicy {
 
     /** A Pi's DHCP option 97 carries the last 8 hex digits of the serial that /proc/cpuinfo shows in full. */
     static String serialSuffix(String serial) {
-        if (serial == null || serial.length() < 8) {
-            return null;
-        }
-        return serial.substring(serial.length() - 8).toLowerCase(Locale.ROOT);
+        BoardSerial board = BoardSerial.parse(serial);
+        return board == null ? null : board.suffix();
     }
 
     /** {@code mac=ip} pairs separated by commas or whitespace. */

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rpideploy.deployments.control.DeploymentStateChanged;
-import io.rpideploy.netboot.policy.ClientKind;
-import io.rpideploy.netboot.policy.DhcpClient;
-import io.rpideploy.netboot.policy.DhcpDecision;
+import io.rpideploy.netboot.api.ClientKind;
+import io.rpideploy.netboot.api.DhcpClient;
+import io.rpideploy.netboot.api.DhcpDecision;
 import io.rpideploy.platform.control.DomainException;
 import java.net.Inet4Address;
 import java.time.Instant;
@@ -29,6 +29,28 @@ class NetbootPolicyTest {
         DhcpDecision plain = policy.decide(client("00:11:22:33:44:55", ClientKind.OTHER, null));
         assertTrue(plain.answer());
         assertNull(plain.boot(), "an office laptop gets no boot options");
+    }
+
+    @Test
+    void aPiKnownOnlyByItsMacIsAPiAndWithTheSettingSoIsEveryArchZeroClient() {
+        assertTrue(policy.decide(client("2c:cf:67:00:00:09", ClientKind.RPI, null)).boot().piMenu());
+        DhcpClient bios = new DhcpClient("02:00:00:00:00:09", ClientKind.BIOS, null, 0,
+                "PXEClient:Arch:00000:UNDI:002001", null, null, false);
+        assertEquals("undionly.kpxe", policy.decide(bios).boot().bootFile());
+        assertFalse(policy.decide(bios).boot().piMenu());
+        policy.piArchitectureZero = true;
+        assertTrue(policy.decide(bios).boot().piMenu(), "the plan's dnsmasq: every arch-0 PXE client is a Pi");
+        assertNull(policy.decide(bios).boot().bootFile());
+    }
+
+    @Test
+    void iPxeGetsTheScriptNeverTheBinaryAgain() {
+        for (ClientKind kind : new ClientKind[] {ClientKind.BIOS, ClientKind.UEFI_X64, ClientKind.UEFI_ARM64}) {
+            DhcpClient firmware = new DhcpClient("52:54:00:12:34:56", kind, null, 0, "PXEClient", null, null, false);
+            DhcpClient ipxe = new DhcpClient("52:54:00:12:34:56", kind, null, 0, "PXEClient", null, null, true);
+            assertTrue(policy.decide(firmware).boot().bootFile().matches("undionly.kpxe|ipxe.efi|ipxe-arm64.efi"));
+            assertEquals("boot.ipxe", policy.decide(ipxe).boot().bootFile(), kind.name());
+        }
     }
 
     @Test
@@ -68,7 +90,7 @@ class NetbootPolicyTest {
     }
 
     private static DhcpClient client(String mac, ClientKind kind, String serial) {
-        return new DhcpClient(mac, kind, serial, kind == ClientKind.RPI5 ? 0 : null, null, null, null);
+        return new DhcpClient(mac, kind, serial, kind == ClientKind.RPI5 ? 0 : null, null, null, null, false);
     }
 
     private static DeploymentStateChanged change(String from, String to, String serial, String mac) {
