@@ -254,7 +254,7 @@ public final class AssignmentBenchmark {
     private StartResult startRpiDeploy(int run, String adminPassword) throws Exception {
         Path home = tmp.resolve("home-" + run); // fresh data dir: every start creates its database
         Map<String, String> env = Map.of(
-                "RPIDEPLOY_HOME", home.toString(), "RPIDEPLOY_BOOT_ENV_INSTALLER_BUILD", "never",
+                "RPIDEPLOY_HOME", home.toString(),
                 "RPIDEPLOY_MANAGEMENT_ADDRESS", "127.0.0.1",
                 "RPIDEPLOY_MANAGEMENT_PORT", Integer.toString(portBase),
                 "RPIDEPLOY_DEPLOYMENT_ADDRESS", "127.0.0.1",

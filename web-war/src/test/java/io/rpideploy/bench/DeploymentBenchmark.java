@@ -119,7 +119,7 @@ public final class DeploymentBenchmark {
                 (System.nanoTime() - t0) / 1e9);
 
         Map<String, String> env = Map.of(
-                "RPIDEPLOY_HOME", home.toString(), "RPIDEPLOY_BOOT_ENV_INSTALLER_BUILD", "never",
+                "RPIDEPLOY_HOME", home.toString(),
                 "RPIDEPLOY_MANAGEMENT_ADDRESS", "127.0.0.1",
                 "RPIDEPLOY_MANAGEMENT_PORT", Integer.toString(portBase),
                 "RPIDEPLOY_DEPLOYMENT_ADDRESS", "127.0.0.1",

@@ -364,7 +364,7 @@ public final class TftpBenchmark {
                 .redirectOutput(work.resolve("deployed.log").toFile());
         builder.environment().keySet().removeIf(key -> key.startsWith("RPIDEPLOY_"));
         builder.environment().putAll(Map.of(
-                "RPIDEPLOY_HOME", home.toString(), "RPIDEPLOY_BOOT_ENV_INSTALLER_BUILD", "never",
+                "RPIDEPLOY_HOME", home.toString(),
                 "RPIDEPLOY_MANAGEMENT_ADDRESS", "127.0.0.1",
                 "RPIDEPLOY_MANAGEMENT_PORT", "25010",
                 "RPIDEPLOY_DEPLOYMENT_ADDRESS", "127.0.0.1",
@@ -374,6 +374,7 @@ public final class TftpBenchmark {
                 "RPIDEPLOY_NETBOOT_TFTP_PORT", Integer.toString(DEPLOYED_PORT),
                 "RPIDEPLOY_NETBOOT_BOOT_ROOT", data.toString(),
                 "JAVA_HOME", System.getProperty("java.home")));
+        builder.environment().put("RPIDEPLOY_BOOT_ENV_INSTALLER_BUILD", "never"); // no Debian downloads in a benchmark
         Process deployed = builder.start();
         daemons.add(deployed);
         try {
