@@ -77,9 +77,10 @@ class NetbootResourceAdapterTest {
 
         byte[] served = fetch(port, "1a2b3c4d/cmdline.txt");
         assertArrayEquals("generated for 1a2b3c4d/cmdline.txt\n".getBytes(StandardCharsets.US_ASCII), served);
-        await(() -> !reports.isEmpty(), "the transfer reported back to the application");
+        await(() -> reports.size() >= 2, "the transfer's start and end reported back to the application");
         assertEquals("1a2b3c4d/cmdline.txt", reports.get(0).filename());
-        assertEquals(TftpTransferReport.Outcome.COMPLETED, reports.get(0).outcome());
+        assertEquals(TftpTransferReport.Outcome.STARTED, reports.get(0).outcome(), "watchers hear of it at once");
+        assertEquals(TftpTransferReport.Outcome.COMPLETED, reports.get(1).outcome());
 
         adapter.endpointDeactivation(factory, spec);
         await(() -> !NetbootStatus.engines().containsKey("tftp"), "gone from the status after deactivation");

@@ -418,7 +418,7 @@ public class BootEnvironments {
             Properties p = new Properties();
             try (InputStream in = Files.newInputStream(props)) {
                 p.load(in);
-                String time = p.getProperty("build.time");
+                String time = p.getProperty("build_time");
                 if (time != null) {
                     return Optional.of(time);
                 }
