@@ -123,8 +123,8 @@ deb_path() { # name arch version -> the file name apt-get download gives it
 sha256_of() {
     sha256sum "$1" | cut -d' ' -f1
 }
-mirror_has() { # name arch version
-    apt-cache "${APT[@]}" show "$1:$2=$3" > /dev/null 2>&1
+mirror_has() { # name arch version (apt-cache show exits 0 even for a version it does not know)
+    [ -n "$(mirror_sha256 "$1" "$2" "$3")" ]
 }
 mirror_sha256() { # name arch version
     apt-cache "${APT[@]}" show "$1:$2=$3" 2>/dev/null | awk '/^SHA256:/ { print $2; exit }'
