@@ -1,5 +1,5 @@
 #!/bin/bash
-# qemu-smoke.sh OUTDIR [good|badsum|all]
+# qemu-smoke.sh OUTDIR [good|badsum|tools|all]
 #
 # Boots the installer environment built by build-installer-env.sh (in OUTDIR) in QEMU aarch64 under TCG and
 # checks what a Pi 5 would do with it:
@@ -9,18 +9,20 @@
 #           the disk must then hold the image.
 #   badsum: rpideploy.installer_sha256 is wrong: the console must show the failure, the server must get a
 #           "failed" status, and the guest must not reboot (it is still running 30 s later).
+#   tools:  a Raspberry Pi OS-like image (MBR, FAT boot, ext4 root) with --customize tools: the hostname must
+#           be written into it by the runtime's debugfs and mtools.
 # Prints the time of each stage (seconds since the guest kernel started). Exit 0 when every case passed.
 #
 # Network: QEMU user networking with restrict=on; the guest reaches only 10.0.2.100:8080, forwarded per
 # connection to a stand-in HTTP server on 127.0.0.1 (a random free port). Every wait is bounded; QEMU, the
 # server and the temporary directory are removed on exit. Needs qemu-system-arm (apt-get install
-# qemu-system-arm), python3, zstd; the guest kernel is Debian's linux-image-cloud-arm64, fetched with the
+# qemu-system-arm), python3, zstd, and for case tools mkfs.vfat, mtools, mkfs.ext4, debugfs, sfdisk; the guest kernel is Debian's linux-image-cloud-arm64, fetched with the
 # private apt state of build-installer-env.sh (RPIDEPLOY_BUILD_CACHE).
 set -euo pipefail
 
 ME=qemu-smoke.sh
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-OUT=${1:?usage: $ME OUTDIR [good|badsum|all]}
+OUT=${1:?usage: $ME OUTDIR [good|badsum|tools|all]}
 CASES=${2:-all}
 OUT=$(cd "$OUT" && pwd)
 BOOT_TIMEOUT=${RPIDEPLOY_SMOKE_TIMEOUT:-900}
@@ -102,15 +104,42 @@ mkdir -p "$WWW/boot/installer-env" "$WWW/images"
 for f in runtime-arm64.tar.gz installer.jar; do ln -s "$OUT/$f" "$WWW/boot/installer-env/$f"; done
 # an 8 MiB image: 3 MiB of pseudo-random bytes after a 1 MiB head, then zeros
 { head -c 1048576 /dev/urandom; head -c 3145728 /dev/urandom; head -c 4194304 /dev/zero; } > "$WORK/test.img"
-zstd -q -3 -o "$WWW/images/test.img.zst" "$WORK/test.img"
-IMG_RAW_SHA=$(sha256sum "$WORK/test.img" | cut -d' ' -f1)
-IMG_SHA=$(sha256sum "$WWW/images/test.img.zst" | cut -d' ' -f1)
-cat > "$WORK/config.json" <<EOF
+# write_config RAW_IMAGE: the /api/config answer for RAW_IMAGE, compressed with zstd and served as images/NAME.zst
+write_config() {
+    local raw=$1 zst
+    zst=$WWW/images/$(basename "$1").zst
+    zstd -q -f -3 -o "$zst" "$raw"
+    IMG_RAW_SHA=$(sha256sum "$raw" | cut -d' ' -f1)
+    IMG_SIZE=$(stat -c %s "$raw")
+    cat > "$WORK/config.json" <<EOF
 {"hostname": "kxp2-smoke-01", "product_type": "KXP2", "venue_code": "SMOKE",
- "image_url": "http://10.0.2.100:8080/images/test.img.zst", "image_size": $(stat -c %s "$WWW/images/test.img.zst"),
- "image_checksum": "$IMG_SHA", "image_uncompressed_size": $(stat -c %s "$WORK/test.img"),
+ "image_url": "http://10.0.2.100:8080/images/$(basename "$zst")", "image_size": $(stat -c %s "$zst"),
+ "image_checksum": "$(sha256sum "$zst" | cut -d' ' -f1)", "image_uncompressed_size": $IMG_SIZE,
  "image_uncompressed_checksum": "$IMG_RAW_SHA", "version": "smoke", "deployment_id": 1}
 EOF
+}
+
+# os.img for case tools: an MBR with a FAT boot partition (4 MiB..12 MiB) and an ext4 root (12 MiB..32 MiB),
+# laid out like Raspberry Pi OS Bookworm, so the installer's customization has something to change
+make_os_image() {
+    local d=$WORK/osimg
+    mkdir -p "$d/root/etc"
+    echo raspberrypi > "$d/root/etc/hostname"
+    printf '127.0.0.1\tlocalhost\n127.0.1.1\traspberrypi\n' > "$d/root/etc/hosts"
+    printf 'proc /proc proc defaults 0 0\n/dev/mmcblk0p1 /boot/firmware vfat defaults 0 2\n/dev/mmcblk0p2 / ext4 defaults,noatime 0 1\n' \
+        > "$d/root/etc/fstab"
+    truncate -s 8M "$d/boot.part"
+    mkfs.vfat -n BOOTFS "$d/boot.part" > /dev/null
+    echo 'console=serial0,115200 console=tty1 root=/dev/mmcblk0p2 rootfstype=ext4 fsck.repair=yes rootwait' > "$d/cmdline.txt"
+    MTOOLS_SKIP_CHECK=1 mcopy -i "$d/boot.part" "$d/cmdline.txt" ::cmdline.txt
+    truncate -s 20M "$d/root.part"
+    mkfs.ext4 -q -F -L rootfs -d "$d/root" "$d/root.part"
+    truncate -s 32M "$WORK/os.img"
+    printf 'label: dos\nstart=8192, size=16384, type=c\nstart=24576, size=40960, type=83\n' \
+        | sfdisk -q "$WORK/os.img" > /dev/null
+    dd if="$d/boot.part" of="$WORK/os.img" bs=1M seek=4 conv=notrunc status=none
+    dd if="$d/root.part" of="$WORK/os.img" bs=1M seek=12 conv=notrunc status=none
+}
 
 cat > "$WORK/server.py" <<'EOF'
 # Stand-in for the deployment server: static files plus the two POST endpoints the board uses.
@@ -192,15 +221,15 @@ SERIAL=00000000c0ffee01
 
 # ---------------------------------------------------------------------------------------------------------
 
-# boot NAME INSTALLER_SHA: starts QEMU in the background (QEMU_PID), console in $WORK/NAME.console
+# boot NAME INSTALLER_SHA CUSTOMIZE: starts QEMU in the background (QEMU_PID), console in $WORK/NAME.console
 boot() {
-    local name=$1 jar_sha=$2
+    local name=$1 jar_sha=$2 customize=$3
     truncate -s 64M "$WORK/$name.disk"
     : > "$WORK/status.log"
     qemu-system-aarch64 -M virt -cpu cortex-a57 -smp 2 -m 1024 -nographic -no-reboot \
         -monitor none -serial "file:$WORK/$name.console" \
         -kernel "$VMLINUZ" -initrd "$WORK/initrd" \
-        -append "console=ttyAMA0 panic=5 rpideploy.server=http://10.0.2.100:8080 rpideploy.runtime_sha256=$RT_SHA rpideploy.installer_sha256=$jar_sha rpideploy.serial=$SERIAL rpideploy.device=/dev/vda rpideploy.verify=sample rpideploy.customize=none rpideploy.config-wait=60" \
+        -append "console=ttyAMA0 panic=5 rpideploy.server=http://10.0.2.100:8080 rpideploy.runtime_sha256=$RT_SHA rpideploy.installer_sha256=$jar_sha rpideploy.serial=$SERIAL rpideploy.device=/dev/vda rpideploy.verify=sample rpideploy.customize=$customize rpideploy.config-wait=60" \
         -netdev "user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:8080-cmd:$PY $WORK/relay.py $PORT" \
         -device virtio-net-pci,netdev=n0 \
         -drive "file=$WORK/$name.disk,format=raw,if=none,id=d0" -device virtio-blk-pci,drive=d0 \
@@ -224,12 +253,13 @@ wait_console() {
     return 2
 }
 
-# wait_exit SECONDS: until QEMU exits (0) or time is up (1)
+# wait_exit NAME SECONDS: until QEMU exits (0), or /init shows its failure screen or time is up (1)
 wait_exit() {
-    local limit=$1 start
+    local name=$1 limit=$2 start
     start=$(date +%s)
     while kill -0 "$QEMU_PID" 2>/dev/null; do
         if [ $(( $(date +%s) - start )) -ge "$limit" ]; then return 1; fi
+        if grep -qa 'This board will NOT reboot' "$WORK/$name.console" 2>/dev/null; then return 1; fi
         sleep 1
     done
     wait "$QEMU_PID" 2>/dev/null || true
@@ -252,8 +282,9 @@ stages() {
 
 run_good() {
     say "case good: boot, DHCP, downloads, installer writes the image, reboot"
-    boot good "$JAR_SHA"
-    wait_exit "$BOOT_TIMEOUT" || say "  QEMU still running after $BOOT_TIMEOUT s"
+    write_config "$WORK/test.img"
+    boot good "$JAR_SHA" none
+    wait_exit good "$BOOT_TIMEOUT" || say "  QEMU did not exit (failure screen, or $BOOT_TIMEOUT s up)"
     stop_qemu
     stages good
     check "address from DHCP" grep -qa 'rpideploy: \[.*address 10.0.2.15' "$WORK/good.console"
@@ -267,7 +298,7 @@ run_good() {
 
 run_badsum() {
     say "case badsum: wrong installer SHA-256 -> failure on the console, 'failed' reported, no reboot"
-    boot badsum 0000000000000000000000000000000000000000000000000000000000000000
+    boot badsum 0000000000000000000000000000000000000000000000000000000000000000 none
     local r=0
     wait_console badsum 'This board will NOT reboot' "$BOOT_TIMEOUT" || r=$?
     if [ "$r" = 0 ]; then
@@ -285,10 +316,28 @@ run_badsum() {
     check "installer never started" sh -c "! grep -qa 'starting the installer' '$WORK/badsum.console'"
 }
 
+run_tools() {
+    say "case tools: Raspberry Pi OS-like image customized with the runtime's mtools and debugfs (no mount)"
+    make_os_image
+    write_config "$WORK/os.img"
+    boot tools "$JAR_SHA" tools
+    wait_exit tools "$BOOT_TIMEOUT" || say "  QEMU did not exit (failure screen, or $BOOT_TIMEOUT s up)"
+    stop_qemu
+    stages tools
+    cp "$WORK/status.log" "$WORK/tools.status"
+    check "installer exited 0" grep -qa 'installer exited with code 0' "$WORK/tools.console"
+    check "server got status success" grep -q '"status": *"success"' "$WORK/status.log"
+    check "ext4 /etc/hostname written by debugfs" \
+        test "$(debugfs -R 'cat /etc/hostname' "$WORK/tools.disk?offset=12582912" 2>/dev/null)" = kxp2-smoke-01
+    check "FAT cmdline.txt hooked by mtools" \
+        sh -c "MTOOLS_SKIP_CHECK=1 mtype -i '$WORK/tools.disk@@4194304' ::cmdline.txt | grep -q 'systemd.run=/boot/firmware/firstrun.sh'"
+}
+
 case "$CASES" in
     good) run_good ;;
     badsum) run_badsum ;;
-    all) run_good; run_badsum ;;
+    tools) run_tools ;;
+    all) run_good; run_badsum; run_tools ;;
     *) say "unknown case $CASES"; exit 2 ;;
 esac
 if [ -n "${SMOKE_LOGS:-}" ]; then
