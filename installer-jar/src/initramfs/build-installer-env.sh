@@ -123,8 +123,8 @@ deb_path() { # name arch version -> the file name apt-get download gives it
 sha256_of() {
     sha256sum "$1" | cut -d' ' -f1
 }
-mirror_has() { # name arch version
-    apt-cache "${APT[@]}" show "$1:$2=$3" > /dev/null 2>&1
+mirror_has() { # name arch version (apt-cache show exits 0 even for a version it does not know)
+    [ -n "$(mirror_sha256 "$1" "$2" "$3")" ]
 }
 mirror_sha256() { # name arch version
     apt-cache "${APT[@]}" show "$1:$2=$3" 2>/dev/null | awk '/^SHA256:/ { print $2; exit }'
@@ -260,6 +260,13 @@ for m in mtype mcopy mdir mdel mmd mattrib minfo; do
     ln -s mtools "$RT/opt/rpideploy/bin/$m"
 done
 cp "$PK/e2fsprogs/sbin/debugfs" "$RT/opt/rpideploy/bin/debugfs"
+# mtools converts FAT short names through iconv to code page 850 by default ("Error converting to codepage
+# 850" without these): glibc loads the converter from its gconv directory
+GCONV=usr/lib/aarch64-linux-gnu/gconv
+mkdir -p "$RT/$GCONV/gconv-modules.d"
+for f in gconv-modules gconv-modules.cache gconv-modules.d/gconv-modules-extra.conf IBM850.so IBM437.so; do
+    cp "$PK/libc6/$GCONV/$f" "$RT/$GCONV/$f"
+done
 
 # Every arm64 shared library the lib packages ship: soname -> package directory and path inside it.
 declare -A LIBPKG LIBREL
