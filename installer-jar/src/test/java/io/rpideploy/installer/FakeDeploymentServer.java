@@ -2,7 +2,7 @@ package io.rpideploy.installer;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.rpideploy.installer.config.Json;
+import io.rpideploy.installer.http.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -3,7 +3,7 @@ package io.rpideploy.installer.cli;
 import io.rpideploy.installer.config.BoardIdentity;
 import io.rpideploy.installer.config.ConfigClient;
 import io.rpideploy.installer.config.DeploymentConfig;
-import io.rpideploy.installer.config.Json;
+import io.rpideploy.installer.http.Json;
 import io.rpideploy.installer.customize.Customizer;
 import io.rpideploy.installer.customize.PartitionTable;
 import io.rpideploy.installer.download.BlockMap;

@@ -1,5 +1,7 @@
 package io.rpideploy.installer.config;
 
+import io.rpideploy.installer.http.HttpJson;
+import io.rpideploy.installer.http.Json;
 import io.rpideploy.installer.report.ExitCode;
 import io.rpideploy.installer.report.InstallException;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.rpideploy.installer.report;
 
-import io.rpideploy.installer.config.HttpJson;
-import io.rpideploy.installer.config.Json;
+import io.rpideploy.installer.http.HttpJson;
+import io.rpideploy.installer.http.Json;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;

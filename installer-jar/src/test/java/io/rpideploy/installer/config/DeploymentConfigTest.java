@@ -1,5 +1,6 @@
 package io.rpideploy.installer.config;
 
+import io.rpideploy.installer.http.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -3,7 +3,7 @@ package io.rpideploy.audit.boundary;
 import io.rpideploy.audit.control.AuditLog;
 import io.rpideploy.audit.entity.AuditEvent;
 import io.rpideploy.platform.control.DomainException;
-import io.rpideploy.security.entity.Role;
+import io.rpideploy.platform.entity.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -2,7 +2,7 @@ package io.rpideploy.bootenv.boundary;
 
 import io.rpideploy.bootenv.control.BootEnvironment;
 import io.rpideploy.bootenv.control.BootEnvironments;
-import io.rpideploy.security.entity.Role;
+import io.rpideploy.platform.entity.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -3,7 +3,6 @@ package io.rpideploy.bootenv.control;
 import io.rpideploy.platform.control.HealthContribution;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -26,23 +25,23 @@ public class BootEnvironmentHealth implements HealthContribution {
     @Override
     public JsonObject check() {
         boolean ready = true;
-        JsonObjectBuilder products = Json.createObjectBuilder();
+        JsonObjectBuilder products = JSON.createObjectBuilder();
         for (BootEnvironment e : environments.all()) {
-            JsonObjectBuilder p = Json.createObjectBuilder().add("complete", e.complete());
+            JsonObjectBuilder p = JSON.createObjectBuilder().add("complete", e.complete());
             if (e.imageFilename() != null) {
                 p.add("image", e.imageFilename());
             }
             if (e.kernelRelease() != null) {
                 p.add("kernel_release", e.kernelRelease());
             }
-            JsonArrayBuilder problems = Json.createArrayBuilder();
+            JsonArrayBuilder problems = JSON.createArrayBuilder();
             e.problems().forEach(problems::add);
             p.add("problems", problems);
             products.add(e.product().name(), p);
             // a product without an active image has nothing to boot yet: not a fault of the environment
             ready &= e.complete() || e.imageId() == null && e.problems().stream().anyMatch(x -> x.startsWith("no active"));
         }
-        return Json.createObjectBuilder().add("status", ready ? "ready" : "incomplete").add("products", products)
+        return JSON.createObjectBuilder().add("status", ready ? "ready" : "incomplete").add("products", products)
                 .build();
     }
 }

@@ -4,7 +4,7 @@ import io.rpideploy.deployments.control.DeploymentHistory;
 import io.rpideploy.deployments.control.DeploymentHistory.Filter;
 import io.rpideploy.deployments.control.DeploymentHistory.Page;
 import io.rpideploy.deployments.entity.Deployment;
-import io.rpideploy.security.entity.Role;
+import io.rpideploy.platform.entity.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -5,9 +5,8 @@ import io.rpideploy.deployments.control.DeploymentHistory.Filter;
 import io.rpideploy.deployments.control.DeploymentHistory.Page;
 import io.rpideploy.deployments.entity.Deployment;
 import io.rpideploy.deployments.entity.DeploymentEvent;
-import io.rpideploy.netboot.boundary.NetbootResource;
-import io.rpideploy.netboot.control.NetbootService;
-import io.rpideploy.security.entity.Role;
+import io.rpideploy.deployments.control.BoardBootSteps;
+import io.rpideploy.platform.entity.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -36,7 +35,7 @@ public class DeploymentResource {
     DeploymentHistory history;
 
     @Inject
-    NetbootService netboot;
+    BoardBootSteps netboot;
 
     @GET
     public PageView list(@QueryParam("venue_code") String venueCode, @QueryParam("product_type") String productType,
@@ -57,8 +56,7 @@ public class DeploymentResource {
         Deployment d = history.require(id);
         Instant end = d.getCompletedAt() != null ? d.getCompletedAt() : Instant.now();
         return new DetailView(DeploymentView.of(d), history.timeline(id).stream().map(EventView::of).toList(),
-                netboot.ofBoard(d.getMacAddress(), d.getStartedAt().minus(NETBOOT_BEFORE), end).stream()
-                        .map(NetbootResource.EventView::of).toList());
+                netboot.ofBoard(d.getMacAddress(), d.getStartedAt().minus(NETBOOT_BEFORE), end));
     }
 
     /** One page of history, newest first. */
@@ -81,7 +79,7 @@ public class DeploymentResource {
 
     /** A deployment with the states it went through, and the board's network boot (DHCP, files) around it. */
     public record DetailView(DeploymentView deployment, List<EventView> events,
-                             List<NetbootResource.EventView> netboot) {
+                             List<BoardBootSteps.BootStep> netboot) {
     }
 
     /** One entry of a timeline. */

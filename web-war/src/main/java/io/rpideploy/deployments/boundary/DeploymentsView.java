@@ -4,8 +4,7 @@ import io.rpideploy.deployments.control.DeploymentHistory;
 import io.rpideploy.deployments.control.DeploymentHistory.Filter;
 import io.rpideploy.deployments.entity.Deployment;
 import io.rpideploy.deployments.entity.DeploymentEvent;
-import io.rpideploy.netboot.control.NetbootService;
-import io.rpideploy.netboot.entity.NetbootEvent;
+import io.rpideploy.deployments.control.BoardBootSteps;
 import io.rpideploy.deployments.entity.DeploymentState;
 import io.rpideploy.hostnames.entity.Product;
 import io.rpideploy.platform.boundary.ConsoleMessages;
@@ -54,7 +53,7 @@ public class DeploymentsView implements Serializable {
     VenueService venues;
 
     @Inject
-    NetbootService netboot;
+    BoardBootSteps netboot;
 
     private List<Venue> venueList;
     private String venueCode = "";
@@ -69,7 +68,7 @@ public class DeploymentsView implements Serializable {
     private Deployment picked;
     private Deployment selected;
     private List<DeploymentEvent> timeline = List.of();
-    private List<NetbootEvent> netbootSteps = List.of();
+    private List<BoardBootSteps.BootStep> netbootSteps = List.of();
 
     @PostConstruct
     void init() {
@@ -171,5 +170,5 @@ public class DeploymentsView implements Serializable {
     public void setPicked(Deployment picked) { this.picked = picked; }
     public Deployment getSelected() { return selected; }
     public List<DeploymentEvent> getTimeline() { return timeline; }
-    public List<NetbootEvent> getNetbootSteps() { return netbootSteps; }
+    public List<BoardBootSteps.BootStep> getNetbootSteps() { return netbootSteps; }
 }

@@ -2,7 +2,7 @@ package io.rpideploy.downloads.boundary;
 
 import io.rpideploy.downloads.control.DownloadQueue;
 import io.rpideploy.downloads.control.Downloads;
-import io.rpideploy.security.entity.Role;
+import io.rpideploy.platform.entity.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -4,7 +4,7 @@ import io.rpideploy.audit.control.AuditLog;
 import io.rpideploy.hostnames.control.HostnameService;
 import io.rpideploy.hostnames.control.HostnameService.Assignment;
 import io.rpideploy.platform.boundary.JsonInput;
-import io.rpideploy.security.entity.Role;
+import io.rpideploy.platform.entity.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -5,7 +5,7 @@ import io.rpideploy.hostnames.control.HostnameService;
 import io.rpideploy.hostnames.control.KartNumberParser;
 import io.rpideploy.platform.boundary.JsonInput;
 import io.rpideploy.platform.control.DomainException;
-import io.rpideploy.security.entity.Role;
+import io.rpideploy.platform.entity.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -7,7 +7,7 @@ import io.rpideploy.hostnames.control.KartNumberCsv;
 import io.rpideploy.hostnames.control.KartNumberParser;
 import io.rpideploy.hostnames.entity.SlotStatus;
 import io.rpideploy.platform.control.DomainException;
-import io.rpideploy.security.entity.Role;
+import io.rpideploy.platform.entity.Role;
 import io.rpideploy.venues.control.VenueService;
 import io.rpideploy.venues.entity.Venue;
 import jakarta.annotation.PostConstruct;

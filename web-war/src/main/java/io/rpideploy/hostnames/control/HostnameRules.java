@@ -2,6 +2,7 @@ package io.rpideploy.hostnames.control;
 
 import io.rpideploy.hostnames.entity.Product;
 import io.rpideploy.platform.control.DomainException;
+import io.rpideploy.venues.control.VenueRules;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -16,7 +17,6 @@ public final class HostnameRules {
     /** RXP2 hostnames end with this many characters of the board serial. */
     public static final int SERIAL_SUFFIX = 8;
 
-    private static final Pattern VENUE_CODE = Pattern.compile("[A-Za-z0-9]{4}");
     private static final Pattern SERIAL = Pattern.compile("[A-Za-z0-9]{4,64}");
     private static final Pattern MAC = Pattern.compile(
             "[0-9A-Fa-f]{2}([:-]?)[0-9A-Fa-f]{2}(\\1[0-9A-Fa-f]{2}){4}");
@@ -24,17 +24,9 @@ public final class HostnameRules {
     private HostnameRules() {
     }
 
-    /** A venue code: exactly 4 letters or digits, stored upper-case. */
+    /** A venue code: the venue's own rule ({@link VenueRules#code}); hostnames use venues, never the other way round. */
     public static String venueCode(String text, String field) {
-        if (text == null || text.isBlank()) {
-            throw DomainException.invalid(field, "Venue code is required");
-        }
-        String code = text.trim();
-        if (!VENUE_CODE.matcher(code).matches()) {
-            throw DomainException.invalid(field, "Venue code must be exactly 4 letters or digits, got '"
-                    + shorten(code) + "'");
-        }
-        return code.toUpperCase(Locale.ROOT);
+        return VenueRules.code(text, field);
     }
 
     public static Product product(String text, String field) {

@@ -10,11 +10,14 @@ import io.rpideploy.hostnames.entity.Product;
 import io.rpideploy.hostnames.entity.SlotStatus;
 import io.rpideploy.platform.control.DomainException;
 import io.rpideploy.platform.control.SerializedWrite;
+import io.rpideploy.venues.control.VenuePool;
+import io.rpideploy.venues.control.VenueRemoving;
 import io.rpideploy.venues.control.VenueService;
 import io.rpideploy.venues.entity.Venue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
@@ -23,6 +26,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.EnumMap;
 import java.util.Optional;
 import java.util.Set;
 
@@ -33,7 +38,7 @@ import java.util.Set;
  * getting the same name and keeps SQLITE_BUSY away from callers.
  */
 @ApplicationScoped
-public class HostnameService {
+public class HostnameService implements VenuePool {
 
     @PersistenceContext
     EntityManager em;
@@ -117,7 +122,7 @@ public class HostnameService {
                 .setParameter("venue", venue).setParameter("product", Product.KXP2)
                 .setMaxResults(1).getResultStream().findFirst()
                 .orElseThrow(() -> {
-                    VenueService.VenueStats stats = venues.stats(venue.getCode());
+                    VenueStats stats = stats(venue.getCode());
                     return DomainException.conflict("No kart numbers available for venue " + venue.getCode()
                             + " (" + stats.assigned() + " assigned, " + stats.retired() + " retired): import more "
                             + "numbers or release unused ones");
@@ -251,5 +256,42 @@ public class HostnameService {
     /** The outcome of an import. */
     public record ImportResult(String venueCode, int added, int duplicates, List<KartNumberParser.Invalid> invalid,
                                long poolSize) {
+    }
+
+    /** A venue is being removed: refused while any of its hostnames is assigned; its unused slots go with it. */
+    void venueRemoving(@Observes VenueRemoving removing) {
+        Venue venue = removing.venue();
+        long assigned = em.createQuery("SELECT COUNT(s) FROM HostnameSlot s WHERE s.venue = :venue AND s.status = "
+                        + "io.rpideploy.hostnames.entity.SlotStatus.ASSIGNED", Long.class)
+                .setParameter("venue", venue).getSingleResult();
+        if (assigned > 0) {
+            throw DomainException.conflict("Venue " + venue.getCode() + " still has " + assigned
+                    + " assigned hostnames: release or retire them first");
+        }
+        int slots = em.createQuery("DELETE FROM HostnameSlot s WHERE s.venue = :venue")
+                .setParameter("venue", venue).executeUpdate();
+        removing.removed().add(slots + " unused slots");
+    }
+
+    /** The plan's per-venue statistics: pool counts and successful deployments. */
+    @Override
+    public VenueStats stats(String codeText) {
+        Venue venue = venues.require(codeText);
+        Map<SlotStatus, Long> counts = new EnumMap<>(SlotStatus.class);
+        for (SlotStatus status : SlotStatus.values()) {
+            counts.put(status, 0L);
+        }
+        for (Object[] row : em.createNamedQuery(HostnameSlot.COUNT_BY_STATUS, Object[].class)
+                .setParameter("venue", venue).getResultList()) {
+            counts.put((SlotStatus) row[0], (Long) row[1]);
+        }
+        Object[] deployments = em.createQuery("SELECT COUNT(d), MAX(d.completedAt) FROM Deployment d"
+                        + " WHERE d.venueCode = :code AND d.status = 'success'", Object[].class)
+                .setParameter("code", venue.getCode()).getSingleResult();
+        long total = deployments[0] == null ? 0 : ((Number) deployments[0]).longValue();
+        Instant last = deployments[1] instanceof Instant instant ? instant
+                : deployments[1] instanceof String text ? Instant.parse(text) : null;
+        return new VenueStats(venue.getCode(), counts.get(SlotStatus.AVAILABLE), counts.get(SlotStatus.ASSIGNED),
+                counts.get(SlotStatus.RETIRED), total, last);
     }
 }

@@ -6,7 +6,7 @@ import io.rpideploy.images.control.ImageUploads;
 import io.rpideploy.images.entity.MasterImage;
 import io.rpideploy.platform.boundary.JsonInput;
 import io.rpideploy.platform.control.DomainException;
-import io.rpideploy.security.entity.Role;
+import io.rpideploy.platform.entity.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -8,7 +8,7 @@ import io.rpideploy.netboot.entity.Lease;
 import io.rpideploy.netboot.entity.NetbootEvent;
 import io.rpideploy.platform.boundary.JsonInput;
 import io.rpideploy.platform.control.DomainException;
-import io.rpideploy.security.entity.Role;
+import io.rpideploy.platform.entity.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -8,7 +8,7 @@ import io.rpideploy.netboot.entity.Lease;
 import io.rpideploy.netboot.entity.NetbootEvent;
 import io.rpideploy.platform.boundary.ConsoleMessages;
 import io.rpideploy.platform.control.DomainException;
-import io.rpideploy.security.entity.Role;
+import io.rpideploy.platform.entity.Role;
 import jakarta.annotation.PostConstruct;
 import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;

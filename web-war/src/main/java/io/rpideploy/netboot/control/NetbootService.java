@@ -1,6 +1,7 @@
 package io.rpideploy.netboot.control;
 
 import io.rpideploy.audit.control.AuditLog;
+import io.rpideploy.deployments.control.BoardBootSteps;
 import io.rpideploy.deployments.control.DeploymentStarted;
 import io.rpideploy.devices.control.DeviceRegistry;
 import io.rpideploy.devices.entity.Device;
@@ -20,7 +21,7 @@ import java.util.List;
 
 /** Re-imaging requests and what the console and the API read about network boot. */
 @ApplicationScoped
-public class NetbootService {
+public class NetbootService implements BoardBootSteps {
 
     @PersistenceContext
     EntityManager em;
@@ -68,11 +69,15 @@ public class NetbootService {
     }
 
     /** A board's network boot between two instants, oldest first (at most 500 steps). */
-    public List<NetbootEvent> ofBoard(String mac, Instant from, Instant to) {
+    @Override
+    public List<BootStep> ofBoard(String mac, Instant from, Instant to) {
         if (mac == null) {
             return List.of();
         }
         return em.createNamedQuery(NetbootEvent.OF_BOARD, NetbootEvent.class).setParameter("mac", mac)
-                .setParameter("from", from).setParameter("to", to).setMaxResults(500).getResultList();
+                .setParameter("from", from).setParameter("to", to).setMaxResults(500).getResultList().stream()
+                .map(e -> new BootStep(e.getId(), e.getAt(), e.getProtocol(), e.getKind(), e.getMacAddress(),
+                        e.getPiSerial(), e.getIpAddress(), e.getClientKind(), e.getFileName(), e.getBytes(),
+                        e.getDurationMs(), e.getBlockSize(), e.getWindowSize(), e.getDetail())).toList();
     }
 }

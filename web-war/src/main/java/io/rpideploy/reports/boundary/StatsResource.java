@@ -1,7 +1,7 @@
 package io.rpideploy.reports.boundary;
 
 import io.rpideploy.reports.control.DeploymentStats;
-import io.rpideploy.security.entity.Role;
+import io.rpideploy.platform.entity.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

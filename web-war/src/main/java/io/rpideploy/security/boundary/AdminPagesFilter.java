@@ -1,6 +1,6 @@
 package io.rpideploy.security.boundary;
 
-import io.rpideploy.security.entity.Role;
+import io.rpideploy.platform.entity.Role;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;

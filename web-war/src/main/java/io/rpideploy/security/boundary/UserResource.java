@@ -3,7 +3,7 @@ package io.rpideploy.security.boundary;
 import io.rpideploy.platform.boundary.JsonInput;
 import io.rpideploy.platform.control.DomainException;
 import io.rpideploy.security.control.UserService;
-import io.rpideploy.security.entity.Role;
+import io.rpideploy.platform.entity.Role;
 import io.rpideploy.security.entity.UserAccount;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;

@@ -4,7 +4,7 @@ import io.rpideploy.platform.boundary.ConsoleMessages;
 
 import io.rpideploy.platform.control.DomainException;
 import io.rpideploy.security.control.UserService;
-import io.rpideploy.security.entity.Role;
+import io.rpideploy.platform.entity.Role;
 import io.rpideploy.security.entity.UserAccount;
 import jakarta.annotation.PostConstruct;
 import jakarta.faces.application.FacesMessage;

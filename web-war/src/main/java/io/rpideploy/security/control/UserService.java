@@ -3,7 +3,7 @@ package io.rpideploy.security.control;
 import io.rpideploy.audit.control.AuditLog;
 import io.rpideploy.platform.control.DomainException;
 import io.rpideploy.platform.control.SerializedWrite;
-import io.rpideploy.security.entity.Role;
+import io.rpideploy.platform.entity.Role;
 import io.rpideploy.security.entity.UserAccount;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,5 +1,6 @@
 package io.rpideploy.security.entity;
 
+import io.rpideploy.platform.entity.Role;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;

@@ -3,9 +3,10 @@ package io.rpideploy.venues.boundary;
 import io.rpideploy.platform.boundary.ConsoleMessages;
 
 import io.rpideploy.platform.control.DomainException;
-import io.rpideploy.security.entity.Role;
+import io.rpideploy.platform.entity.Role;
 import io.rpideploy.venues.control.VenueService;
-import io.rpideploy.venues.control.VenueService.VenueStats;
+import io.rpideploy.venues.control.VenuePool;
+import io.rpideploy.venues.control.VenuePool.VenueStats;
 import io.rpideploy.venues.entity.Venue;
 import jakarta.annotation.PostConstruct;
 import jakarta.faces.application.FacesMessage;
@@ -34,6 +35,9 @@ public class VenuesView implements Serializable {
     @Inject
     VenueService venues;
 
+    @Inject
+    VenuePool pool;
+
     private List<Venue> list;
     private Map<String, VenueStats> stats;
 
@@ -48,7 +52,7 @@ public class VenuesView implements Serializable {
         list = venues.list();
         stats = new HashMap<>();
         for (Venue venue : list) {
-            stats.put(venue.getCode(), venues.stats(venue.getCode()));
+            stats.put(venue.getCode(), pool.stats(venue.getCode()));
         }
     }
 

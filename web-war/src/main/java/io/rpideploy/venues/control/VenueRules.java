@@ -1,6 +1,7 @@
 package io.rpideploy.venues.control;
 
 import io.rpideploy.platform.control.DomainException;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** Checks on a venue's descriptive fields (the code's rules live in HostnameRules, beside the names it builds). */
@@ -10,9 +11,23 @@ public final class VenueRules {
     static final int MAX_LOCATION = 200;
     static final int MAX_EMAIL = 254;
     // Deliberately simple: one @, no spaces, a dot in the domain. Full RFC 5322 parsing rejects nothing useful here.
+    private static final Pattern CODE = Pattern.compile("[A-Za-z0-9]{4}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s.]+");
 
     private VenueRules() {
+    }
+
+    /** A venue code: exactly 4 letters or digits, stored upper-case (the plan's naming rules). */
+    public static String code(String text, String field) {
+        if (text == null || text.isBlank()) {
+            throw DomainException.invalid(field, "Venue code is required");
+        }
+        String code = text.trim();
+        if (!CODE.matcher(code).matches()) {
+            throw DomainException.invalid(field, "Venue code must be exactly 4 letters or digits, got '"
+                    + (code.length() > 40 ? code.substring(0, 40) + "…" : code) + "'");
+        }
+        return code.toUpperCase(Locale.ROOT);
     }
 
     public static String name(String text) {

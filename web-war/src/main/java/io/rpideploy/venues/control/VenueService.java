@@ -1,14 +1,13 @@
 package io.rpideploy.venues.control;
 
 import io.rpideploy.audit.control.AuditLog;
-import io.rpideploy.hostnames.control.HostnameRules;
-import io.rpideploy.hostnames.entity.HostnameSlot;
-import io.rpideploy.hostnames.entity.SlotStatus;
 import io.rpideploy.platform.control.DomainException;
 import io.rpideploy.platform.control.SerializedWrite;
 import io.rpideploy.venues.entity.Venue;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
@@ -22,6 +21,9 @@ import java.util.Optional;
 /** Venues: create, change, delete, and their pool and deployment statistics. */
 @ApplicationScoped
 public class VenueService {
+
+    @Inject
+    Event<VenueRemoving> removingEvents;
 
     @PersistenceContext
     EntityManager em;
@@ -43,14 +45,14 @@ public class VenueService {
 
     /** The venue of that code; a clear 404 when there is none. */
     public Venue require(String codeText) {
-        String code = HostnameRules.venueCode(codeText, "venue_code");
+        String code = VenueRules.code(codeText, "venue_code");
         return find(code).orElseThrow(() -> DomainException.notFound("Venue " + code + " does not exist"));
     }
 
     @SerializedWrite
     @Transactional
     public Venue create(String codeText, String nameText, String locationText, String emailText) {
-        String code = HostnameRules.venueCode(codeText, "code");
+        String code = VenueRules.code(codeText, "code");
         String name = VenueRules.name(nameText);
         String location = VenueRules.location(locationText);
         String email = VenueRules.contactEmail(emailText);
@@ -74,47 +76,15 @@ public class VenueService {
         return venue;
     }
 
-    /** Deletes a venue and its unused slots; refused while any of its hostnames is assigned to a board. */
+    /** Deletes a venue; what other features hold of it goes with it, or they refuse (e.g. assigned hostnames). */
     @SerializedWrite
     @Transactional
     public void delete(String codeText) {
         Venue venue = require(codeText);
-        long assigned = em.createQuery("SELECT COUNT(s) FROM HostnameSlot s WHERE s.venue = :venue AND s.status = "
-                        + "io.rpideploy.hostnames.entity.SlotStatus.ASSIGNED", Long.class)
-                .setParameter("venue", venue).getSingleResult();
-        if (assigned > 0) {
-            throw DomainException.conflict("Venue " + venue.getCode() + " still has " + assigned
-                    + " assigned hostnames: release or retire them first");
-        }
-        int slots = em.createQuery("DELETE FROM HostnameSlot s WHERE s.venue = :venue")
-                .setParameter("venue", venue).executeUpdate();
+        VenueRemoving removing = new VenueRemoving(venue, new ArrayList<>());
+        removingEvents.fire(removing);
         em.remove(venue);
-        audit.record("venue.delete", venue.getCode(), slots + " unused slots removed");
-    }
-
-    /** The plan's per-venue statistics: pool counts and successful deployments. */
-    public VenueStats stats(String codeText) {
-        Venue venue = require(codeText);
-        Map<SlotStatus, Long> counts = new EnumMap<>(SlotStatus.class);
-        for (SlotStatus status : SlotStatus.values()) {
-            counts.put(status, 0L);
-        }
-        for (Object[] row : em.createNamedQuery(HostnameSlot.COUNT_BY_STATUS, Object[].class)
-                .setParameter("venue", venue).getResultList()) {
-            counts.put((SlotStatus) row[0], (Long) row[1]);
-        }
-        Object[] deployments = em.createQuery("SELECT COUNT(d), MAX(d.completedAt) FROM Deployment d"
-                        + " WHERE d.venueCode = :code AND d.status = 'success'", Object[].class)
-                .setParameter("code", venue.getCode()).getSingleResult();
-        long total = deployments[0] == null ? 0 : ((Number) deployments[0]).longValue();
-        Instant last = deployments[1] instanceof Instant instant ? instant
-                : deployments[1] instanceof String text ? Instant.parse(text) : null;
-        return new VenueStats(venue.getCode(), counts.get(SlotStatus.AVAILABLE), counts.get(SlotStatus.ASSIGNED),
-                counts.get(SlotStatus.RETIRED), total, last);
-    }
-
-    /** Counts of one venue, named as in the plan's get_venue_statistics. */
-    public record VenueStats(String venueCode, long available, long assigned, long retired, long totalDeployments,
-                             Instant lastDeployment) {
+        audit.record("venue.delete", venue.getCode(), removing.removed().isEmpty() ? ""
+                : String.join(", ", removing.removed()) + " removed");
     }
 }

@@ -1,4 +1,4 @@
-package io.rpideploy.installer.config;
+package io.rpideploy.installer.http;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;

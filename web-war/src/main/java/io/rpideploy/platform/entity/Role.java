@@ -1,4 +1,4 @@
-package io.rpideploy.security.entity;
+package io.rpideploy.platform.entity;
 
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;

@@ -1,4 +1,4 @@
-package io.rpideploy.installer.config;
+package io.rpideploy.installer.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,0 +1,2 @@
+/** Reports: deployment figures per day, venue and product: its rules and services. */
+package io.rpideploy.reports.control;
