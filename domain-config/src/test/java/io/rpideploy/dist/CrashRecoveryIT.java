@@ -127,7 +127,7 @@ class CrashRecoveryIT {
         }
     }
 
-    private static Path freshDir(Path dir) throws IOException {
+    static Path freshDir(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

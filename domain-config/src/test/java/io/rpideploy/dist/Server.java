@@ -49,6 +49,11 @@ final class Server implements AutoCloseable {
         return new Server(builder.start(), managementPort, adminPassword);
     }
 
+    /** A server process started elsewhere (with settings of its own), driven through the same API. */
+    static Server attach(Process process, int managementPort, String adminPassword) {
+        return new Server(process, managementPort, adminPassword);
+    }
+
     /** Polls /health until it answers 200; fails after the limit or if the process dies. */
     void awaitHealthy(Duration limit) throws InterruptedException {
         Instant deadline = Instant.now().plus(limit);
