@@ -117,7 +117,12 @@ public final class Pi5Board {
         byte[] yiaddr = java.util.Arrays.copyOfRange(offer, 16, 20);
         byte[] serverId = option(offer, 54);
         byte[] ack = exchange(request(xid, 3, yiaddr, serverId), replies, 5);
-        InetAddress tftp = InetAddress.getByAddress(java.util.Arrays.copyOfRange(ack, 20, 24));
+        // siaddr, as the bootloader takes it; a server that leaves it empty is asked at option 66, then 54
+        byte[] siaddr = java.util.Arrays.copyOfRange(ack, 20, 24);
+        InetAddress tftp = siaddr[0] != 0 ? InetAddress.getByAddress(siaddr)
+                : option(ack, 66) != null ? InetAddress.getByName(new String(option(ack, 66), StandardCharsets.US_ASCII))
+                : InetAddress.getByAddress(option(ack, 54));
+        report.put("tftp_server", tftp.getHostAddress());
         report.put("ip", InetAddress.getByAddress(yiaddr).getHostAddress());
         report.put("dhcp_ms", ms(t0));
 
