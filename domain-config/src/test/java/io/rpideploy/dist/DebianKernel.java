@@ -50,10 +50,7 @@ final class DebianKernel {
         if (!Files.exists(apt.resolve("status"))) {
             Files.createFile(apt.resolve("status"));
         }
-        List<String> opts = List.of("-q", "-o", "APT::Architecture=arm64", "-o", "APT::Architectures::=arm64",
-                "-o", "Dir::State::Lists=" + apt.resolve("lists"), "-o", "Dir::Cache=" + apt.resolve("cache"),
-                "-o", "Dir::State::status=" + apt.resolve("status"), "-o", "Debug::NoLocking=1",
-                "-o", "APT::Sandbox::User=root");
+        List<String> opts = aptOptions(apt);
         if (!hasLists(apt.resolve("lists"))) {
             Cmd.must(600, concat(List.of("apt-get"), opts, List.of("update")));
         }
@@ -64,15 +61,8 @@ final class DebianKernel {
         }
         String pkg = m.group(1);
         String release = m.group(2);
-        Path deb = find(debs, pkg + "_");
-        if (deb == null) {
-            Cmd.must(600, debs, concat(List.of("apt-get"), opts, List.of("download", pkg + ":arm64")));
-            deb = find(debs, pkg + "_");
-            if (deb == null) {
-                throw new IllegalStateException("apt-get download " + pkg + " left no .deb in " + debs);
-            }
-        }
-        // bounded: one kernel package in the cache
+        Path deb = download(opts, debs, pkg);
+        // bounded: one kernel package in the cache (and one grub, below)
         try (DirectoryStream<Path> all = Files.newDirectoryStream(debs, "linux-image-*.deb")) {
             for (Path old : all) {
                 if (!old.equals(deb)) {
@@ -84,6 +74,42 @@ final class DebianKernel {
         Cmd.must(120, "dpkg-deb", "-x", deb.toString(), unpackInto.toString());
         Cmd.must(120, "depmod", "-b", unpackInto.toString(), release);
         return new DebianKernel(unpackInto, release, deb.getFileName().toString());
+    }
+
+    /** Downloads an arm64 package into the cache (once) and unpacks it; for the extra pieces (grub). */
+    static Path fetchPackage(String pkg, Path unpackInto) throws IOException {
+        Path apt = cache().resolve("apt");
+        Path debs = Files.createDirectories(cache().resolve("debs"));
+        Path deb = download(aptOptions(apt), debs, pkg);
+        Files.createDirectories(unpackInto);
+        Cmd.must(120, "dpkg-deb", "-x", deb.toString(), unpackInto.toString());
+        return unpackInto;
+    }
+
+    private static Path download(List<String> opts, Path debs, String pkg) throws IOException {
+        Path deb = find(debs, pkg + "_");
+        if (deb == null) {
+            Cmd.must(600, debs, concat(List.of("apt-get"), opts, List.of("download", pkg + ":arm64")));
+            deb = find(debs, pkg + "_");
+            if (deb == null) {
+                throw new IllegalStateException("apt-get download " + pkg + " left no .deb in " + debs);
+            }
+        }
+        try (DirectoryStream<Path> versions = Files.newDirectoryStream(debs, pkg + "_*.deb")) {
+            for (Path old : versions) {
+                if (!old.equals(deb)) {
+                    Files.delete(old); // Debian moved on: keep one version
+                }
+            }
+        }
+        return deb;
+    }
+
+    private static List<String> aptOptions(Path apt) {
+        return List.of("-q", "-o", "APT::Architecture=arm64", "-o", "APT::Architectures::=arm64",
+                "-o", "Dir::State::Lists=" + apt.resolve("lists"), "-o", "Dir::Cache=" + apt.resolve("cache"),
+                "-o", "Dir::State::status=" + apt.resolve("status"), "-o", "Debug::NoLocking=1",
+                "-o", "APT::Sandbox::User=root");
     }
 
     /** Whether the file starts gzip-compressed (then a Pi OS boot partition holds the decompressed Image). */
