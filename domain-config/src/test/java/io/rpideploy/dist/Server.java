@@ -33,6 +33,12 @@ final class Server implements AutoCloseable {
 
     static Server start(Path home, int managementPort, int deploymentPort, String adminPassword, Path log)
             throws IOException {
+        return start(home, managementPort, deploymentPort, adminPassword, log, Map.of());
+    }
+
+    /** The same with more RPIDEPLOY_* settings, which win over the ones above (e.g. the deployment address). */
+    static Server start(Path home, int managementPort, int deploymentPort, String adminPassword, Path log,
+                        Map<String, String> settings) throws IOException {
         Path dist = Path.of(System.getProperty("rpideploy.dist"));
         ProcessBuilder builder = new ProcessBuilder(dist.resolve("bin/rpideploy").toString())
                 .redirectErrorStream(true)
@@ -46,6 +52,7 @@ final class Server implements AutoCloseable {
         env.put("RPIDEPLOY_DEPLOYMENT_ADDRESS", "127.0.0.1");
         env.put("RPIDEPLOY_DEPLOYMENT_PORT", String.valueOf(deploymentPort));
         env.put("RPIDEPLOY_ADMIN_PASSWORD", adminPassword);
+        env.putAll(settings);
         return new Server(builder.start(), managementPort, adminPassword);
     }
 
@@ -90,6 +97,10 @@ final class Server implements AutoCloseable {
                     .encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8)));
         }
         return builder;
+    }
+
+    boolean alive() {
+        return process.isAlive();
     }
 
     /** SIGKILL: no shutdown hook, no flush, no goodbye. */

@@ -28,6 +28,9 @@ final class ModuleTree {
             new Family("kernel/drivers/net/ethernet", true, ""),
             new Family("kernel/drivers/net/phy", true, ""),
             new Family("kernel/drivers/net/mdio", true, ""),
+            // virtual machines (emulated boards, CI): virtio_net sits in drivers/net itself, its PCI transport in virtio
+            new Family("kernel/drivers/net", false, "virtio_net"),
+            new Family("kernel/drivers/virtio", false, "virtio"),
             new Family("kernel/drivers/mmc", true, ""),
             new Family("kernel/drivers/nvme", true, ""),
             new Family("kernel/drivers/block", false, "loop"),
