@@ -6,6 +6,7 @@
 #   OUTDIR/runtime-arm64.tar.gz         jlinked arm64 Java runtime + the loader and libraries it needs (+ mtools,
 #                                       debugfs); fetched by /init over HTTP
 #   OUTDIR/installer.jar                copy of INSTALLER_JAR; fetched by /init over HTTP
+#   OUTDIR/grubnetaa64.efi              Debian's signed network GRUB, the boot file of arm64 UEFI clients
 #   OUTDIR/installer-env.properties     what went in (Debian packages, versions, SHA-256) and what came out
 #
 # Everything comes from Debian 12 packages fetched with a private apt state (the machine's sources, none of
@@ -111,6 +112,7 @@ PACKAGES=(
     "libcom-err2 arm64"               # debugfs
     "libblkid1 arm64"                 # debugfs
     "libuuid1 arm64"                  # debugfs
+    "grub-efi-arm64-signed arm64"     # grubnetaa64.efi: how an arm64 UEFI client reaches the installer
 )
 
 lock_field() { # name arch field(3=version,4=sha256)
@@ -273,7 +275,7 @@ declare -A LIBPKG LIBREL
 for entry in "${PACKAGES[@]}"; do
     set -- $entry
     [ "$2" = arm64 ] || continue
-    case "$1" in busybox-static|openjdk-*|mtools|e2fsprogs) continue ;; esac
+    case "$1" in busybox-static|openjdk-*|mtools|e2fsprogs|grub-efi-arm64-signed) continue ;; esac
     while IFS= read -r rel; do
         LIBPKG[${rel##*/}]=$1
         LIBREL[${rel##*/}]=$rel
@@ -363,7 +365,11 @@ chmod 0644 "$IR/etc/rpideploy/installer-env.txt"
 # ---------------------------------------------------------------------------------------------------------
 # outputs
 
-mv "$WORK/initramfs-installer.cpio.gz" "$WORK/runtime-arm64.tar.gz" "$OUT/"
+# Debian's signed network GRUB for arm64 UEFI: it reads grub/grub.cfg (which the server generates) over TFTP
+GRUBNET=$(find "$PK/grub-efi-arm64-signed" -name 'grubnetaa64.efi.signed' | head -n 1)
+[ -n "$GRUBNET" ] || die "grub-efi-arm64-signed has no grubnetaa64.efi.signed"
+cp "$GRUBNET" "$WORK/grubnetaa64.efi"
+mv "$WORK/initramfs-installer.cpio.gz" "$WORK/runtime-arm64.tar.gz" "$WORK/grubnetaa64.efi" "$OUT/"
 cp "$JAR" "$OUT/installer.jar.tmp"
 mv "$OUT/installer.jar.tmp" "$OUT/installer.jar"
 {
@@ -380,14 +386,14 @@ mv "$OUT/installer.jar.tmp" "$OUT/installer.jar"
         echo "package.$1.$2.sha256=${SHA[$k]}"
         echo "package.$1.$2.pinned_version=${PINNED[$k]}"
     done
-    for f in initramfs-installer.cpio.gz runtime-arm64.tar.gz installer.jar; do
+    for f in initramfs-installer.cpio.gz runtime-arm64.tar.gz installer.jar grubnetaa64.efi; do
         echo "output.$f.sha256=$(sha256_of "$OUT/$f")"
         echo "output.$f.size=$(stat -c %s "$OUT/$f")"
     done
 } > "$OUT/installer-env.properties.tmp"
 mv "$OUT/installer-env.properties.tmp" "$OUT/installer-env.properties"
 
-for f in initramfs-installer.cpio.gz runtime-arm64.tar.gz installer.jar; do
+for f in initramfs-installer.cpio.gz runtime-arm64.tar.gz installer.jar grubnetaa64.efi; do
     info "$(printf '%-30s %10s bytes  sha256 %s' "$f" "$(stat -c %s "$OUT/$f")" "$(sha256_of "$OUT/$f")")"
 done
 info "done: $OUT (see installer-env.properties)"

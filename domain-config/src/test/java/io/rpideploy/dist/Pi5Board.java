@@ -47,6 +47,8 @@ public final class Pi5Board {
     static final int BLOCK_SIZE = 1468;
     /** A bootloader before 2025-09-23 fails past this many blocks (rpi-eeprom#720). */
     static final int MAX_BLOCKS = 65535;
+    /** Files up to this size are kept to be read; larger ones are only counted. */
+    static final int KEEP_BYTES = 1 << 20;
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
     private static final Map<Integer, LinkedBlockingQueue<byte[]>> REPLIES = new ConcurrentHashMap<>();
 
@@ -73,7 +75,7 @@ public final class Pi5Board {
                     try {
                         start.await();
                         lines.add(new Pi5Board(dhcp, serial, mac, repeated, http).boot());
-                    } catch (Exception e) {
+                    } catch (Exception | Error e) {
                         lines.add("{\"serial\":\"" + serial + "\",\"error\":\"" + json(String.valueOf(e)) + "\"}");
                     }
                 }, "board-" + serial);
@@ -149,12 +151,17 @@ public final class Pi5Board {
         client.read(serial + "/bcm2712-rpi-5-b.dtb");
         client.optional(serial + "/overlays/overlay_map.dtb");
         String cmdline = new String(client.read(serial + "/cmdline.txt"), StandardCharsets.US_ASCII).trim();
-        byte[] kernelBytes = client.read(serial + "/" + kernel);
-        byte[] initrd = initramfs == null ? new byte[0] : client.read(serial + "/" + initramfs);
+        client.read(serial + "/" + kernel);
+        long kernelBytes = client.lastSize;
+        long initrd = 0;
+        if (initramfs != null) {
+            client.read(serial + "/" + initramfs);
+            initrd = client.lastSize;
+        }
         report.put("tftp_ms", ms(t1));
         report.put("tftp_bytes", client.bytes);
-        report.put("kernel_bytes", kernelBytes.length);
-        report.put("initramfs_bytes", initrd.length);
+        report.put("kernel_bytes", kernelBytes);
+        report.put("initramfs_bytes", initrd);
         report.put("largest_blocks", client.largestBlocks);
 
         if (httpStage) {
@@ -298,6 +305,7 @@ public final class Pi5Board {
     private final class Tftp {
         private final InetAddress server;
         long bytes;
+        long lastSize;
         int largestBlocks;
 
         Tftp(InetAddress server) {
@@ -337,7 +345,10 @@ public final class Pi5Board {
                         .put(Integer.toString(BLOCK_SIZE).getBytes(StandardCharsets.US_ASCII)).put((byte) 0);
                 DatagramPacket request = new DatagramPacket(rrq.array(), rrq.position(), server, 69);
                 byte[] buffer = new byte[BLOCK_SIZE + 4];
+                // small files are kept (config.txt, cmdline.txt are read); large ones only counted: twenty boards'
+                // kernels would not fit the boards' JVM
                 java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                long received = 0;
                 int expected = 1;
                 int blockSize = 512;
                 InetSocketAddress peer = null;
@@ -396,13 +407,17 @@ public final class Pi5Board {
                     if (op == 3) {
                         int block = in.getShort() & 0xffff;
                         if (block == (expected & 0xffff)) {
-                            out.write(p.getData(), 4, p.getLength() - 4);
+                            received += p.getLength() - 4;
+                            if (received <= KEEP_BYTES) {
+                                out.write(p.getData(), 4, p.getLength() - 4);
+                            }
                             last = ack(block, peer);
                             s.send(last);
                             expected++;
                             retries = 0;
                             if (p.getLength() - 4 < blockSize) {
-                                bytes += out.size();
+                                bytes += received;
+                                lastSize = received;
                                 return out.toByteArray();
                             }
                         } else {

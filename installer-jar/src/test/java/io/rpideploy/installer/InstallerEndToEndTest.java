@@ -132,18 +132,18 @@ class InstallerEndToEndTest {
 
     @Test
     void rawBookwormImageToLoopDeviceGetsHostnameCustomTomlAndPartitionTableLast() throws IOException {
-        server.configure("kxp2-coro-007", "bookworm.img", bookworm, TestImages.IMAGE_SIZE, TestImages.sha256(bookworm));
+        server.configure("KXP2-CORO-007", "bookworm.img", bookworm, TestImages.IMAGE_SIZE, TestImages.sha256(bookworm));
         int before = server.statuses().size();
         Path backing = blank("sd.img", 96L << 20);
         try (LoopDevice loop = LoopDevice.attach(backing)) {
             ExitCode code = install(loop.path());
             assertEquals(ExitCode.OK, code, output);
-            assertEquals("kxp2-coro-007\n", debugfsCat(loop.path(), "/etc/hostname"));
-            assertTrue(debugfsCat(loop.path(), "/etc/hosts").contains("127.0.1.1\tkxp2-coro-007\n"));
+            assertEquals("KXP2-CORO-007\n", debugfsCat(loop.path(), "/etc/hostname"));
+            assertTrue(debugfsCat(loop.path(), "/etc/hosts").contains("127.0.1.1\tKXP2-CORO-007\n"));
             assertTrue(debugfsCat(loop.path(), "/etc/hosts").contains("127.0.0.1\tlocalhost"));
-            assertTrue(mtype(loop.path(), "/custom.toml").contains("[system]\nhostname = \"kxp2-coro-007\""));
+            assertTrue(mtype(loop.path(), "/custom.toml").contains("[system]\nhostname = \"KXP2-CORO-007\""));
             String deployment = mtype(loop.path(), "/deployment.json");
-            assertTrue(deployment.contains("\"hostname\":\"kxp2-coro-007\""), deployment);
+            assertTrue(deployment.contains("\"hostname\":\"KXP2-CORO-007\""), deployment);
             assertTrue(deployment.contains("\"venue\":\"CORO\""), deployment);
             assertTrue(deployment.contains(TestImages.sha256(bookworm)), deployment);
             String table = Sh.run("sfdisk", "-d", loop.path().toString());
@@ -156,7 +156,7 @@ class InstallerEndToEndTest {
         assertTrue(statuses.stream().anyMatch(s -> "downloading".equals(s.get("status")) && s.get("progress") != null
                 && s.get("rate_bps") != null), "download progress reported");
         Map<String, Object> last = statuses.get(statuses.size() - 1);
-        assertEquals("kxp2-coro-007", last.get("hostname"));
+        assertEquals("KXP2-CORO-007", last.get("hostname"));
         assertEquals("10000000a1b2c3d4", last.get("serial"));
         assertEquals("2c:cf:67:00:00:01", last.get("mac_address"));
         assertEquals(17, ((Number) last.get("deployment_id")).intValue());
@@ -166,19 +166,19 @@ class InstallerEndToEndTest {
     @Test
     void gzipTrixieImageToPlainFileWithDebugfsAndMtoolsWritesCloudInitUserData() throws IOException {
         Path gz = Path.of(trixie + ".gz");
-        server.configure("rxp2-coro-002", "trixie.img.gz", gz, TestImages.IMAGE_SIZE, TestImages.sha256(trixie));
+        server.configure("RXP2-CORO-002", "trixie.img.gz", gz, TestImages.IMAGE_SIZE, TestImages.sha256(trixie));
         Path target = work.resolve("target.img");
         ExitCode code = install(target, "--customize", "tools");
         assertEquals(ExitCode.OK, code, output);
-        assertEquals("rxp2-coro-002\n", debugfsCat(target, "/etc/hostname"));
+        assertEquals("RXP2-CORO-002\n", debugfsCat(target, "/etc/hostname"));
         String userData = mtype(target, "/user-data");
         assertTrue(userData.startsWith("#cloud-config\n"), userData);
-        assertTrue(userData.contains("\nhostname: rxp2-coro-002\n"), userData);
+        assertTrue(userData.contains("\nhostname: RXP2-CORO-002\n"), userData);
         assertTrue(userData.contains("\nmanage_etc_hosts: false\n"), userData);
         assertFalse(userData.contains("hostname: raspberrypi"), userData);
         assertTrue(userData.contains("users:\n  - name: pi"), userData);
         assertEquals("instance-id: rpi-image-1\n", mtype(target, "/meta-data"));
-        assertTrue(mtype(target, "/deployment.json").contains("rxp2-coro-002"));
+        assertTrue(mtype(target, "/deployment.json").contains("RXP2-CORO-002"));
         String dirList = Sh.run("mdir", "-b", "-i", target + "@@" + TestImages.BOOT_START, "::/");
         assertFalse(dirList.contains("firstrun.sh"), dirList);
         assertFalse(dirList.contains("custom.toml"), dirList);

@@ -15,12 +15,14 @@ public record DeploymentConfig(String hostname, String productType, String venue
                                String imageUncompressedChecksum, String version, Long deploymentId,
                                String serverIp) {
 
-    private static final Pattern HOSTNAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    /** RFC 1123 section 2.1 labels; host names compare case-insensitively, so the server's case is kept. */
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     /** Validates and converts the parsed JSON object; throws IllegalArgumentException naming the bad field. */
     public static DeploymentConfig of(Map<String, Object> json) {
-        String hostname = text(json, "hostname", true).toLowerCase(Locale.ROOT);
+        // exactly as the server assigned it (KXP2-CORO-001): the console, the labels and the plan use that name
+        String hostname = text(json, "hostname", true);
         if (!HOSTNAME.matcher(hostname).matches()) {
             throw new IllegalArgumentException("hostname '" + hostname + "' is not a valid RFC 1123 host name");
         }

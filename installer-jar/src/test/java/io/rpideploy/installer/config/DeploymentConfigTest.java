@@ -25,7 +25,7 @@ class DeploymentConfigTest {
     @Test
     void acceptsThePlansAnswer() {
         DeploymentConfig c = DeploymentConfig.of(Json.parseObject(answer("KXP2-CORO-001", "http://s:5001/i.img.xz")));
-        assertEquals("kxp2-coro-001", c.hostname());
+        assertEquals("KXP2-CORO-001", c.hostname(), "the server's name, not lower-cased");
         assertEquals(1000, c.imageSize());
         assertEquals(SUM, c.imageChecksum());
         assertNull(c.imageUncompressedSize());

@@ -17,6 +17,18 @@ final class RequestNames {
     }
 
     /**
+     * The name within the boot tree: leading slashes dropped, as tftpd-hpa's {@code -s} and dnsmasq's
+     * {@code tftp-root} treat them (UEFI's network GRUB asks {@code /grub/grub.cfg}); the tree is the root.
+     */
+    static String inTree(String name) {
+        int i = 0;
+        while (name != null && i < name.length() && name.charAt(i) == '/') {
+            i++;
+        }
+        return name == null ? null : name.substring(i);
+    }
+
+    /**
      * Why a requested name may not be served, or null when it may be looked up: no NUL, no control characters,
      * no backslash, not absolute, no {@code ..} segment.
      */

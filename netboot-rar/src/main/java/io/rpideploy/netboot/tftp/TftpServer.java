@@ -340,14 +340,14 @@ public final class TftpServer implements AutoCloseable {
             refuse(loop, client, name, started, TftpError.NOT_DEFINED.code(), "server busy");
             return;
         }
-        String unsafe = RequestNames.unsafe(name);
+        String unsafe = RequestNames.unsafe(RequestNames.inTree(name));
         if (unsafe != null) {
             refuse(loop, client, name, started, TftpError.ACCESS_VIOLATION.code(), "access violation: " + unsafe);
             return;
         }
         TftpTransfer.Content content;
         try {
-            content = content(client, name);
+            content = content(client, RequestNames.inTree(name));
         } catch (Refusal r) {
             refuse(loop, client, name, started, r.code, r.getMessage());
             return;

@@ -26,6 +26,8 @@ import java.util.Optional;
  *   <li>{@code cmdline.txt}: the installer's settings ({@code rpideploy.server=...}, the board's serial, product,
  *   venue, and the SHA-256 of the runtime and installer its {@code /init} fetches over HTTP);</li>
  *   <li>{@code boot.ipxe}: the same installer environment for iPXE clients, kernel and initramfs over HTTP;</li>
+ *   <li>{@code grubnetaa64.efi} (Debian's signed network GRUB, built with the installer environment) and its
+ *   {@code grub/grub.cfg}: the same for arm64 UEFI clients, over TFTP;</li>
  *   <li>anything else from the product's boot environment (kernel, device trees, overlays, initramfs).</li>
  * </ul>
  */
@@ -35,6 +37,10 @@ public class BootFiles {
     static final String CONFIG = "config.txt";
     static final String CMDLINE = "cmdline.txt";
     static final String IPXE_SCRIPT = "boot.ipxe";
+    /** Debian's signed network GRUB, the default boot file of arm64 UEFI clients; from the installer environment. */
+    static final String GRUB_ARM64 = "grubnetaa64.efi";
+    /** What that GRUB reads first (its prefix is {@code /grub}). */
+    static final String GRUB_CONFIG = "grub/grub.cfg";
     /** The consoles a Pi 5 shows the installer on: its debug UART and HDMI. */
     static final String CONSOLES = "console=serial0,115200 console=tty1";
 
@@ -51,6 +57,9 @@ public class BootFiles {
             case CONFIG -> text(configTxt(product, request.board()));
             case CMDLINE -> text(cmdline(product, request.board()));
             case IPXE_SCRIPT -> text(ipxeScript(product));
+            case GRUB_CONFIG -> text(grubConfig(product));
+            case GRUB_ARM64 -> environments.installerFile(GRUB_ARM64).<BootFile>map(BootFile.OnDisk::new)
+                    .orElse(null);
             default -> environments.file(product, request.name()).<BootFile>map(BootFile.OnDisk::new).orElse(null);
         };
     }
@@ -109,6 +118,21 @@ public class BootFiles {
                 + "echo rpi-deploy: could not load the installer environment from " + base + ", again in 10 s\n"
                 + "sleep 10\n"
                 + "goto retry\n";
+    }
+
+    /**
+     * GRUB's configuration for arm64 UEFI clients: the product's 4K-page kernel (an arm64 Linux {@code Image} is an
+     * EFI application) and the installer initramfs over TFTP from the tree's root; the console on the UART of UEFI
+     * machines and the screen.
+     */
+    String grubConfig(Product product) {
+        return "# rpi-deploy: the " + product + " installer environment for arm64 UEFI clients\n"
+                + "set timeout=0\n"
+                + "echo 'rpi-deploy: loading the installer environment'\n"
+                + "linux /kernel8.img console=tty0 console=ttyAMA0,115200 "
+                + String.join(" ", installerSettings(product, null)) + "\n"
+                + "initrd /" + BootEnvironments.INITRAMFS + "\n"
+                + "boot\n";
     }
 
     private List<String> installerSettings(Product product, BoardSerial board) {

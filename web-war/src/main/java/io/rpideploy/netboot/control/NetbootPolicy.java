@@ -54,7 +54,7 @@ public class NetbootPolicy {
     /** MACs and serial suffixes (8 lower-case hex digits, what a Pi sends in option 97) of finished boards. */
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
     private Map<String, Inet4Address> reservations = Map.of();
-    private String arm64UefiFile = "ipxe-arm64.efi";
+    private String arm64UefiFile = BootFiles.GRUB_ARM64;
     private String x64UefiFile = "ipxe.efi";
     private String biosFile = "undionly.kpxe";
     private String ipxeScript = BootFiles.IPXE_SCRIPT;

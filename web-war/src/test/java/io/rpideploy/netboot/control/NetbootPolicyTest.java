@@ -48,7 +48,7 @@ class NetbootPolicyTest {
         for (ClientKind kind : new ClientKind[] {ClientKind.BIOS, ClientKind.UEFI_X64, ClientKind.UEFI_ARM64}) {
             DhcpClient firmware = new DhcpClient("52:54:00:12:34:56", kind, null, 0, "PXEClient", null, null, false);
             DhcpClient ipxe = new DhcpClient("52:54:00:12:34:56", kind, null, 0, "PXEClient", null, null, true);
-            assertTrue(policy.decide(firmware).boot().bootFile().matches("undionly.kpxe|ipxe.efi|ipxe-arm64.efi"));
+            assertTrue(policy.decide(firmware).boot().bootFile().matches("undionly.kpxe|ipxe.efi|grubnetaa64.efi"));
             assertEquals("boot.ipxe", policy.decide(ipxe).boot().bootFile(), kind.name());
         }
     }
