@@ -117,6 +117,7 @@ final class Ext4Volume {
         return scratch.written();
     }
 
+    /** Blocks kept so far; a change tells a reader it may now get further. */
     long keptBlocks() {
         return kept;
     }

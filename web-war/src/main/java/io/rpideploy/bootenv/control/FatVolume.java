@@ -160,6 +160,10 @@ final class FatVolume {
                 if (endOfChain(next)) {
                     break;
                 }
+                if (chain.size() == limit && valid(next) && seen.get((int) next)) {
+                    // the file's clusters are all read, but its chain goes on in a circle: a damaged FAT
+                    throw new BadImageException("FAT cluster chain of " + name + " loops back to cluster " + next);
+                }
                 c = next;
             }
         } finally {

@@ -38,6 +38,8 @@ public final class ImageBootFiles {
     /** A boot partition larger than this is not a Pi boot partition (Raspberry Pi OS uses 512 MiB). */
     static final long MAX_BOOT_PARTITION = 4L << 30;
     private static final int CHUNK = 1 << 20;
+    /** A skip this long is worth asking the module tree first whether it now wants something inside it. */
+    private static final long GAP = 1 << 20;
     private static final int MAX_TREE_DEPTH = 16;
 
     /**
@@ -99,6 +101,15 @@ public final class ImageBootFiles {
         private final List<String> modules = new ArrayList<>();
         private final List<String> warnings = new ArrayList<>();
         private final List<Pass> passes = new ArrayList<>();
+        private Partition boot;
+        private Partition root;
+        private SparseFile fat;
+        private Ext4Volume ext4;
+        private boolean bootDone;
+        private String release;
+        private ModuleTree.Plan plan;
+        private long checkedAt = -1;
+        private long resolveNanos;
 
         Run(Path image, Path work, Path scratchDir) {
             this.image = image;
@@ -109,63 +120,78 @@ public final class ImageBootFiles {
         Extracted run(Consumer<List<Path>> inspect) throws IOException, BadImageException {
             String tag = UUID.randomUUID().toString();
             SparseFile rootScratch = null;
-            try (ImagePass first = ImagePass.open(image)) {
-                long started = System.nanoTime();
-                byte[] head = new byte[PartitionTable.HEAD];
-                int n = first.read(head, 0, head.length);
-                List<Partition> parts = PartitionTable.read(head, n);
-                Partition boot = parts.stream().filter(p -> p.kind() == Kind.FAT).findFirst().orElseThrow(
-                        () -> new BadImageException("The image has no FAT boot partition (partition types: "
-                                + parts.stream().map(p -> p.number() + "=" + p.kind()).toList() + ")"));
-                if (boot.length() > MAX_BOOT_PARTITION) {
-                    throw new BadImageException("The FAT partition " + boot.number() + " is " + boot.length()
-                            + " bytes, too large for a Pi boot partition");
-                }
-                Partition root = parts.stream().filter(p -> p.kind() == Kind.LINUX).findFirst().orElse(null);
-                try (SparseFile fat = new SparseFile(scratchDir.resolve("bootenv-" + tag + ".fat"), boot.length())) {
-                    Ext4Volume ext4 = null;
+            try {
+                try (ImagePass first = ImagePass.open(image)) {
+                    long started = System.nanoTime();
+                    byte[] head = new byte[PartitionTable.HEAD];
+                    int n = first.read(head, 0, head.length);
+                    List<Partition> parts = PartitionTable.read(head, n);
+                    boot = parts.stream().filter(p -> p.kind() == Kind.FAT).findFirst().orElseThrow(
+                            () -> new BadImageException("The image has no FAT boot partition (partition types: "
+                                    + parts.stream().map(p -> p.number() + "=" + p.kind()).toList() + ")"));
+                    if (boot.length() > MAX_BOOT_PARTITION) {
+                        throw new BadImageException("The FAT partition " + boot.number() + " is " + boot.length()
+                                + " bytes, too large for a Pi boot partition");
+                    }
+                    root = parts.stream().filter(p -> p.kind() == Kind.LINUX).findFirst().orElse(null);
+                    fat = new SparseFile(scratchDir.resolve("bootenv-" + tag + ".fat"), boot.length());
                     if (root != null) {
                         rootScratch = new SparseFile(scratchDir.resolve("bootenv-" + tag + ".ext4"), root.length());
                         ext4 = new Ext4Volume(rootScratch, root.length());
                     } else {
                         warnings.add("The image has no Linux root partition: no kernel modules extracted");
                     }
-                    pass(first, boot, fat, root, ext4);
+                    pass(first, true);
                     passes.add(new Pass(1, first.position(), (System.nanoTime() - started) / 1_000_000,
                             fat.written() + (ext4 == null ? 0 : ext4.scratchBytes())));
-                    first.close();
-                    String release = bootFiles(FatVolume.open(fat, boot.length()));
-                    if (ext4 != null && release != null) {
-                        modules(root, ext4, release);
-                    }
-                    List<Path> scratch = new ArrayList<>(List.of(fat.path()));
-                    if (rootScratch != null) {
-                        scratch.add(rootScratch.path());
-                    }
-                    inspect.accept(scratch);
-                    LOG.info(() -> "Boot environment from " + image.getFileName() + ": kernel " + release + ", "
-                            + files.size() + " boot files, " + modules.size() + " module files, passes " + passes);
-                    return new Extracted(release, List.copyOf(files), List.copyOf(modules), List.copyOf(warnings),
-                            List.copyOf(passes));
                 }
-            } finally {
+                if (ext4 != null && release != null) {
+                    modules();
+                }
+                List<Path> scratch = new ArrayList<>(List.of(fat.path()));
                 if (rootScratch != null) {
-                    rootScratch.close();
+                    scratch.add(rootScratch.path());
+                }
+                inspect.accept(scratch);
+                LOG.info(() -> "Boot environment from " + image.getFileName() + ": kernel " + release + ", "
+                        + files.size() + " boot files, " + modules.size() + " module files, passes " + passes);
+                return new Extracted(release, List.copyOf(files), List.copyOf(modules), List.copyOf(warnings),
+                        List.copyOf(passes));
+            } finally {
+                try {
+                    if (fat != null) {
+                        fat.close();
+                    }
+                } finally {
+                    if (rootScratch != null) {
+                        rootScratch.close();
+                    }
                 }
             }
         }
 
-        /** One read of the image: copies the boot partition (first pass only) and the root blocks the volume wants. */
-        private void pass(ImagePass in, Partition boot, SparseFile fat, Partition root, Ext4Volume ext4)
-                throws IOException, BadImageException {
+        /**
+         * One read of the image: the boot partition (first pass only; its files are extracted as soon as it is
+         * complete, which tells the kernel release), and the root blocks the volume wants. Before skipping a gap the
+         * module tree is asked again, so that what it needs next is taken in this pass when it lies ahead.
+         */
+        private void pass(ImagePass in, boolean first) throws IOException, BadImageException {
             byte[] chunk = new byte[CHUNK];
-            long fatPos = boot == null ? Long.MAX_VALUE : boot.offset();
-            long fatEnd = boot == null ? Long.MAX_VALUE : boot.end();
+            long fatPos = first ? boot.offset() : Long.MAX_VALUE;
+            long fatEnd = first ? boot.end() : Long.MAX_VALUE;
             byte[] block = new byte[65536];
+            long started = System.nanoTime();
             while (true) {
+                if (first && fatPos >= fatEnd && !bootDone) {
+                    bootDone = true;
+                    release = bootFiles(FatVolume.open(fat, boot.length()));
+                }
                 long nextFat = fatPos < fatEnd ? fatPos : Long.MAX_VALUE;
                 long wanted = ext4 == null ? -1 : ext4.nextWanted();
                 long nextRoot = wanted < 0 ? Long.MAX_VALUE : root.offset() + wanted * ext4.blockSize();
+                if (nextRoot - in.position() > GAP && resolve(started)) {
+                    continue; // the tree may want blocks before nextRoot now
+                }
                 if (nextFat == Long.MAX_VALUE && nextRoot == Long.MAX_VALUE) {
                     break;
                 }
@@ -193,6 +219,27 @@ public final class ImageBootFiles {
             if (ext4 != null) {
                 ext4.endPass(in.ended());
             }
+        }
+
+        /**
+         * Asks the module tree again if blocks arrived since the last time and asking has cost under a tenth of the
+         * pass so far; true if it was asked.
+         */
+        private boolean resolve(long passStarted) throws IOException, BadImageException {
+            if (ext4 == null || release == null || plan != null || ext4.keptBlocks() == checkedAt
+                    || resolveNanos * 10 > System.nanoTime() - passStarted) {
+                return false;
+            }
+            checkedAt = ext4.keptBlocks();
+            long t = System.nanoTime();
+            try {
+                plan = ModuleTree.resolve(ext4, release);
+            } catch (Ext4Volume.NotYet more) {
+                // asked for; taken in this pass if ahead, else in the next
+            } finally {
+                resolveNanos += System.nanoTime() - t;
+            }
+            return true;
         }
 
         /** Boot partition files into the work folder; returns the kernel release (null if none is found). */
@@ -275,12 +322,10 @@ public final class ImageBootFiles {
         }
 
         /** Further passes until the module tree is known; then its files are written. */
-        private void modules(Partition root, Ext4Volume ext4, String release) throws IOException, BadImageException {
-            ModuleTree.Plan plan;
-            for (int number = 2; ; number++) {
+        private void modules() throws IOException, BadImageException {
+            for (int number = 2; plan == null; number++) {
                 try {
                     plan = ModuleTree.resolve(ext4, release);
-                    break;
                 } catch (Ext4Volume.NotYet more) {
                     if (number > MAX_PASSES) {
                         throw new BadImageException("The root file system's module tree needs more than "
@@ -291,8 +336,9 @@ public final class ImageBootFiles {
                     }
                     long started = System.nanoTime();
                     long before = ext4.scratchBytes();
+                    resolveNanos = 0;
                     try (ImagePass in = ImagePass.open(image)) {
-                        pass(in, null, null, root, ext4);
+                        pass(in, false);
                         passes.add(new Pass(number, in.position(), (System.nanoTime() - started) / 1_000_000,
                                 ext4.scratchBytes() - before));
                     }
