@@ -79,39 +79,60 @@ final class PiTestImage {
             "overlays/A-Rather-Long-Overlay-Name-For-LFN.dtbo", "overlays/sub/nested.dtbo", "image/config.txt",
             "image/cmdline.txt", "image/initramfs_2712");
 
-    /** How to build one image. */
+    /** Extra content for the root tree, added after the standard one. */
+    interface RootExtras {
+        void add(Path root) throws IOException;
+    }
+
+    /**
+     * How to build one image. {@code features}: mkfs.ext4 -O list or null; {@code debugfs}: commands run on the root
+     * partition after mkfs (paths of the host root tree as {@code $ROOT}), or null.
+     */
     record Options(int fatBits, boolean gpt, int ext4BlockSize, boolean dtbs, boolean gzipKernel,
-                   String bannerRelease, boolean extents) {
+                   String bannerRelease, String features, RootExtras extras, String debugfs) {
         static Options standard() {
-            return new Options(32, false, 4096, true, false, RELEASE, true);
+            return new Options(32, false, 4096, true, false, RELEASE, null, null, null);
         }
 
         Options fat16() {
-            return new Options(16, gpt, ext4BlockSize, dtbs, gzipKernel, bannerRelease, extents);
+            return new Options(16, gpt, ext4BlockSize, dtbs, gzipKernel, bannerRelease, features, extras, debugfs);
         }
 
         Options withGpt(boolean g) {
-            return new Options(fatBits, g, ext4BlockSize, dtbs, gzipKernel, bannerRelease, extents);
+            return new Options(fatBits, g, ext4BlockSize, dtbs, gzipKernel, bannerRelease, features, extras, debugfs);
         }
 
         Options blockSize(int b) {
-            return new Options(fatBits, gpt, b, dtbs, gzipKernel, bannerRelease, extents);
+            return new Options(fatBits, gpt, b, dtbs, gzipKernel, bannerRelease, features, extras, debugfs);
         }
 
         Options noDtbs() {
-            return new Options(fatBits, gpt, ext4BlockSize, false, gzipKernel, bannerRelease, extents);
+            return new Options(fatBits, gpt, ext4BlockSize, false, gzipKernel, bannerRelease, features, extras, debugfs);
         }
 
         Options withGzipKernel() {
-            return new Options(fatBits, gpt, ext4BlockSize, dtbs, true, bannerRelease, extents);
+            return new Options(fatBits, gpt, ext4BlockSize, dtbs, true, bannerRelease, features, extras, debugfs);
         }
 
         Options banner(String release) {
-            return new Options(fatBits, gpt, ext4BlockSize, dtbs, gzipKernel, release, extents);
+            return new Options(fatBits, gpt, ext4BlockSize, dtbs, gzipKernel, release, features, extras, debugfs);
+        }
+
+        Options features(String f) {
+            return new Options(fatBits, gpt, ext4BlockSize, dtbs, gzipKernel, bannerRelease, f, extras, debugfs);
         }
 
         Options blockMaps() {
-            return new Options(fatBits, gpt, ext4BlockSize, dtbs, gzipKernel, bannerRelease, false);
+            return features("^extent,^flex_bg,^64bit,^metadata_csum");
+        }
+
+        Options extras(RootExtras e) {
+            return new Options(fatBits, gpt, ext4BlockSize, dtbs, gzipKernel, bannerRelease, features, e, debugfs);
+        }
+
+        Options debugfs(String commands) {
+            return new Options(fatBits, gpt, ext4BlockSize, dtbs, gzipKernel, bannerRelease, features, extras,
+                    commands);
         }
     }
 
@@ -140,6 +161,9 @@ final class PiTestImage {
         Path root = dir.resolve("root");
         bootTree(boot, o);
         rootTree(root);
+        if (o.extras() != null) {
+            o.extras().add(root);
+        }
         long fatBytes = (o.fatBits() == 32 ? 64L : 16L) << 20;
         Path fat = dir.resolve("fat.part");
         run(dir, "mkfs.vfat", "-C", "-F", String.valueOf(o.fatBits()), "-s", o.fatBits() == 32 ? "1" : "4", "-n",
@@ -154,11 +178,16 @@ final class PiTestImage {
         Path ext4 = dir.resolve("root.part");
         List<String> mkfs = new ArrayList<>(List.of("mkfs.ext4", "-q", "-F", "-d", root.toString(), "-L", "rootfs",
                 "-b", String.valueOf(o.ext4BlockSize())));
-        if (!o.extents()) {
-            mkfs.addAll(List.of("-O", "^extent,^flex_bg,^64bit,^metadata_csum"));
+        if (o.features() != null) {
+            mkfs.addAll(List.of("-O", o.features()));
         }
         mkfs.addAll(List.of(ext4.toString(), String.valueOf(rootBytes / 1024) + "k"));
         run(dir, mkfs.toArray(String[]::new));
+        if (o.debugfs() != null) {
+            Path commands = dir.resolve("debugfs.txt");
+            Files.writeString(commands, o.debugfs().replace("$ROOT", root.toString()));
+            run(dir, "debugfs", "-w", "-f", commands.toString(), ext4.toString());
+        }
         long fatOffset = 8192L * 512;
         long rootOffset = fatOffset + fatBytes;
         Path image = dir.resolve("pi.img");
@@ -236,10 +265,8 @@ final class PiTestImage {
         Files.createSymbolicLink(root.resolve("lib"), Path.of("usr/lib"));
         Files.createSymbolicLink(root.resolve("bin"), Path.of("usr/bin"));
         Files.writeString(root.resolve("etc/hostname"), "raspberrypi\n");
-        Path doc = root.resolve("usr/share/doc");
-        Files.createDirectories(doc);
-        for (int i = 0; i < 400; i++) { // a hashed (htree) directory, read linearly
-            Files.writeString(doc.resolve("package-with-a-long-name-" + i), "copyright " + i + "\n");
+        for (int i = 0; i < 400; i++) { // a hashed (htree) directory on the path to the modules, read linearly
+            Files.writeString(root.resolve("usr/lib/libsomething-with-a-long-name-" + i + ".so.0"), "lib " + i + "\n");
         }
         for (String release : List.of(RELEASE, OTHER_RELEASE)) {
             Path dir = root.resolve("usr/lib/modules/" + release);
