@@ -80,7 +80,6 @@ final class Ext4Volume {
     private final TreeMap<Long, Want> wanted = new TreeMap<>();
     private final List<long[]> deferredRanges = new ArrayList<>();
     private final List<Hook> deferredHooks = new ArrayList<>();
-    private final TreeMap<Long, Integer> tableGroups = new TreeMap<>();
     private BitSet have = new BitSet();
     private long cursor = -1;
     private boolean known;
@@ -297,7 +296,6 @@ final class Ext4Volume {
             usedInodes[(int) group] = (int) used;
             if (used > 0) {
                 final int g = (int) group;
-                tableGroups.put(table, g);
                 long end = table + (used * inodeSize + blockSize - 1) / blockSize;
                 want(table, end, b -> inodeTableBlock(g, b));
             }
