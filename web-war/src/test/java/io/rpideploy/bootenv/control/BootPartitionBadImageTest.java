@@ -20,6 +20,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Damaged images: a checked exception with a message an operator understands, and nothing left in the target. */
 class BootPartitionBadImageTest {
@@ -50,13 +52,29 @@ class BootPartitionBadImageTest {
         assertRefused(cut, "truncated");
     }
 
-    @Test
-    void truncatedXz() throws Exception {
-        Path xz = PiTestImage.compressed(standard, ".xz");
-        Path cut = out.resolve("cut.img.xz");
-        Files.copy(xz, cut);
-        truncate(cut, Files.size(xz) / 2);
+    @ParameterizedTest
+    @ValueSource(strings = {".xz", ".gz", ".zst"})
+    void truncatedCompressedImage(String extension) throws Exception {
+        Path whole = PiTestImage.compressed(standard, extension);
+        Path cut = out.resolve("cut.img" + extension);
+        Files.copy(whole, cut);
+        truncate(cut, Files.size(whole) / 2);
         assertRefused(cut, "truncated");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {".xz", ".gz", ".zst"})
+    void corruptCompressedImage(String extension) throws Exception {
+        Path whole = PiTestImage.compressed(standard, extension);
+        Path bad = out.resolve("bad.img" + extension);
+        Files.copy(whole, bad);
+        try (RandomAccessFile f = new RandomAccessFile(bad.toFile(), "rw")) {
+            for (long at = 64; at < Files.size(whole) - 64; at += Files.size(whole) / 8) {
+                f.seek(at);
+                f.write(new byte[] {0x55, (byte) 0xaa, 0x12, 0x34, 0x56, 0x78, (byte) 0x9a, (byte) 0xbc});
+            }
+        }
+        assertRefused(bad, extension);
     }
 
     @Test
