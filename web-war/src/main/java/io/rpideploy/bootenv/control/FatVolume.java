@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +52,7 @@ final class FatVolume {
         long fatSectors = (b.getShort(22) & 0xffff) != 0 ? b.getShort(22) & 0xffff
                 : Integer.toUnsignedLong(b.getInt(36));
         if ((boot[510] & 0xff) != 0x55 || (boot[511] & 0xff) != 0xaa
-                || !(bytesPerSector == 512 || bytesPerSector == 1024 || bytesPerSector == 2048 || bytesPerSector == 4096)
+                || bytesPerSector < 512 || bytesPerSector > 4096 || Integer.bitCount(bytesPerSector) != 1
                 || sectorsPerCluster == 0 || Integer.bitCount(sectorsPerCluster) != 1 || reserved == 0
                 || fats == 0 || fats > 4 || fatSectors == 0 || total == 0) {
             throw new BadImageException("The boot partition is not a FAT file system (no valid boot sector)");
@@ -284,7 +285,7 @@ final class FatVolume {
 
     /** 8.3 name; byte 12 bits 3 and 4 (Windows NT) ask for a lower-case base and extension. */
     private static String shortName(byte[] d, int at) {
-        byte[] raw = java.util.Arrays.copyOfRange(d, at, at + 11);
+        byte[] raw = Arrays.copyOfRange(d, at, at + 11);
         if ((raw[0] & 0xff) == 0x05) {
             raw[0] = (byte) 0xe5; // FAT spec 6.1: 0x05 stands for a real 0xE5 first byte
         }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -66,11 +67,11 @@ public final class ImageBootFiles {
         return extract(image, targetDir, scratchDir, scratch -> { });
     }
 
-    /** As {@link #extract(Path, Path, Path)}; {@code inspect} sees the scratch files before they are deleted (tests). */
+    /** As {@link #extract(Path, Path, Path)}; {@code inspect} sees the scratch files before their deletion (tests). */
     static Extracted extract(Path image, Path targetDir, Path scratchDir, Consumer<List<Path>> inspect)
             throws IOException, BadImageException {
         Path target = targetDir.toAbsolutePath().normalize();
-        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !emptyDirectory(target)) {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !emptyDirectory(target)) {
             throw new FileAlreadyExistsException(target.toString(), null, "the target folder exists and is not empty");
         }
         Files.createDirectories(target.getParent());
@@ -79,7 +80,7 @@ public final class ImageBootFiles {
         boolean done = false;
         try {
             Extracted result = new ImageBootFiles.Run(image, work, scratchDir).run(inspect);
-            if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 Files.delete(target); // empty, checked above
             }
             Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
@@ -201,8 +202,8 @@ public final class ImageBootFiles {
                     fat.write(fatPos - boot.offset(), chunk, 0, n);
                     fatPos += n;
                     if (n < len) {
-                        throw new BadImageException("The image ends inside its boot partition (" + (fatPos - boot.offset())
-                                + " of " + boot.length() + " bytes): it is truncated");
+                        throw new BadImageException("The image ends inside its boot partition ("
+                                + (fatPos - boot.offset()) + " of " + boot.length() + " bytes): it is truncated");
                     }
                 } else {
                     int size = ext4.blockSize();
@@ -270,7 +271,8 @@ public final class ImageBootFiles {
                 }
             }
             if (kernel2712 == null && kernel8 == null) {
-                throw new BadImageException("Not a Pi 5 image: the boot partition has no kernel_2712.img or kernel8.img");
+                throw new BadImageException(
+                        "Not a Pi 5 image: the boot partition has no kernel_2712.img or kernel8.img");
             }
             if (!dtb) {
                 throw new BadImageException("Not a Pi 5 image: the boot partition has no bcm2712*.dtb device tree");
@@ -286,7 +288,8 @@ public final class ImageBootFiles {
             }
             String release = KernelImage.release(kernel);
             if (release == null) {
-                warnings.add("No \"Linux version\" banner in " + kernel.getFileName() + ": no kernel modules extracted");
+                warnings.add("No \"Linux version\" banner in " + kernel.getFileName()
+                        + ": no kernel modules extracted");
             }
             return release;
         }
@@ -353,7 +356,8 @@ public final class ImageBootFiles {
             String base = "lib/modules/" + release + "/";
             for (ModuleTree.Item item : plan.files()) {
                 if (!safePath(item.path())) {
-                    throw new BadImageException("The root file system names a module outside its folder: " + item.path());
+                    throw new BadImageException("The root file system names a module outside its folder: "
+                            + item.path());
                 }
                 Path p = work.resolve("modules/" + base + item.path());
                 Files.createDirectories(p.getParent());
@@ -390,7 +394,7 @@ public final class ImageBootFiles {
     }
 
     private static boolean emptyDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
@@ -399,7 +403,7 @@ public final class ImageBootFiles {
     }
 
     static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> all = Files.walk(root)) {

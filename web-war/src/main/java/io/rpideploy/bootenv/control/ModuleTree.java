@@ -20,7 +20,7 @@ import java.util.TreeSet;
  */
 final class ModuleTree {
 
-    /** A folder under the release (recursive or not) and a file name prefix; the module families the installer loads. */
+    /** A folder under the release (recursive or not) and a file name prefix: a module family the installer loads. */
     record Family(String folder, boolean recursive, String prefix) {
     }
 

@@ -1,2 +1,2 @@
-/** Extracts a Pi 5 boot environment (kernel, device trees, overlays, kernel modules) from a master image by streaming it; plain Java, no container. */
+/** Extracts a Pi 5 boot environment (kernel, device trees, overlays, modules) from a streamed master image; no CDI. */
 package io.rpideploy.bootenv.control;

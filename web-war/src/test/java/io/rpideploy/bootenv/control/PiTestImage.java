@@ -36,7 +36,8 @@ final class PiTestImage {
         MODULES.put("kernel/drivers/pps/pps_core.ko.xz", List.of());
         MODULES.put("kernel/drivers/net/phy/broadcom.ko.xz", List.of("kernel/drivers/net/phy/bcm-phy-lib.ko.xz"));
         MODULES.put("kernel/drivers/net/phy/bcm-phy-lib.ko.xz", List.of());
-        MODULES.put("kernel/drivers/net/wireless/brcm80211/brcmfmac.ko.xz", List.of("kernel/net/wireless/cfg80211.ko.xz"));
+        MODULES.put("kernel/drivers/net/wireless/brcm80211/brcmfmac.ko.xz",
+                List.of("kernel/net/wireless/cfg80211.ko.xz"));
         MODULES.put("kernel/net/wireless/cfg80211.ko.xz", List.of());
         MODULES.put("kernel/drivers/mmc/host/sdhci-brcmstb.ko.xz",
                 List.of("kernel/drivers/mmc/host/sdhci-pltfm.ko.xz", "kernel/drivers/mmc/host/sdhci.ko.xz"));
@@ -107,7 +108,8 @@ final class PiTestImage {
         }
 
         Options noDtbs() {
-            return new Options(fatBits, gpt, ext4BlockSize, false, gzipKernel, bannerRelease, features, extras, debugfs);
+            return new Options(fatBits, gpt, ext4BlockSize, false, gzipKernel, bannerRelease, features, extras,
+                    debugfs);
         }
 
         Options withGzipKernel() {
@@ -277,7 +279,8 @@ final class PiTestImage {
                 Path f = dir.resolve(m.getKey());
                 Files.createDirectories(f.getParent());
                 // sizes from under a block to several blocks; ext4.ko large enough for more than one extent run
-                int size = m.getKey().contains("ext4") ? 300_000 : 500 + Math.abs((m.getKey() + release).hashCode()) % 20_000;
+                int size = m.getKey().contains("ext4") ? 300_000
+                        : 500 + Math.abs((m.getKey() + release).hashCode()) % 20_000;
                 Files.write(f, bytes(size, seed++));
                 dep.append(m.getKey()).append(':');
                 for (String d : m.getValue()) {
