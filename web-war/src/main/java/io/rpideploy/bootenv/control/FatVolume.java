@@ -76,8 +76,11 @@ final class FatVolume {
             throw new BadImageException("The boot partition's FAT32 root directory cluster is out of range");
         }
         long fatBytes = ((clusters + 2) * fatBits + 7) / 8;
-        if (fatBytes > fatSectors * bytesPerSector || fatBytes > 64L * 1024 * 1024) {
+        if (fatBytes > fatSectors * bytesPerSector) {
             throw new BadImageException("The boot partition's FAT is too small for its clusters");
+        }
+        if (fatBytes > 16L << 20) { // held in memory: 4M FAT32 clusters, far beyond a Pi boot partition
+            throw new BadImageException("The boot partition has too many clusters (" + clusters + ")");
         }
         fat = new byte[(int) fatBytes + 1];
         disk.read((long) reserved * bytesPerSector, fat, 0, (int) fatBytes);
