@@ -35,7 +35,7 @@ class BootPartitionFilesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", ".xz", ".gz", ".zst"})
+    @ValueSource(strings = {"", ".xz", ".xz-one-block", ".gz", ".zst"})
     void extractsBootFilesAndModulesFromEveryFormat(String extension) throws Exception {
         Path image = extension.isEmpty() ? standard.image() : PiTestImage.compressed(standard, extension);
         Path target = out.resolve("bootenv");

@@ -213,17 +213,23 @@ final class PiTestImage {
         return new Built(image, boot, root, fatOffset, fatBytes, rootOffset);
     }
 
-    /** The same image compressed as .xz, .gz or .zst beside it (by the real tools). */
-    static Path compressed(Built b, String extension) throws Exception {
-        Path out = b.image().resolveSibling("pi.img" + extension);
+    /**
+     * The same image compressed beside it by the real tools: ".xz" (several 1 MiB blocks, as xz -T0 writes),
+     * ".xz-one-block", ".gz" or ".zst".
+     */
+    static Path compressed(Built b, String variant) throws Exception {
+        String extension = variant.equals(".xz-one-block") ? ".xz" : variant;
+        String name = variant.equals(".xz-one-block") ? "pi-one-block.img" : "pi.img";
+        Path out = b.image().resolveSibling(name + extension);
         if (Files.exists(out)) {
             return out;
         }
-        String[] cmd = switch (extension) {
-            case ".xz" -> new String[] {"xz", "-0", "-T1", "-c", b.image().toString()};
+        String[] cmd = switch (variant) {
+            case ".xz" -> new String[] {"xz", "-0", "-T2", "--block-size=1MiB", "-c", b.image().toString()};
+            case ".xz-one-block" -> new String[] {"xz", "-0", "-T1", "-c", b.image().toString()};
             case ".gz" -> new String[] {"gzip", "-1", "-c", b.image().toString()};
             case ".zst" -> new String[] {"zstd", "-q", "-1", "-c", b.image().toString()};
-            default -> throw new IllegalArgumentException(extension);
+            default -> throw new IllegalArgumentException(variant);
         };
         requireTools(cmd[0]);
         finish(new ProcessBuilder(cmd).redirectOutput(out.toFile()), cmd[0]);
