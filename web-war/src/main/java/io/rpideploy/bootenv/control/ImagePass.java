@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.SeekableFileInputStream;
 import org.tukaani.xz.SeekableXZInputStream;
 import org.tukaani.xz.XZIOException;
@@ -31,6 +32,7 @@ final class ImagePass implements Closeable {
     private final InputStream in;
     private final SeekableXZInputStream blocks;
     private final String format;
+    private final boolean raw;
     private final byte[] drop = new byte[BUFFER];
     private long position;
     private boolean ended;
@@ -39,6 +41,7 @@ final class ImagePass implements Closeable {
         this.in = in;
         this.blocks = in instanceof SeekableXZInputStream s ? s : null;
         this.format = format;
+        this.raw = format.equals("raw");
     }
 
     static ImagePass open(Path image) throws IOException, BadImageException {
@@ -75,7 +78,9 @@ final class ImagePass implements Closeable {
     private static SeekableXZInputStream seekable(Path image) throws IOException {
         SeekableFileInputStream file = new SeekableFileInputStream(image.toFile());
         try {
-            SeekableXZInputStream xz = new SeekableXZInputStream(file, XZ_MEMORY_LIMIT_KIB);
+            // each seek starts a block decoder: the cache lends it the last one's dictionary instead of a new one
+            SeekableXZInputStream xz = new SeekableXZInputStream(file, XZ_MEMORY_LIMIT_KIB, true,
+                    BasicArrayCache.getInstance());
             if (xz.getBlockCount() > 1) {
                 return xz;
             }
@@ -107,7 +112,8 @@ final class ImagePass implements Closeable {
                 position = target;
             }
             while (position < target) {
-                long n = in.skip(target - position);
+                // a raw file seeks; a decoder's own skip may allocate a buffer per call, so it reads into ours
+                long n = raw ? in.skip(target - position) : 0;
                 if (n <= 0) {
                     int r = in.read(drop, 0, (int) Math.min(drop.length, target - position));
                     if (r < 0) {
