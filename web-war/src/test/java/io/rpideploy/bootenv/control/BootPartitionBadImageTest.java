@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -117,6 +120,60 @@ class BootPartitionBadImageTest {
             }
         }
         assertRefused(loop, "loops");
+    }
+
+    @Test
+    void fatDirectoryCycle() throws Exception {
+        Path cycle = copy("cycle.img");
+        Path fat = out.resolve("fat.part");
+        try (var in = new RandomAccessFile(standard.image().toFile(), "r");
+             var part = new RandomAccessFile(fat.toFile(), "rw")) {
+            byte[] buf = new byte[(int) standard.fatLength()];
+            in.seek(standard.fatOffset());
+            in.readFully(buf);
+            part.write(buf);
+        }
+        String shown = PiTestImage.run(out, "mshowfat", "-i", fat.toString(), "::/overlays");
+        List<Long> clusters = new ArrayList<>(); // "::/overlays <2084-2090> <3001>": the folder's cluster runs
+        Matcher run = Pattern.compile("<(\\d+)(?:-(\\d+))?>").matcher(shown);
+        while (run.find()) {
+            long from = Long.parseLong(run.group(1));
+            long to = run.group(2) == null ? from : Long.parseLong(run.group(2));
+            for (long c = from; c <= to; c++) {
+                clusters.add(c);
+            }
+        }
+        assertFalse(clusters.isEmpty(), shown);
+        long overlays = clusters.get(0);
+        try (RandomAccessFile f = new RandomAccessFile(cycle.toFile(), "rw")) {
+            byte[] bpb = new byte[512];
+            f.seek(standard.fatOffset());
+            f.readFully(bpb);
+            ByteBuffer b = ByteBuffer.wrap(bpb).order(ByteOrder.LITTLE_ENDIAN);
+            long reserved = b.getShort(14) & 0xffff;
+            long fatSectors = Integer.toUnsignedLong(b.getInt(36));
+            int clusterBytes = (bpb[13] & 0xff) * 512;
+            long data = standard.fatOffset() + (reserved + 2 * fatSectors) * 512;
+            // overlays/sub's short entry "SUB" now points back at overlays itself
+            boolean patched = false;
+            byte[] dir = new byte[clusterBytes];
+            for (long c : clusters) {
+                long at0 = data + (c - 2) * clusterBytes;
+                f.seek(at0);
+                f.readFully(dir);
+                for (int at = 0; at + 32 <= dir.length; at += 32) {
+                    if (new String(dir, at, 11, StandardCharsets.US_ASCII).equals("SUB        ")) {
+                        f.seek(at0 + at + 20);
+                        f.write(new byte[] {(byte) (overlays >> 16), (byte) (overlays >> 24)});
+                        f.seek(at0 + at + 26);
+                        f.write(new byte[] {(byte) overlays, (byte) (overlays >> 8)});
+                        patched = true;
+                    }
+                }
+            }
+            assertTrue(patched, "the SUB entry was found in " + shown);
+        }
+        assertRefused(cycle, "loops back");
     }
 
     @Test

@@ -28,6 +28,15 @@ class Ext4ModulesTest {
     }
 
     @Test
+    void piGenRootFeatures() throws Exception {
+        // pi-gen's export-image makes the root with -O ^huge_file,^metadata_csum,^64bit: 32-byte descriptors and
+        // uninit_bg checksums instead of metadata_csum
+        PiTestImage.Built b = PiTestImage.build(dir.resolve("img"), PiTestImage.Options.standard()
+                .features("^huge_file,^metadata_csum,^64bit"));
+        assertExtracted(b);
+    }
+
+    @Test
     void fragmentedModuleWithAnExtentIndexBlock() throws Exception {
         // free every other small file, then write ext4.ko.xz again from the root folder (where debugfs looks for
         // free blocks first) and link it into place: many short extents, more than the four the inode holds, so
