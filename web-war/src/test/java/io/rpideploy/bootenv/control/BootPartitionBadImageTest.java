@@ -177,6 +177,37 @@ class BootPartitionBadImageTest {
     }
 
     @Test
+    void fileLargerThanThePartition() throws Exception {
+        Path huge = copy("huge.img");
+        // kernel_2712.img's short entry (KERNEL~1IMG) claims 3.5 GB
+        try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
+            byte[] part = new byte[(int) standard.fatLength()];
+            f.seek(standard.fatOffset());
+            f.readFully(part);
+            int found = 0;
+            for (int at = 0; at + 32 <= part.length; at += 32) {
+                if (new String(part, at, 11, StandardCharsets.US_ASCII).equals("KERNEL~1IMG")) {
+                    f.seek(standard.fatOffset() + at + 28);
+                    f.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) 3_500_000_000L).array());
+                    found++;
+                }
+            }
+            assertEquals(1, found);
+        }
+        assertRefused(huge, "more than the partition holds");
+    }
+
+    @Test
+    void noFatPartition() throws Exception {
+        Path linux = copy("linux-only.img");
+        try (RandomAccessFile f = new RandomAccessFile(linux.toFile(), "rw")) {
+            f.seek(446 + 4);
+            f.write(0x83); // partition 1 typed as Linux
+        }
+        assertRefused(linux, "no FAT boot partition");
+    }
+
+    @Test
     void noDeviceTreeIsNotAPi5Image() throws Exception {
         PiTestImage.Built b = PiTestImage.build(images.resolve("nodtb"), PiTestImage.Options.standard().noDtbs());
         assertRefused(b.image(), "bcm2712");
