@@ -16,7 +16,7 @@ import java.util.TreeMap;
 /**
  * A read-only ext4 file system that arrives as a stream, block by block, over several passes. Only blocks someone
  * asked for ({@link #want}) are kept, in a sparse scratch file at their own offset. Pass 1 keeps the superblock, the
- * group descriptors, the used part of every inode table and, guessing ahead, the blocks of every directory; the
+ * group descriptors, the used part of every inode table and, if asked to guess ahead, every directory's blocks; the
  * readers ({@link #inode}, {@link #list}, {@link #copy}) then throw {@link NotYet} after asking for what they lack,
  * and the next pass fetches it. Layout rules from the kernel's Documentation/filesystems/ext4/ ("ext4 doc":
  * cited by file).
@@ -77,6 +77,7 @@ final class Ext4Volume {
     private static final long MAX_READ = 64L << 20;
 
     private final SparseFile scratch;
+    private final boolean guessDirectories;
     private final long partitionLength;
     private final TreeMap<Long, Want> wanted = new TreeMap<>();
     private final List<long[]> deferredRanges = new ArrayList<>();
@@ -100,8 +101,14 @@ final class Ext4Volume {
     private long speculative;
     private long kept;
 
-    Ext4Volume(SparseFile scratch, long partitionLength) throws IOException, BadImageException {
+    /**
+     * {@code guessDirectories}: keep every directory's blocks in pass 1, for a stream where each pass decodes the whole
+     * image; where a pass can seek (raw, multi-block .xz), fetching each level on demand costs less.
+     */
+    Ext4Volume(SparseFile scratch, long partitionLength, boolean guessDirectories)
+            throws IOException, BadImageException {
         this.scratch = scratch;
+        this.guessDirectories = guessDirectories;
         this.partitionLength = partitionLength;
         this.blocks = partitionLength / 1024;
         // ext4 doc super.rst: the superblock is 1024 bytes at offset 1024, whatever the block size
@@ -305,7 +312,7 @@ final class Ext4Volume {
 
     /** Guessing ahead: every directory found in an arriving inode table block has its blocks kept too. */
     private void inodeTableBlock(int group, long block) throws IOException, BadImageException {
-        if (speculative > MAX_SPECULATIVE) {
+        if (!guessDirectories || speculative > MAX_SPECULATIVE) {
             return;
         }
         long firstIndex = (block - tables[group]) * blockSize / inodeSize;

@@ -34,13 +34,19 @@ public final class ImageBootFiles {
 
     private static final Logger LOG = Logger.getLogger(ImageBootFiles.class.getName());
 
-    /** Passes over the image at most: the first, then one per level of the root file system still unknown. */
+    /**
+     * Passes over the image at most: the first, then one per level of the root file system still unknown. A stream
+     * that must be decoded whole each time guesses all directories in pass 1 and needs few; one that seeks fetches
+     * the levels on demand, at little cost per pass.
+     */
     static final int MAX_PASSES = 8;
+    static final int MAX_SEEKING_PASSES = 40;
     /** A boot partition larger than this is not a Pi boot partition (Raspberry Pi OS uses 512 MiB). */
     static final long MAX_BOOT_PARTITION = 4L << 30;
     private static final int CHUNK = 1 << 20;
     /** A skip this long is worth asking the module tree first whether it now wants something inside it. */
     private static final long GAP = 1 << 20;
+    private static final long RESOLVE_BUDGET_NANOS = 50_000_000;
     private static final int MAX_TREE_DEPTH = 16;
 
     /**
@@ -111,6 +117,7 @@ public final class ImageBootFiles {
         private ModuleTree.Plan plan;
         private long checkedAt = -1;
         private long resolveNanos;
+        private int maxPasses = MAX_PASSES;
 
         Run(Path image, Path work, Path scratchDir) {
             this.image = image;
@@ -138,7 +145,8 @@ public final class ImageBootFiles {
                     fat = new SparseFile(scratchDir.resolve("bootenv-" + tag + ".fat"), boot.length());
                     if (root != null) {
                         rootScratch = new SparseFile(scratchDir.resolve("bootenv-" + tag + ".ext4"), root.length());
-                        ext4 = new Ext4Volume(rootScratch, root.length());
+                        ext4 = new Ext4Volume(rootScratch, root.length(), !first.seekable());
+                        maxPasses = first.seekable() ? MAX_SEEKING_PASSES : MAX_PASSES;
                     } else {
                         warnings.add("The image has no Linux root partition: no kernel modules extracted");
                     }
@@ -223,12 +231,12 @@ public final class ImageBootFiles {
         }
 
         /**
-         * Asks the module tree again if blocks arrived since the last time and asking has cost under a tenth of the
-         * pass so far; true if it was asked.
+         * Asks the module tree again if blocks arrived since the last time and asking has cost under 50 ms plus a tenth
+         * of the pass so far (a fast pass still gets a few asks); true if it was asked.
          */
         private boolean resolve(long passStarted) throws IOException, BadImageException {
             if (ext4 == null || release == null || plan != null || ext4.keptBlocks() == checkedAt
-                    || resolveNanos * 10 > System.nanoTime() - passStarted) {
+                    || resolveNanos > RESOLVE_BUDGET_NANOS + (System.nanoTime() - passStarted) / 10) {
                 return false;
             }
             checkedAt = ext4.keptBlocks();
@@ -330,9 +338,9 @@ public final class ImageBootFiles {
                 try {
                     plan = ModuleTree.resolve(ext4, release);
                 } catch (Ext4Volume.NotYet more) {
-                    if (number > MAX_PASSES) {
+                    if (number > maxPasses) {
                         throw new BadImageException("The root file system's module tree needs more than "
-                                + MAX_PASSES + " passes over the image; its layout is too scattered");
+                                + maxPasses + " passes over the image; its layout is too scattered");
                     }
                     if (!ext4.startPass()) {
                         throw new IllegalStateException("blocks are missing but none are wanted");

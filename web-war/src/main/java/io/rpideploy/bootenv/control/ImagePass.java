@@ -92,6 +92,11 @@ final class ImagePass implements Closeable {
         }
     }
 
+    /** Whether skipping ahead costs little (a raw file, or an .xz whose blocks can be decoded alone). */
+    boolean seekable() {
+        return raw || blocks != null;
+    }
+
     long position() {
         return position;
     }

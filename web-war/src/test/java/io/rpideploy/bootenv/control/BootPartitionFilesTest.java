@@ -44,7 +44,10 @@ class BootPartitionFilesTest {
         assertEquals(PiTestImage.RELEASE, x.kernelRelease());
         assertBootFiles(standard, target, x);
         assertModules(standard, target, x);
-        assertTrue(x.passes().size() >= 2 && x.passes().size() <= 4, "passes: " + x.passes());
+        // a whole-stream format guesses every directory in pass 1; a seekable one fetches level by level
+        boolean seeks = extension.isEmpty() || extension.equals(".xz");
+        int most = seeks ? 12 : 3;
+        assertTrue(x.passes().size() >= 2 && x.passes().size() <= most, "passes: " + x.passes());
         try (Stream<Path> left = Files.list(out.resolve("scratch"))) {
             assertEquals(0, left.count(), "scratch files are deleted");
         }
