@@ -76,7 +76,9 @@ final class ModuleTree {
         Map<String, Long> releases = fs.list(modules, "/lib/modules");
         Inode dir = releases.containsKey(release) ? fs.lookup(modules, release, new int[1]) : null;
         if (dir == null || !dir.directory()) {
-            return new Plan(false, new ArrayList<>(new TreeSet<>(releases.keySet())), List.of(), List.of(), List.of());
+            Set<String> names = new TreeSet<>(releases.keySet());
+            names.removeAll(Set.of(".", ".."));
+            return new Plan(false, new ArrayList<>(names), List.of(), List.of(), List.of());
         }
         List<String> warnings = new ArrayList<>();
         Map<String, Item> files = new LinkedHashMap<>();
@@ -145,7 +147,7 @@ final class ModuleTree {
             String child = path + "/" + name;
             if (module(name) && name.startsWith(family.prefix())) {
                 chosen.add(child);
-            } else if (family.recursive() && !name.contains(".")) {
+            } else if (family.recursive()) {
                 try {
                     Inode sub = fs.inode(e.getValue());
                     if (sub.directory()) {
