@@ -1,5 +1,6 @@
 package io.rpideploy.bootenv.control;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -15,10 +16,10 @@ import java.util.TreeMap;
 /**
  * A read-only ext4 file system that arrives as a stream, block by block, over several passes. Only blocks someone
  * asked for ({@link #want}) are kept, in a sparse scratch file at their own offset. Pass 1 keeps the superblock, the
- * group descriptors, the used part of every inode table and, guessing ahead, the blocks of every directory; the
+ * group descriptors, the used part of every inode table and, if asked to guess ahead, every directory's blocks; the
  * readers ({@link #inode}, {@link #list}, {@link #copy}) then throw {@link NotYet} after asking for what they lack,
- * and the next pass fetches it. Layout rules from the kernel's Documentation/filesystems/ext4 ("ext4 disk layout":
- * cited by section).
+ * and the next pass fetches it. Layout rules from the kernel's Documentation/filesystems/ext4/ ("ext4 doc":
+ * cited by file).
  */
 final class Ext4Volume {
 
@@ -59,7 +60,7 @@ final class Ext4Volume {
         }
     }
 
-    static final long ROOT_INODE = 2; // ext4 disk layout 4.1.1, "Special inodes"
+    static final long ROOT_INODE = 2; // ext4 doc special_inodes.rst
     private static final int EXTENTS_FL = 0x80000;
     private static final int INLINE_DATA_FL = 0x10000000;
     private static final int INCOMPAT_COMPRESSION = 0x1;
@@ -71,16 +72,16 @@ final class Ext4Volume {
     private static final int RO_COMPAT_GDT_CSUM = 0x10;
     private static final int RO_COMPAT_METADATA_CSUM = 0x400;
     private static final int BG_INODE_UNINIT = 0x1;
-    /** Speculative directory blocks kept in pass 1 at most (1 GiB at 4 KiB blocks); beyond, directories are fetched on demand. */
+    /** Directory blocks kept ahead of need in pass 1 at most (1 GiB at 4 KiB blocks); beyond, fetched on demand. */
     private static final long MAX_SPECULATIVE = 1L << 18;
     private static final long MAX_READ = 64L << 20;
 
     private final SparseFile scratch;
+    private final boolean guessDirectories;
     private final long partitionLength;
     private final TreeMap<Long, Want> wanted = new TreeMap<>();
     private final List<long[]> deferredRanges = new ArrayList<>();
     private final List<Hook> deferredHooks = new ArrayList<>();
-    private final TreeMap<Long, Integer> tableGroups = new TreeMap<>();
     private BitSet have = new BitSet();
     private long cursor = -1;
     private boolean known;
@@ -100,11 +101,17 @@ final class Ext4Volume {
     private long speculative;
     private long kept;
 
-    Ext4Volume(SparseFile scratch, long partitionLength) throws IOException, BadImageException {
+    /**
+     * {@code guessDirectories}: keep every directory's blocks in pass 1, for a stream where each pass decodes the whole
+     * image; where a pass can seek (raw, multi-block .xz), fetching each level on demand costs less.
+     */
+    Ext4Volume(SparseFile scratch, long partitionLength, boolean guessDirectories)
+            throws IOException, BadImageException {
         this.scratch = scratch;
+        this.guessDirectories = guessDirectories;
         this.partitionLength = partitionLength;
         this.blocks = partitionLength / 1024;
-        // ext4 disk layout 4.1: the superblock is 1024 bytes at offset 1024, whatever the block size
+        // ext4 doc super.rst: the superblock is 1024 bytes at offset 1024, whatever the block size
         want(1, 2, this::superblock);
     }
 
@@ -117,6 +124,7 @@ final class Ext4Volume {
         return scratch.written();
     }
 
+    /** Blocks kept so far; a change tells a reader it may now get further. */
     long keptBlocks() {
         return kept;
     }
@@ -173,7 +181,7 @@ final class Ext4Volume {
         return !wanted.isEmpty();
     }
 
-    /** Asks for blocks [start, end); those already here go straight to the hook, those already passed wait for the next pass. */
+    /** Asks for blocks [start, end): those here go straight to the hook, those passed wait for the next pass. */
     void want(long start, long end, Hook hook) throws IOException, BadImageException {
         if (start < 0 || end > blocks || start >= end) {
             throw new BadImageException("The root file system is damaged: block range " + start + ".." + end
@@ -210,7 +218,7 @@ final class Ext4Volume {
 
     // ---- pass 1: superblock, descriptors, inode tables, directories
 
-    /** ext4 disk layout 4.1 "The Super Block". */
+    /** ext4 doc super.rst "Super Block". */
     private void superblock(long ignored) throws IOException, BadImageException {
         ByteBuffer s = ByteBuffer.wrap(read(1024, 1024)).order(ByteOrder.LITTLE_ENDIAN);
         if ((s.getShort(0x38) & 0xffff) != 0xef53) {
@@ -258,13 +266,13 @@ final class Ext4Volume {
         known = true;
         tables = new long[groups];
         usedInodes = new int[groups];
-        // ext4 disk layout 3.1 / 4.4: the descriptor table starts in the block after the superblock's
+        // ext4 doc blockgroup.rst, group_descr.rst: the descriptor table starts in the block after the superblock's
         long first = firstDataBlock + 1;
         long descBlocks = ((long) groups * descSize + size - 1) / size;
         want(first, first + descBlocks, b -> descriptors(b - first));
     }
 
-    /** ext4 disk layout 4.4 "Block Group Descriptors": where each group's inode table is, and how much is used. */
+    /** ext4 doc group_descr.rst "Block Group Descriptors": where each group's inode table is, and how much is used. */
     private void descriptors(long index) throws IOException, BadImageException {
         long perBlock = blockSize / descSize;
         ByteBuffer d = ByteBuffer.wrap(read((firstDataBlock + 1 + index) * blockSize, blockSize))
@@ -296,7 +304,6 @@ final class Ext4Volume {
             usedInodes[(int) group] = (int) used;
             if (used > 0) {
                 final int g = (int) group;
-                tableGroups.put(table, g);
                 long end = table + (used * inodeSize + blockSize - 1) / blockSize;
                 want(table, end, b -> inodeTableBlock(g, b));
             }
@@ -305,7 +312,7 @@ final class Ext4Volume {
 
     /** Guessing ahead: every directory found in an arriving inode table block has its blocks kept too. */
     private void inodeTableBlock(int group, long block) throws IOException, BadImageException {
-        if (speculative > MAX_SPECULATIVE) {
+        if (!guessDirectories || speculative > MAX_SPECULATIVE) {
             return;
         }
         long firstIndex = (block - tables[group]) * blockSize / inodeSize;
@@ -344,7 +351,7 @@ final class Ext4Volume {
         }
     }
 
-    /** ext4 disk layout 3.3 "Extent Tree": magic 0xF30A, entries <= max, depth at most 5. */
+    /** ext4 doc ifork.rst "Extent Tree": magic 0xF30A, entries <= max, depth at most 5. */
     private int header(ByteBuffer n, int at, int length, int level) throws BadImageException {
         int magic = n.getShort(at) & 0xffff;
         int entries = n.getShort(at + 2) & 0xffff;
@@ -358,7 +365,7 @@ final class Ext4Volume {
 
     // ---- the reading side, over what is in the scratch file
 
-    /** ext4 disk layout 4.1.1 "Finding an Inode": group, index, then the table of that group. */
+    /** ext4 doc inodes.rst "Finding an Inode": group, index, then the table of that group. */
     Inode inode(long number) throws IOException, BadImageException, NotYet {
         if (!known) {
             throw new NotYet();
@@ -464,7 +471,7 @@ final class Ext4Volume {
         }
     }
 
-    /** Writes the file's bytes; holes and uninitialised extents are zeros (ext4 disk layout 3.3). */
+    /** Writes the file's bytes; holes and uninitialised extents are zeros (ext4 doc ifork.rst). */
     void copy(Inode inode, String what, OutputStream out) throws IOException, BadImageException, NotYet {
         fetch(inode, what);
         List<long[]> extents = extents(inode, what);
@@ -496,12 +503,12 @@ final class Ext4Volume {
             throw new BadImageException("The root file system's " + what + " is too large (" + inode.size()
                     + " bytes)");
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) inode.size());
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) inode.size());
         copy(inode, what, out);
         return out.toByteArray();
     }
 
-    /** ext4 disk layout 5.2 "Linear (Classic) Directories"; hash-tree blocks read as empty entries, so linear is enough. */
+    /** ext4 doc directory.rst "Linear (Classic) Directories"; hash-tree blocks read as empty entries. */
     Map<String, Long> list(Inode dir, String what) throws IOException, BadImageException, NotYet {
         if (!dir.directory()) {
             throw new IllegalArgumentException(what + " is not a directory");
@@ -529,7 +536,7 @@ final class Ext4Volume {
         return out;
     }
 
-    /** A symlink's target: in the inode itself when short ("fast symlink", ext4 disk layout 4.1.2), else in a block. */
+    /** A symlink's target: in the inode itself when under 60 bytes (ext4 doc ifork.rst), else in a data block. */
     String readLink(Inode link, String what) throws IOException, BadImageException, NotYet {
         if (link.size() < 60 && (link.flags() & (EXTENTS_FL | INLINE_DATA_FL)) == 0) {
             return new String(link.block(), 0, (int) link.size(), StandardCharsets.UTF_8);

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +52,7 @@ final class FatVolume {
         long fatSectors = (b.getShort(22) & 0xffff) != 0 ? b.getShort(22) & 0xffff
                 : Integer.toUnsignedLong(b.getInt(36));
         if ((boot[510] & 0xff) != 0x55 || (boot[511] & 0xff) != 0xaa
-                || !(bytesPerSector == 512 || bytesPerSector == 1024 || bytesPerSector == 2048 || bytesPerSector == 4096)
+                || bytesPerSector < 512 || bytesPerSector > 4096 || Integer.bitCount(bytesPerSector) != 1
                 || sectorsPerCluster == 0 || Integer.bitCount(sectorsPerCluster) != 1 || reserved == 0
                 || fats == 0 || fats > 4 || fatSectors == 0 || total == 0) {
             throw new BadImageException("The boot partition is not a FAT file system (no valid boot sector)");
@@ -75,8 +76,11 @@ final class FatVolume {
             throw new BadImageException("The boot partition's FAT32 root directory cluster is out of range");
         }
         long fatBytes = ((clusters + 2) * fatBits + 7) / 8;
-        if (fatBytes > fatSectors * bytesPerSector || fatBytes > 64L * 1024 * 1024) {
+        if (fatBytes > fatSectors * bytesPerSector) {
             throw new BadImageException("The boot partition's FAT is too small for its clusters");
+        }
+        if (fatBytes > 16L << 20) { // held in memory: 4M FAT32 clusters, far beyond a Pi boot partition
+            throw new BadImageException("The boot partition has too many clusters (" + clusters + ")");
         }
         fat = new byte[(int) fatBytes + 1];
         disk.read((long) reserved * bytesPerSector, fat, 0, (int) fatBytes);
@@ -159,6 +163,10 @@ final class FatVolume {
                 long next = next(c);
                 if (endOfChain(next)) {
                     break;
+                }
+                if (chain.size() == limit && valid(next) && seen.get((int) next)) {
+                    // the file's clusters are all read, but its chain goes on in a circle: a damaged FAT
+                    throw new BadImageException("FAT cluster chain of " + name + " loops back to cluster " + next);
                 }
                 c = next;
             }
@@ -280,7 +288,7 @@ final class FatVolume {
 
     /** 8.3 name; byte 12 bits 3 and 4 (Windows NT) ask for a lower-case base and extension. */
     private static String shortName(byte[] d, int at) {
-        byte[] raw = java.util.Arrays.copyOfRange(d, at, at + 11);
+        byte[] raw = Arrays.copyOfRange(d, at, at + 11);
         if ((raw[0] & 0xff) == 0x05) {
             raw[0] = (byte) 0xe5; // FAT spec 6.1: 0x05 stands for a real 0xE5 first byte
         }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -33,11 +34,19 @@ public final class ImageBootFiles {
 
     private static final Logger LOG = Logger.getLogger(ImageBootFiles.class.getName());
 
-    /** Passes over the image at most: the first, then one per level of the root file system still unknown. */
+    /**
+     * Passes over the image at most: the first, then one per level of the root file system still unknown. A stream
+     * that must be decoded whole each time guesses all directories in pass 1 and needs few; one that seeks fetches
+     * the levels on demand, at little cost per pass.
+     */
     static final int MAX_PASSES = 8;
+    static final int MAX_SEEKING_PASSES = 40;
     /** A boot partition larger than this is not a Pi boot partition (Raspberry Pi OS uses 512 MiB). */
     static final long MAX_BOOT_PARTITION = 4L << 30;
     private static final int CHUNK = 1 << 20;
+    /** A skip this long is worth asking the module tree first whether it now wants something inside it. */
+    private static final long GAP = 1 << 20;
+    private static final long RESOLVE_BUDGET_NANOS = 50_000_000;
     private static final int MAX_TREE_DEPTH = 16;
 
     /**
@@ -64,11 +73,11 @@ public final class ImageBootFiles {
         return extract(image, targetDir, scratchDir, scratch -> { });
     }
 
-    /** As {@link #extract(Path, Path, Path)}; {@code inspect} sees the scratch files before they are deleted (tests). */
+    /** As {@link #extract(Path, Path, Path)}; {@code inspect} sees the scratch files before their deletion (tests). */
     static Extracted extract(Path image, Path targetDir, Path scratchDir, Consumer<List<Path>> inspect)
             throws IOException, BadImageException {
         Path target = targetDir.toAbsolutePath().normalize();
-        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !emptyDirectory(target)) {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !emptyDirectory(target)) {
             throw new FileAlreadyExistsException(target.toString(), null, "the target folder exists and is not empty");
         }
         Files.createDirectories(target.getParent());
@@ -77,7 +86,7 @@ public final class ImageBootFiles {
         boolean done = false;
         try {
             Extracted result = new ImageBootFiles.Run(image, work, scratchDir).run(inspect);
-            if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 Files.delete(target); // empty, checked above
             }
             Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
@@ -99,6 +108,16 @@ public final class ImageBootFiles {
         private final List<String> modules = new ArrayList<>();
         private final List<String> warnings = new ArrayList<>();
         private final List<Pass> passes = new ArrayList<>();
+        private Partition boot;
+        private Partition root;
+        private SparseFile fat;
+        private Ext4Volume ext4;
+        private boolean bootDone;
+        private String release;
+        private ModuleTree.Plan plan;
+        private long checkedAt = -1;
+        private long resolveNanos;
+        private int maxPasses = MAX_PASSES;
 
         Run(Path image, Path work, Path scratchDir) {
             this.image = image;
@@ -109,63 +128,79 @@ public final class ImageBootFiles {
         Extracted run(Consumer<List<Path>> inspect) throws IOException, BadImageException {
             String tag = UUID.randomUUID().toString();
             SparseFile rootScratch = null;
-            try (ImagePass first = ImagePass.open(image)) {
-                long started = System.nanoTime();
-                byte[] head = new byte[PartitionTable.HEAD];
-                int n = first.read(head, 0, head.length);
-                List<Partition> parts = PartitionTable.read(head, n);
-                Partition boot = parts.stream().filter(p -> p.kind() == Kind.FAT).findFirst().orElseThrow(
-                        () -> new BadImageException("The image has no FAT boot partition (partition types: "
-                                + parts.stream().map(p -> p.number() + "=" + p.kind()).toList() + ")"));
-                if (boot.length() > MAX_BOOT_PARTITION) {
-                    throw new BadImageException("The FAT partition " + boot.number() + " is " + boot.length()
-                            + " bytes, too large for a Pi boot partition");
-                }
-                Partition root = parts.stream().filter(p -> p.kind() == Kind.LINUX).findFirst().orElse(null);
-                try (SparseFile fat = new SparseFile(scratchDir.resolve("bootenv-" + tag + ".fat"), boot.length())) {
-                    Ext4Volume ext4 = null;
+            try {
+                try (ImagePass first = ImagePass.open(image)) {
+                    long started = System.nanoTime();
+                    byte[] head = new byte[PartitionTable.HEAD];
+                    int n = first.read(head, 0, head.length);
+                    List<Partition> parts = PartitionTable.read(head, n);
+                    boot = parts.stream().filter(p -> p.kind() == Kind.FAT).findFirst().orElseThrow(
+                            () -> new BadImageException("The image has no FAT boot partition (partition types: "
+                                    + parts.stream().map(p -> p.number() + "=" + p.kind()).toList() + ")"));
+                    if (boot.length() > MAX_BOOT_PARTITION) {
+                        throw new BadImageException("The FAT partition " + boot.number() + " is " + boot.length()
+                                + " bytes, too large for a Pi boot partition");
+                    }
+                    root = parts.stream().filter(p -> p.kind() == Kind.LINUX).findFirst().orElse(null);
+                    fat = new SparseFile(scratchDir.resolve("bootenv-" + tag + ".fat"), boot.length());
                     if (root != null) {
                         rootScratch = new SparseFile(scratchDir.resolve("bootenv-" + tag + ".ext4"), root.length());
-                        ext4 = new Ext4Volume(rootScratch, root.length());
+                        ext4 = new Ext4Volume(rootScratch, root.length(), !first.seekable());
+                        maxPasses = first.seekable() ? MAX_SEEKING_PASSES : MAX_PASSES;
                     } else {
                         warnings.add("The image has no Linux root partition: no kernel modules extracted");
                     }
-                    pass(first, boot, fat, root, ext4);
+                    pass(first, true);
                     passes.add(new Pass(1, first.position(), (System.nanoTime() - started) / 1_000_000,
                             fat.written() + (ext4 == null ? 0 : ext4.scratchBytes())));
-                    first.close();
-                    String release = bootFiles(FatVolume.open(fat, boot.length()));
-                    if (ext4 != null && release != null) {
-                        modules(root, ext4, release);
-                    }
-                    List<Path> scratch = new ArrayList<>(List.of(fat.path()));
-                    if (rootScratch != null) {
-                        scratch.add(rootScratch.path());
-                    }
-                    inspect.accept(scratch);
-                    LOG.info(() -> "Boot environment from " + image.getFileName() + ": kernel " + release + ", "
-                            + files.size() + " boot files, " + modules.size() + " module files, passes " + passes);
-                    return new Extracted(release, List.copyOf(files), List.copyOf(modules), List.copyOf(warnings),
-                            List.copyOf(passes));
                 }
-            } finally {
+                if (ext4 != null && release != null) {
+                    modules();
+                }
+                List<Path> scratch = new ArrayList<>(List.of(fat.path()));
                 if (rootScratch != null) {
-                    rootScratch.close();
+                    scratch.add(rootScratch.path());
+                }
+                inspect.accept(scratch);
+                LOG.info(() -> "Boot environment from " + image.getFileName() + ": kernel " + release + ", "
+                        + files.size() + " boot files, " + modules.size() + " module files, passes " + passes);
+                return new Extracted(release, List.copyOf(files), List.copyOf(modules), List.copyOf(warnings),
+                        List.copyOf(passes));
+            } finally {
+                try {
+                    if (fat != null) {
+                        fat.close();
+                    }
+                } finally {
+                    if (rootScratch != null) {
+                        rootScratch.close();
+                    }
                 }
             }
         }
 
-        /** One read of the image: copies the boot partition (first pass only) and the root blocks the volume wants. */
-        private void pass(ImagePass in, Partition boot, SparseFile fat, Partition root, Ext4Volume ext4)
-                throws IOException, BadImageException {
+        /**
+         * One read of the image: the boot partition (first pass only; its files are extracted as soon as it is
+         * complete, which tells the kernel release), and the root blocks the volume wants. Before skipping a gap the
+         * module tree is asked again, so that what it needs next is taken in this pass when it lies ahead.
+         */
+        private void pass(ImagePass in, boolean first) throws IOException, BadImageException {
             byte[] chunk = new byte[CHUNK];
-            long fatPos = boot == null ? Long.MAX_VALUE : boot.offset();
-            long fatEnd = boot == null ? Long.MAX_VALUE : boot.end();
+            long fatPos = first ? boot.offset() : Long.MAX_VALUE;
+            long fatEnd = first ? boot.end() : Long.MAX_VALUE;
             byte[] block = new byte[65536];
+            long started = System.nanoTime();
             while (true) {
+                if (first && fatPos >= fatEnd && !bootDone) {
+                    bootDone = true;
+                    release = bootFiles(FatVolume.open(fat, boot.length()));
+                }
                 long nextFat = fatPos < fatEnd ? fatPos : Long.MAX_VALUE;
                 long wanted = ext4 == null ? -1 : ext4.nextWanted();
                 long nextRoot = wanted < 0 ? Long.MAX_VALUE : root.offset() + wanted * ext4.blockSize();
+                if (nextRoot - in.position() > GAP && resolve(started)) {
+                    continue; // the tree may want blocks before nextRoot now
+                }
                 if (nextFat == Long.MAX_VALUE && nextRoot == Long.MAX_VALUE) {
                     break;
                 }
@@ -175,8 +210,8 @@ public final class ImageBootFiles {
                     fat.write(fatPos - boot.offset(), chunk, 0, n);
                     fatPos += n;
                     if (n < len) {
-                        throw new BadImageException("The image ends inside its boot partition (" + (fatPos - boot.offset())
-                                + " of " + boot.length() + " bytes): it is truncated");
+                        throw new BadImageException("The image ends inside its boot partition ("
+                                + (fatPos - boot.offset()) + " of " + boot.length() + " bytes): it is truncated");
                     }
                 } else {
                     int size = ext4.blockSize();
@@ -193,6 +228,27 @@ public final class ImageBootFiles {
             if (ext4 != null) {
                 ext4.endPass(in.ended());
             }
+        }
+
+        /**
+         * Asks the module tree again if blocks arrived since the last time and asking has cost under 50 ms plus a tenth
+         * of the pass so far (a fast pass still gets a few asks); true if it was asked.
+         */
+        private boolean resolve(long passStarted) throws IOException, BadImageException {
+            if (ext4 == null || release == null || plan != null || ext4.keptBlocks() == checkedAt
+                    || resolveNanos > RESOLVE_BUDGET_NANOS + (System.nanoTime() - passStarted) / 10) {
+                return false;
+            }
+            checkedAt = ext4.keptBlocks();
+            long t = System.nanoTime();
+            try {
+                plan = ModuleTree.resolve(ext4, release);
+            } catch (Ext4Volume.NotYet more) {
+                // asked for; taken in this pass if ahead, else in the next
+            } finally {
+                resolveNanos += System.nanoTime() - t;
+            }
+            return true;
         }
 
         /** Boot partition files into the work folder; returns the kernel release (null if none is found). */
@@ -223,7 +279,8 @@ public final class ImageBootFiles {
                 }
             }
             if (kernel2712 == null && kernel8 == null) {
-                throw new BadImageException("Not a Pi 5 image: the boot partition has no kernel_2712.img or kernel8.img");
+                throw new BadImageException(
+                        "Not a Pi 5 image: the boot partition has no kernel_2712.img or kernel8.img");
             }
             if (!dtb) {
                 throw new BadImageException("Not a Pi 5 image: the boot partition has no bcm2712*.dtb device tree");
@@ -239,7 +296,8 @@ public final class ImageBootFiles {
             }
             String release = KernelImage.release(kernel);
             if (release == null) {
-                warnings.add("No \"Linux version\" banner in " + kernel.getFileName() + ": no kernel modules extracted");
+                warnings.add("No \"Linux version\" banner in " + kernel.getFileName()
+                        + ": no kernel modules extracted");
             }
             return release;
         }
@@ -275,24 +333,23 @@ public final class ImageBootFiles {
         }
 
         /** Further passes until the module tree is known; then its files are written. */
-        private void modules(Partition root, Ext4Volume ext4, String release) throws IOException, BadImageException {
-            ModuleTree.Plan plan;
-            for (int number = 2; ; number++) {
+        private void modules() throws IOException, BadImageException {
+            for (int number = 2; plan == null; number++) {
                 try {
                     plan = ModuleTree.resolve(ext4, release);
-                    break;
                 } catch (Ext4Volume.NotYet more) {
-                    if (number > MAX_PASSES) {
+                    if (number > maxPasses) {
                         throw new BadImageException("The root file system's module tree needs more than "
-                                + MAX_PASSES + " passes over the image; its layout is too scattered");
+                                + maxPasses + " passes over the image; its layout is too scattered");
                     }
                     if (!ext4.startPass()) {
                         throw new IllegalStateException("blocks are missing but none are wanted");
                     }
                     long started = System.nanoTime();
                     long before = ext4.scratchBytes();
+                    resolveNanos = 0;
                     try (ImagePass in = ImagePass.open(image)) {
-                        pass(in, null, null, root, ext4);
+                        pass(in, false);
                         passes.add(new Pass(number, in.position(), (System.nanoTime() - started) / 1_000_000,
                                 ext4.scratchBytes() - before));
                     }
@@ -307,7 +364,8 @@ public final class ImageBootFiles {
             String base = "lib/modules/" + release + "/";
             for (ModuleTree.Item item : plan.files()) {
                 if (!safePath(item.path())) {
-                    throw new BadImageException("The root file system names a module outside its folder: " + item.path());
+                    throw new BadImageException("The root file system names a module outside its folder: "
+                            + item.path());
                 }
                 Path p = work.resolve("modules/" + base + item.path());
                 Files.createDirectories(p.getParent());
@@ -344,7 +402,7 @@ public final class ImageBootFiles {
     }
 
     private static boolean emptyDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
@@ -353,7 +411,7 @@ public final class ImageBootFiles {
     }
 
     static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> all = Files.walk(root)) {

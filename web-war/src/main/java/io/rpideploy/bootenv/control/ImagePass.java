@@ -11,12 +11,17 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.tukaani.xz.BasicArrayCache;
+import org.tukaani.xz.SeekableFileInputStream;
+import org.tukaani.xz.SeekableXZInputStream;
 import org.tukaani.xz.XZIOException;
 import org.tukaani.xz.XZInputStream;
 
 /**
  * One read of the raw disk image from its first byte, decompressing .xz/.gz/.zst on the fly (by file name). Only moves
- * forward: a raw image skips by seeking, a compressed one by decoding and dropping.
+ * forward: a raw image skips by seeking, a compressed one by decoding and dropping, except that an .xz made of several
+ * blocks (xz -T0, as Raspberry Pi OS images are) jumps to the block that holds the target: its index tells where each
+ * block starts, and a block decodes on its own.
  */
 final class ImagePass implements Closeable {
 
@@ -25,14 +30,18 @@ final class ImagePass implements Closeable {
     private static final int BUFFER = 128 * 1024;
 
     private final InputStream in;
+    private final SeekableXZInputStream blocks;
     private final String format;
+    private final boolean raw;
     private final byte[] drop = new byte[BUFFER];
     private long position;
     private boolean ended;
 
     private ImagePass(InputStream in, String format) {
         this.in = in;
+        this.blocks = in instanceof SeekableXZInputStream s ? s : null;
         this.format = format;
+        this.raw = format.equals("raw");
     }
 
     static ImagePass open(Path image) throws IOException, BadImageException {
@@ -40,6 +49,11 @@ final class ImagePass implements Closeable {
         InputStream file = Files.newInputStream(image);
         try {
             if (name.endsWith(".img.xz")) {
+                SeekableXZInputStream seekable = seekable(image);
+                if (seekable != null) {
+                    file.close();
+                    return new ImagePass(seekable, ".xz");
+                }
                 return new ImagePass(new XZInputStream(new BufferedInputStream(file, BUFFER), XZ_MEMORY_LIMIT_KIB),
                         ".xz");
             } else if (name.endsWith(".img.gz")) {
@@ -57,6 +71,32 @@ final class ImagePass implements Closeable {
         }
     }
 
+    /**
+     * A multi-block .xz read through its index, or null: one block (nothing to gain) or an index that does not read
+     * (a truncated file: the plain decoder then says where it ends).
+     */
+    private static SeekableXZInputStream seekable(Path image) throws IOException {
+        SeekableFileInputStream file = new SeekableFileInputStream(image.toFile());
+        try {
+            // each seek starts a block decoder: the cache lends it the last one's dictionary instead of a new one
+            SeekableXZInputStream xz = new SeekableXZInputStream(file, XZ_MEMORY_LIMIT_KIB, true,
+                    BasicArrayCache.getInstance());
+            if (xz.getBlockCount() > 1) {
+                return xz;
+            }
+            xz.close();
+            return null;
+        } catch (IOException notSeekable) {
+            file.close();
+            return null;
+        }
+    }
+
+    /** Whether skipping ahead costs little (a raw file, or an .xz whose blocks can be decoded alone). */
+    boolean seekable() {
+        return raw || blocks != null;
+    }
+
     long position() {
         return position;
     }
@@ -71,8 +111,14 @@ final class ImagePass implements Closeable {
             throw new IllegalStateException("a pass only moves forward: " + target + " < " + position);
         }
         try {
+            if (blocks != null && target > position && target < blocks.length()
+                    && blocks.getBlockNumber(target) != blocks.getBlockNumber(position)) {
+                blocks.seek(target); // decodes from the start of target's block, not from here
+                position = target;
+            }
             while (position < target) {
-                long n = in.skip(target - position);
+                // a raw file seeks; a decoder's own skip may allocate a buffer per call, so it reads into ours
+                long n = raw ? in.skip(target - position) : 0;
                 if (n <= 0) {
                     int r = in.read(drop, 0, (int) Math.min(drop.length, target - position));
                     if (r < 0) {

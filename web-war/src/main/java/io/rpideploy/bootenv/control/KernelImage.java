@@ -1,12 +1,14 @@
 package io.rpideploy.bootenv.control;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * The release a kernel image was built as, from its banner "Linux version 6.12.34+rpt-rpi-2712 (...)". A Pi kernel is a
@@ -31,7 +33,7 @@ final class KernelImage {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(kernel), 1 << 16)) {
             InputStream in = (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b ? new GZIPInputStream(raw) : raw;
             return scan(in);
-        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+        } catch (ZipException | EOFException e) {
             return null; // a damaged gzip kernel has no readable banner
         }
     }

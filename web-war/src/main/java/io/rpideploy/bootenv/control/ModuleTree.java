@@ -20,7 +20,7 @@ import java.util.TreeSet;
  */
 final class ModuleTree {
 
-    /** A folder under the release (recursive or not) and a file name prefix; the module families the installer loads. */
+    /** A folder under the release (recursive or not) and a file name prefix: a module family the installer loads. */
     record Family(String folder, boolean recursive, String prefix) {
     }
 
@@ -79,7 +79,9 @@ final class ModuleTree {
         Map<String, Long> releases = fs.list(modules, "/lib/modules");
         Inode dir = releases.containsKey(release) ? fs.lookup(modules, release, new int[1]) : null;
         if (dir == null || !dir.directory()) {
-            return new Plan(false, new ArrayList<>(new TreeSet<>(releases.keySet())), List.of(), List.of(), List.of());
+            Set<String> names = new TreeSet<>(releases.keySet());
+            names.removeAll(Set.of(".", ".."));
+            return new Plan(false, new ArrayList<>(names), List.of(), List.of(), List.of());
         }
         List<String> warnings = new ArrayList<>();
         Map<String, Item> files = new LinkedHashMap<>();
@@ -148,7 +150,7 @@ final class ModuleTree {
             String child = path + "/" + name;
             if (module(name) && name.startsWith(family.prefix())) {
                 chosen.add(child);
-            } else if (family.recursive() && !name.contains(".")) {
+            } else if (family.recursive()) {
                 try {
                     Inode sub = fs.inode(e.getValue());
                     if (sub.directory()) {

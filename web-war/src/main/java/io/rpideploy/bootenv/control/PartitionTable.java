@@ -92,14 +92,16 @@ final class PartitionTable {
         long count = Integer.toUnsignedLong(b.getInt(SECTOR + 80));
         long size = Integer.toUnsignedLong(b.getInt(SECTOR + 84));
         if (size < 128 || size > 4096 || count > 1024 || entriesLba < 2) {
-            throw new BadImageException("The image's GPT header is damaged (entry size " + size + ", count " + count + ")");
+            throw new BadImageException("The image's GPT header is damaged (entry size " + size + ", count " + count
+                    + ")");
         }
         List<Partition> parts = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             long at = entriesLba * SECTOR + i * size;
             if (at + 48 > length) {
                 if (at + size > HEAD) {
-                    throw new BadImageException("The image's GPT entries lie beyond the first 32 sectors; not supported");
+                    throw new BadImageException(
+                            "The image's GPT entries lie beyond the first 32 sectors; not supported");
                 }
                 throw new BadImageException("The image is truncated inside its GPT");
             }
