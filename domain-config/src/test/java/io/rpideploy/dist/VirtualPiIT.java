@@ -279,14 +279,18 @@ class VirtualPiIT {
                 "-drive", "file=" + disk + ",if=none,id=d0,format=raw", "-device", "nvme,drive=d0,serial=vpi0002");
         JsonObject deployment = null;
         try (Guest uefi = Guest.start(work.resolve("run-b-console.log"), work.resolve("run-b-qemu.log"), qemu)) {
-            // GRUB without a configuration stops at its prompt: that ends the run too
+            // GRUB without a configuration stops at its prompt, and a failed IPv4 PXE goes on to IPv6: both end the
+            // run too
             boolean ended = uefi.until(Duration.ofMinutes(12), () -> !uefi.alive()
-                    || uefi.text().contains("This board will NOT reboot") || uefi.text().contains("grub> "));
+                    || uefi.text().contains("This board will NOT reboot") || uefi.text().contains("grub> ")
+                    || uefi.text().contains("Start PXE over IPv6"));
             time("run B: UEFI power-on to the end (exit " + uefi.exitCode() + ")", t);
             printStages(uefi.text());
             List<JsonObject> events = eventsSince(after, UEFI_MAC);
             events.forEach(e -> System.out.println("[virtual-pi]   UEFI event " + describe(e)));
             List<String> files = events.stream().map(e -> e.getString("file_name", "")).toList();
+            assertFalse(uefi.text().contains("Start PXE over IPv6"), "the firmware's IPv4 PXE failed: " + events.stream()
+                    .map(VirtualPiIT::describe).toList());
             assertTrue(files.contains("grubnetaa64.efi"), "the firmware fetched GRUB: " + files);
             assertTrue(files.stream().anyMatch(f -> f.endsWith("grub/grub.cfg")), "GRUB read its configuration: "
                     + files);

@@ -84,6 +84,17 @@ final class Settings {
         }
     }
 
+    /** Folders separated by the platform's path separator ({@code :}), blanks ignored. */
+    static List<Path> paths(String text) {
+        List<Path> paths = new ArrayList<>();
+        for (String part : text.split(java.io.File.pathSeparator)) {
+            if (!part.isBlank()) {
+                paths.add(Path.of(part.trim()));
+            }
+        }
+        return paths;
+    }
+
     TftpSettings tftp() {
         Inet4Address address = ipv4("tftp-address").or(() -> ipv4("server-ip"))
                 .orElseGet(() -> interfaceAddress(text("interface").orElseThrow()).address());
@@ -94,7 +105,7 @@ final class Settings {
                     duration("tftp-timeout", "1s"), integer("tftp-retries", 5),
                     integer("tftp-max-block-size", 65464), integer("tftp-max-window-size", 64),
                     integer("tftp-max-transfers", 512),
-                    text("environment-root").map(Path::of).map(List::of).orElse(List.of()));
+                    text("environment-root").map(Settings::paths).orElse(List.of()));
         } catch (IllegalArgumentException | NullPointerException bad) {
             throw new IllegalArgumentException("TFTP settings: " + bad.getMessage(), bad);
         }

@@ -31,8 +31,8 @@ public class TftpActivationSpec extends NetbootActivationSpec {
     public void setBootRoot(String value) { put("boot-root", value); }
     public String getBootRoot() { return get("boot-root"); }
 
-    @ConfigProperty(description = "Folder of the boot environments the server builds (served when the boot root has"
-            + " no file of that name)")
+    @ConfigProperty(description = "Folders of the boot environments the server builds, separated by ':' (served when"
+            + " the boot root has no file of that name)")
     public void setEnvironmentRoot(String value) { put("environment-root", value); }
     public String getEnvironmentRoot() { return get("environment-root"); }
 

@@ -10,6 +10,7 @@ import io.rpideploy.netboot.dhcp.DhcpSettings;
 import io.rpideploy.netboot.tftp.TftpSettings;
 import java.time.Duration;
 import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SettingsTest {
@@ -84,5 +85,12 @@ class SettingsTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Settings.of(Map.of(),
                 Map.of("interface", "lo", "server-ip", "10.0.0.1", "subnet-mask", "255.255.255.0",
                         "pool-start", "10.0.1.100")).dhcp()).getMessage().startsWith("DHCP settings:"));
+    }
+
+    @Test
+    void environmentRootsAreAListOfFolders() {
+        assertEquals(List.of(java.nio.file.Path.of("/data/boot-env"), java.nio.file.Path.of("/data/installer-env")),
+                Settings.paths("/data/boot-env:/data/installer-env: "));
+        assertEquals(List.of(), Settings.paths(" "));
     }
 }

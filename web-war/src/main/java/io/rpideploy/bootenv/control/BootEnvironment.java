@@ -22,5 +22,6 @@ import java.util.List;
  */
 public record BootEnvironment(Product product, boolean complete, Long imageId, String imageFilename,
                               String imageVersion, String kernel, String kernelRelease, int modules,
-                              String installerBuild, Instant builtAt, List<String> problems) {
+                              String installerBuild, Instant builtAt, List<String> problems)
+        implements java.io.Serializable {
 }

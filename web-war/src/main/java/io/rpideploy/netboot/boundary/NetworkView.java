@@ -12,6 +12,9 @@ import io.rpideploy.platform.entity.Role;
 import jakarta.annotation.PostConstruct;
 import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
+import io.rpideploy.bootenv.control.BootEnvironment;
+import io.rpideploy.bootenv.control.BootEnvironments;
+import jakarta.faces.application.FacesMessage;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.Serializable;
@@ -40,6 +43,11 @@ public class NetworkView implements Serializable {
     @Inject
     NetbootService netboot;
 
+    @Inject
+    BootEnvironments environments;
+
+    private List<BootEnvironment> bootEnvironments;
+
     private List<Server> servers;
     private List<Lease> leases;
     private List<NetbootEvent> events;
@@ -53,7 +61,25 @@ public class NetworkView implements Serializable {
                         e.getValue().since())));
         leases = netboot.leases(ROWS);
         events = netboot.recentEvents(ROWS);
+        bootEnvironments = environments.all();
     }
+
+    /** Builds every product's boot environment again from its active image (operator; audited). */
+    public void rebuildBootEnvironments() {
+        FacesContext faces = FacesContext.getCurrentInstance();
+        if (!isOperator()) {
+            faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, "Only an operator may rebuild", null));
+            return;
+        }
+        List<BootEnvironment> built = environments.rebuildAll();
+        long complete = built.stream().filter(BootEnvironment::complete).count();
+        faces.addMessage(null, new FacesMessage(complete == built.size() ? FacesMessage.SEVERITY_INFO
+                : FacesMessage.SEVERITY_WARN, "Boot environments rebuilt: " + complete + " of " + built.size()
+                + " complete", null));
+        load();
+    }
+
+    public List<BootEnvironment> getBootEnvironments() { return bootEnvironments; }
 
     public boolean isOperator() {
         return FacesContext.getCurrentInstance().getExternalContext().isUserInRole(Role.OPERATOR_NAME);

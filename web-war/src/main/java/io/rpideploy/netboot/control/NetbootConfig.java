@@ -46,7 +46,8 @@ public class NetbootConfig {
             settings.put("boot-root", store.boot().toString());
         }
         // the boot environments the server builds: the TFTP engine serves what the application answers from there
-        settings.put("environment-root", environments.root().toString());
+        settings.put("environment-root", environments.root() + java.io.File.pathSeparator
+                + environments.installerDir());
         return settings;
     }
 
