@@ -188,14 +188,22 @@ public final class Pi5Board {
         return toJson(report);
     }
 
+    /** Downloads and hashes as it reads, as /init does (twenty runtimes would not fit the boards' JVM). */
     private void check(HttpClient http, String url, String sha256) throws Exception {
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2))
-                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (java.io.InputStream in = r.body()) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
         if (r.statusCode() != 200) {
             problems.add(url + ": HTTP " + r.statusCode());
             return;
         }
-        String actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(r.body()));
+        String actual = HexFormat.of().formatHex(digest.digest());
         if (!actual.equals(sha256)) {
             problems.add(url + ": SHA-256 " + actual + " is not the " + sha256 + " on the command line");
         }
