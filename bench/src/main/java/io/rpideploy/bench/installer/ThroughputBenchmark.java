@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * source is not another JVM on the same two cores; otherwise from the in-bench server. Two installer times: the
  * process's wall time (JVM start included) and its own elapsed time (STATS, from main to the end); the ratio uses
  * the latter. Settings (system properties): {@code bench.installerJar} (the runnable jar, default
- * {@code installer-jar/target/installer.jar}), {@code bench.dir} (work dir, default {@code bench/target/installer-bench}),
- * {@code bench.mib=2048} (image size), {@code bench.rounds=2}.
+ * {@code installer-jar/target/installer.jar}), {@code bench.dir} (work dir, default
+ * {@code bench/target/installer-bench}), {@code bench.mib=2048} (image size), {@code bench.rounds=2}.
  */
 public final class ThroughputBenchmark {
 
