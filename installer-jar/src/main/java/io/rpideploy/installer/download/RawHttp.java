@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * One plain-HTTP/1.1 GET on a SocketChannel, for the image body only. HttpURLConnection can only hand the body
  * over through an InputStream: the kernel copies it into a temporary direct buffer, the JDK copies that into the
  * caller's array, and the writer copies the array into its direct write buffer. Here the kernel copies the body
- * straight into the writer's buffer ({@link #read(ByteBuffer)}), which matters at 2 GB/s on two cores.
+ * straight into the writer's buffer ({@link #read(ByteBuffer)}): two copies fewer per byte, which counts where a
+ * raw image arrives as fast as the two cores can hash it (docs/performance.md, Installer).
  *
  * <p>Deliberately narrow: {@code http://} without a proxy, and only answers it fully understands (a
  * Content-Length body, no Transfer-Encoding); {@link #understood} says when the caller should ask again through

@@ -29,6 +29,7 @@ public final class ZeroCopy {
 
     private static final Logger LOG = Logger.getLogger(ZeroCopy.class.getName());
     private static volatile Boolean usable;
+    private static volatile String offReason;
 
     private ZeroCopy() {
     }
@@ -37,6 +38,14 @@ public final class ZeroCopy {
     public static String state() {
         Boolean u = usable;
         return u == null ? "unknown" : u ? "on" : "off";
+    }
+
+    /**
+     * Why zero copy is off: the step of the reflective path above that this container did not offer, or the
+     * listener's setting; {@code null} while it is on or not tried yet.
+     */
+    public static String offReason() {
+        return offReason;
     }
 
     /** The ordinary copy, for when sendfile cannot start after all. */
@@ -146,6 +155,7 @@ public final class ZeroCopy {
     private static boolean disable(String why) {
         if (usable == null) {
             LOG.info("image downloads are copied (no sendfile here: " + why + ")");
+            offReason = why;
         }
         usable = false;
         return false;

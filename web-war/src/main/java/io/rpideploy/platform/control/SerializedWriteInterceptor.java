@@ -10,9 +10,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Lets one database write run at a time, around the transaction so that the commit happens before the next writer
  * starts. Re-entrant: a serialized method may call another. The lock is fair (first come, first served): with
- * barging allowed, a writer could lose its turn again and again, and at 32 concurrent clients the p99 of hostname
- * assignment was 100-170 ms against a p50 of 25 ms; fair, after the JIT has warmed up, 30 ms p99 at 1,530/s
- * (assignment benchmark, README). Waiting is bounded by {@link #MAX_WAIT_SECONDS}.
+ * barging allowed, a writer could lose its turn again and again, and under many concurrent clients the slowest
+ * assignments waited several times as long as the typical one (figures in docs/performance.md). Waiting is bounded
+ * by {@link #MAX_WAIT_SECONDS}.
  */
 @SerializedWrite
 @Interceptor

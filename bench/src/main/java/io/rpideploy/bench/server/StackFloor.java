@@ -1,4 +1,4 @@
-package io.rpideploy.bench;
+package io.rpideploy.bench.server;
 
 import java.io.File;
 import java.io.IOException;
@@ -17,9 +17,9 @@ import javax.tools.ToolProvider;
 
 /**
  * The design card's stack with nothing of rpi-deploy in it, to tell what the stack itself costs at start: wars
- * built from the layers under {@code web-war/src/test/floor} (each a {@code java} and a {@code war} directory),
- * compiled here with the benchmark's class path. They live outside the test sources on purpose: their entity, EJB
- * and WebSocket endpoint must never reach a test deployment.
+ * built from the layers under {@code bench/src/floor} (each a {@code java} and a {@code war} directory),
+ * compiled here with the benchmark's class path. They live outside this module's Java sources on purpose: their
+ * entity, EJB and WebSocket endpoint belong in the floor wars alone.
  *
  * <ul>
  *   <li>{@code rest}: a CDI-managed JAX-RS resource on /api/health (the page the benchmark waits for);</li>

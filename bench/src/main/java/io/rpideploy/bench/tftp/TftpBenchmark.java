@@ -1,5 +1,6 @@
-package io.rpideploy.netboot.bench;
+package io.rpideploy.bench.tftp;
 
+import io.rpideploy.bench.dhcp.DhcpBenchmark;
 import io.rpideploy.netboot.policy.BootFileSource;
 import io.rpideploy.netboot.tftp.NetnsLab;
 import io.rpideploy.netboot.tftp.TftpServer;
@@ -48,7 +49,7 @@ import java.util.stream.Stream;
  * fetches from rpi-deploy as deployed, {@code bench.dist=domain-config/target/rpi-deploy}, beside the engine
  * alone and dnsmasq, and each server's CPU per fetch over {@code bench.cpuFetches=20000} more fetches);
  * {@code bench.samples=true}: print every sample; {@code bench.work=<dir>} (default
- * {@code netboot-rar/target/tftp-bench}).</li>
+ * {@code bench/target/tftp-bench}).</li>
  * </ul>
  */
 public final class TftpBenchmark {
@@ -353,7 +354,7 @@ public final class TftpBenchmark {
         Path script = dist.resolve("bin/rpideploy");
         if (!Files.isExecutable(script)) {
             System.out.println("deployed row skipped: no distribution at " + dist
-                    + " (build it first: mvn -B -q install -DskipTests -DskipITs)");
+                    + " (build it first: mvn -B -q package -DskipTests -DskipITs)");
             return;
         }
         Path home = work.resolve("deployed-home");

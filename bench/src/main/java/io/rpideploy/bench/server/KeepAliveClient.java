@@ -1,4 +1,4 @@
-package io.rpideploy.bench;
+package io.rpideploy.bench.server;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,12 +1,12 @@
-package io.rpideploy.bench;
+package io.rpideploy.bench.server;
 
-import static io.rpideploy.bench.BenchSupport.clientCpuNanos;
-import static io.rpideploy.bench.BenchSupport.deleteTree;
-import static io.rpideploy.bench.BenchSupport.loadAverage;
-import static io.rpideploy.bench.BenchSupport.randomHex;
-import static io.rpideploy.bench.BenchSupport.required;
-import static io.rpideploy.bench.BenchSupport.requireFile;
-import static io.rpideploy.bench.BenchSupport.runMain;
+import static io.rpideploy.bench.server.BenchSupport.clientCpuNanos;
+import static io.rpideploy.bench.server.BenchSupport.deleteTree;
+import static io.rpideploy.bench.server.BenchSupport.loadAverage;
+import static io.rpideploy.bench.server.BenchSupport.randomHex;
+import static io.rpideploy.bench.server.BenchSupport.required;
+import static io.rpideploy.bench.server.BenchSupport.requireFile;
+import static io.rpideploy.bench.server.BenchSupport.runMain;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -52,8 +52,8 @@ import java.util.stream.Stream;
  * {@code POST /api/status} progress updates the deployment API absorbs from 50 boards. Prints figures and whether
  * each target is met; fails only when a server does not start or the set-up is refused.
  *
- * <p>Run from the repository root: {@code mvn -B -q install -DskipTests -DskipITs && mvn -B -pl web-war -Pbenchmark
- * verify -Dbench.main=io.rpideploy.bench.DeploymentBenchmark}; {@code -Dbench.imageMiB=256} for a quick try.
+ * <p>Run from the repository root: {@code mvn -B -Pbenchmark verify
+ * -Dbench.main=io.rpideploy.bench.server.DeploymentBenchmark}; {@code -Dbench.imageMiB=256} for a quick try.
  */
 public final class DeploymentBenchmark {
 

@@ -1,12 +1,12 @@
-package io.rpideploy.bench;
+package io.rpideploy.bench.server;
 
-import static io.rpideploy.bench.BenchSupport.clientCpuNanos;
-import static io.rpideploy.bench.BenchSupport.deleteTree;
-import static io.rpideploy.bench.BenchSupport.loadAverage;
-import static io.rpideploy.bench.BenchSupport.randomHex;
-import static io.rpideploy.bench.BenchSupport.required;
-import static io.rpideploy.bench.BenchSupport.requireFile;
-import static io.rpideploy.bench.BenchSupport.runMain;
+import static io.rpideploy.bench.server.BenchSupport.clientCpuNanos;
+import static io.rpideploy.bench.server.BenchSupport.deleteTree;
+import static io.rpideploy.bench.server.BenchSupport.loadAverage;
+import static io.rpideploy.bench.server.BenchSupport.randomHex;
+import static io.rpideploy.bench.server.BenchSupport.required;
+import static io.rpideploy.bench.server.BenchSupport.requireFile;
+import static io.rpideploy.bench.server.BenchSupport.runMain;
 
 import java.io.IOException;
 import java.net.URI;
@@ -31,8 +31,9 @@ import java.util.zip.ZipOutputStream;
  * counts. Prints the figures and whether each target is met; it never fails on a figure, only when a server does
  * not start or the set-up is refused.
  *
- * <p>Run from the repository root: {@code mvn -B -q install -DskipTests -DskipITs && mvn -B -pl web-war
- * -Pbenchmark verify}. Settings are {@code bench.*} properties (see the profile in web-war/pom.xml).
+ * <p>Run from the repository root: {@code mvn -B -Pbenchmark verify
+ * -Dbench.main=io.rpideploy.bench.server.AssignmentBenchmark}. Settings are {@code bench.*} properties (defaults
+ * below; the paths come from bench/pom.xml).
  */
 public final class AssignmentBenchmark {
 
@@ -58,7 +59,7 @@ public final class AssignmentBenchmark {
     private final int stackSamples = Integer.getInteger("bench.stackSamples", 0);
     // The design card's stack alone (see StackFloor): what any application on it pays at start.
     private final boolean floors = Boolean.parseBoolean(System.getProperty("bench.floors", "true"));
-    private final Path floorSources = Path.of(System.getProperty("bench.floorSources", "src/test/floor"));
+    private final Path floorSources = Path.of(System.getProperty("bench.floorSources", "bench/src/floor"));
 
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private final String runId = randomHex(3);

@@ -1,4 +1,7 @@
-package io.rpideploy.installer;
+package io.rpideploy.bench.installer;
+
+import io.rpideploy.installer.FakeDeploymentServer;
+import io.rpideploy.installer.Sh;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,7 +20,9 @@ import java.util.regex.Pattern;
  * target file with an fsync at the end. The image comes from Debian's nginx (sendfile) when it is installed, so the
  * source is not another JVM on the same two cores; otherwise from the in-bench server. Two installer times: the
  * process's wall time (JVM start included) and its own elapsed time (STATS, from main to the end); the ratio uses
- * the latter. Args: installer.jar, work dir, size in MiB, rounds.
+ * the latter. Settings (system properties): {@code bench.installerJar} (the runnable jar, default
+ * {@code installer-jar/target/installer.jar}), {@code bench.dir} (work dir, default
+ * {@code bench/target/installer-bench}), {@code bench.mib=2048} (image size), {@code bench.rounds=2}.
  */
 public final class ThroughputBenchmark {
 
@@ -27,10 +32,14 @@ public final class ThroughputBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Path jar = Path.of(args[0]);
-        Path dir = Files.createDirectories(Path.of(args[1]));
-        long mib = Long.parseLong(args[2]);
-        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        Path jar = Path.of(System.getProperty("bench.installerJar", "installer-jar/target/installer.jar"));
+        // default: beside this module's classes, bench/target/installer-bench
+        Path dir = Files.createDirectories(System.getProperty("bench.dir") != null
+                ? Path.of(System.getProperty("bench.dir"))
+                : Path.of(ThroughputBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                        .getParent().resolve("installer-bench"));
+        long mib = Long.getLong("bench.mib", 2048);
+        int rounds = Integer.getInteger("bench.rounds", 2);
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         long size = mib << 20;
         Path raw = dir.resolve("bench.img");

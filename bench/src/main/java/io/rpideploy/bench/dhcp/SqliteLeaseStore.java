@@ -1,4 +1,4 @@
-package io.rpideploy.netboot.bench;
+package io.rpideploy.bench.dhcp;
 
 import io.rpideploy.netboot.api.ClientKind;
 import io.rpideploy.netboot.api.DhcpLease;

@@ -1,4 +1,4 @@
-package io.rpideploy.netboot.bench;
+package io.rpideploy.bench.dhcp;
 
 import io.rpideploy.netboot.api.DhcpMessageType;
 
@@ -92,8 +92,10 @@ public final class DhcpBenchmark {
             System.out.println("DhcpBenchmark needs root (network namespaces); skipped");
             return;
         }
-        Path base = Path.of(System.getProperty("bench.dir",
-                Files.isDirectory(Path.of("netboot-rar")) ? "netboot-rar/target/dhcp-bench" : "target/dhcp-bench"));
+        // default: beside this module's classes, bench/target/dhcp-bench
+        Path base = System.getProperty("bench.dir") != null ? Path.of(System.getProperty("bench.dir"))
+                : Path.of(DhcpBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent()
+                        .resolve("dhcp-bench");
         Files.createDirectories(base);
         DhcpBenchmark b = new DhcpBenchmark(base.toAbsolutePath());
         Thread hook = new Thread(b::stopProcesses, "rpdd-bench-cleanup");
@@ -347,7 +349,7 @@ public final class DhcpBenchmark {
     }
 
     /** CPU time of a started server: the sum over its process tree of utime + stime from /proc (100 Hz ticks). */
-    static long treeCpuNanos(Process p) {
+    public static long treeCpuNanos(Process p) {
         long ticks = 0;
         for (ProcessHandle h : Stream.concat(Stream.of(p.toHandle()), p.descendants()).toList()) {
             try {

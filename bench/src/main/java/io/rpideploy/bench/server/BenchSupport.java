@@ -1,4 +1,4 @@
-package io.rpideploy.bench;
+package io.rpideploy.bench.server;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -58,7 +58,7 @@ final class BenchSupport {
 
     static void requireFile(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException(file + " is missing: build the distribution first (mvn -B -q install"
+            throw new IllegalStateException(file + " is missing: build the distribution first (mvn -B -q package"
                     + " -DskipTests -DskipITs)");
         }
     }

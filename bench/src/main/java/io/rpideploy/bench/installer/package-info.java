@@ -1,0 +1,2 @@
+/** The installer's write throughput beside dd, xz | dd and zstd | dd. */
+package io.rpideploy.bench.installer;
