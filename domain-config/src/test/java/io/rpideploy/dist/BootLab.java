@@ -19,17 +19,17 @@ import java.util.concurrent.TimeUnit;
  * server with DHCP and TFTP bound to it. The server's boot environment is laid out as the server builds it (sizes of
  * a real Raspberry Pi OS kernel and device tree), without reading an image: the virtual Pi test reads a real one.
  */
-final class BootLab implements AutoCloseable {
+public final class BootLab implements AutoCloseable {
 
-    final String ns;
-    final String hostIf;
-    final String hostIp;
-    final String boardIp;
-    final Path home;
+    public final String ns;
+    public final String hostIf;
+    public final String hostIp;
+    public final String boardIp;
+    public final Path home;
     private Process server;
     private Server api;
 
-    BootLab(String tag, int net, Path home) throws IOException, InterruptedException {
+    public BootLab(String tag, int net, Path home) throws IOException, InterruptedException {
         this.ns = "rpdt-" + tag;
         this.hostIf = "rpb" + net + "h";
         this.hostIp = "10.77." + net + ".1";
@@ -48,13 +48,13 @@ final class BootLab implements AutoCloseable {
     }
 
     /** Root, iproute2 and a java for the boards' own JVM. */
-    static boolean available() {
+    public static boolean available() {
         return "root".equals(System.getProperty("user.name"))
                 && (Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")));
     }
 
     /** A boot environment for KXP2 with files of a real image's sizes, and an installer environment. */
-    static void layOut(Path home, Path installerJar) throws IOException {
+    public static void layOut(Path home, Path installerJar) throws IOException {
         Random random = new Random(2712);
         Path env = Files.createDirectories(home.resolve("boot-env/KXP2"));
         write(env.resolve("kernel_2712.img"), random, 9_600_000);
@@ -73,7 +73,7 @@ final class BootLab implements AutoCloseable {
     }
 
     /** Starts the distribution on this network; management on loopback. */
-    Server start(Path dist, int managementPort, int deploymentPort, Map<String, String> extra, Path log)
+    public Server start(Path dist, int managementPort, int deploymentPort, Map<String, String> extra, Path log)
             throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(dist.resolve("bin/rpideploy").toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -100,7 +100,7 @@ final class BootLab implements AutoCloseable {
     }
 
     /** Runs {@code boards} simulated boards at once in the namespace; one JSON line per board. */
-    List<String> boot(int boards, long firstSerial, String guidForm, boolean httpStage, Duration limit)
+    public List<String> boot(int boards, long firstSerial, String guidForm, boolean httpStage, Duration limit)
             throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns, java, "-Xmx256m", "-cp",
@@ -123,8 +123,18 @@ final class BootLab implements AutoCloseable {
         return lines;
     }
 
-    static String sha256(Path file) throws Exception {
+    public static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    /** An empty folder: what was there is removed. */
+    public static Path freshDir(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return Files.createDirectories(dir);
     }
 
     private static void write(Path file, Random random, int size) throws IOException {

@@ -42,7 +42,7 @@ class CrashRecoveryIT {
 
     @Test
     void acknowledgedAssignmentsSurviveKillDashNine() throws Exception {
-        Path home = freshDir(Path.of(System.getProperty("rpideploy.it.home")));
+        Path home = BootLab.freshDir(Path.of(System.getProperty("rpideploy.it.home")));
         Path log = home.resolveSibling("crash-recovery-server.log");
         Files.deleteIfExists(log);
         String password = "it-" + UUID.randomUUID();
@@ -125,14 +125,5 @@ class CrashRecoveryIT {
         try (var reader = Json.createReader(new StringReader(body))) {
             return reader.readObject();
         }
-    }
-
-    static Path freshDir(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        return Files.createDirectories(dir);
     }
 }

@@ -29,7 +29,7 @@ class Pi5SequenceIT {
         assumeTrue(BootLab.available(), "needs root and iproute2 for a network namespace");
         Path dist = Path.of(System.getProperty("rpideploy.dist"));
         Path home = Path.of(System.getProperty("rpideploy.it.home")).resolveSibling("pi5-sequence-home");
-        CrashRecoveryIT.freshDir(home);
+        BootLab.freshDir(home);
         BootLab.layOut(home, dist.resolve("installer-env/installer.jar"));
         try (BootLab lab = new BootLab("pi5seq", 12, home)) {
             Server server = lab.start(dist, 25120, 25121, Map.of(), home.resolve("server.log"));

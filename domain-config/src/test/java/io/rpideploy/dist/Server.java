@@ -16,7 +16,7 @@ import java.util.Map;
  * The distribution as a user runs it: {@code bin/rpideploy} with RPIDEPLOY_* settings, on loopback ports of its
  * own. The script execs java, so the process started here is the server itself and a kill reaches it directly.
  */
-final class Server implements AutoCloseable {
+public final class Server implements AutoCloseable {
 
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -62,7 +62,7 @@ final class Server implements AutoCloseable {
     }
 
     /** Polls /health until it answers 200; fails after the limit or if the process dies. */
-    void awaitHealthy(Duration limit) throws InterruptedException {
+    public void awaitHealthy(Duration limit) throws InterruptedException {
         Instant deadline = Instant.now().plus(limit);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
@@ -80,11 +80,11 @@ final class Server implements AutoCloseable {
         throw new AssertionError("server not healthy within " + limit);
     }
 
-    HttpResponse<String> get(String path, boolean asAdmin) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path, boolean asAdmin) throws IOException, InterruptedException {
         return HTTP.send(request(path, asAdmin).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+    public HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
         return HTTP.send(request(path, true).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }

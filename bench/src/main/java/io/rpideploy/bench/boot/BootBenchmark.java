@@ -1,5 +1,8 @@
-package io.rpideploy.dist;
+package io.rpideploy.bench.boot;
 
+import io.rpideploy.dist.BootLab;
+import io.rpideploy.dist.Pi5Board;
+import io.rpideploy.dist.Server;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -21,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * boot tree over DHCP and TFTP (the plan's server; the HTTP stage then comes from our deployment listener too).
  * Runs alternate between the two. Needs root (network namespaces) and dnsmasq ({@code dnsmasq-base}).
  *
- * <p>{@code -Dbench.runs=3 -Dbench.boards=20}
+ * <p>{@code mvn -B -Pbenchmark verify -Dbench.main=io.rpideploy.bench.boot.BootBenchmark [-Dbench.runs=3]
+ * [-Dbench.boards=20]}
  */
 public final class BootBenchmark {
 
@@ -30,14 +34,14 @@ public final class BootBenchmark {
     public static void main(String[] args) throws Exception {
         int runs = Integer.getInteger("bench.runs", 3);
         int many = Integer.getInteger("bench.boards", 20);
-        Path dist = Path.of(System.getProperty("rpideploy.dist"));
-        Path work = Path.of(System.getProperty("bench.work", "target/boot-bench")).toAbsolutePath();
+        Path dist = Path.of(System.getProperty("bench.dist"));
+        Path work = Path.of(System.getProperty("bench.workDir", "target/benchmark")).resolve("boot").toAbsolutePath();
         String dnsmasq = dnsmasq();
         if (!BootLab.available() || dnsmasq == null) {
             System.out.println("BootBenchmark: needs root, iproute2 and dnsmasq (apt-get install dnsmasq-base)");
             System.exit(2);
         }
-        Path home = CrashRecoveryIT.freshDir(work.resolve("home"));
+        Path home = BootLab.freshDir(work.resolve("home"));
         BootLab.layOut(home, dist.resolve("installer-env/installer.jar"));
         try (BootLab ours = new BootLab("bootours", 13, home);
              BootLab theirs = new BootLab("bootdnsm", 14, work.resolve("unused"))) {
@@ -128,7 +132,7 @@ public final class BootBenchmark {
      * them (fetched over TFTP), the shared files linked in.
      */
     private static Path dnsmasqTree(BootLab ours, Path tree, Path home, int runs, int many) throws Exception {
-        CrashRecoveryIT.freshDir(tree);
+        BootLab.freshDir(tree);
         Path env = home.resolve("boot-env/KXP2");
         List<Long> serials = new ArrayList<>();
         for (int k = 0; k < 2; k++) {
