@@ -102,10 +102,16 @@ public final class BootLab implements AutoCloseable {
     /** Runs {@code boards} simulated boards at once in the namespace; one JSON line per board. */
     public List<String> boot(int boards, long firstSerial, String guidForm, boolean httpStage, Duration limit)
             throws IOException, InterruptedException {
+        return boot(boards, firstSerial, guidForm, httpStage, 0, limit);
+    }
+
+    /** As {@link #boot(int, long, String, boolean, Duration)}, each board's TFTP paced to a bootloader's rate. */
+    public List<String> boot(int boards, long firstSerial, String guidForm, boolean httpStage, long tftpRate,
+                             Duration limit) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns, java, "-Xmx256m", "-cp",
                 System.getProperty("java.class.path"), Pi5Board.class.getName(), Integer.toString(boards),
-                Long.toHexString(firstSerial), guidForm, Boolean.toString(httpStage)));
+                Long.toHexString(firstSerial), guidForm, Boolean.toString(httpStage), Long.toString(tftpRate)));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -141,6 +147,12 @@ public final class BootLab implements AutoCloseable {
         byte[] b = new byte[size];
         random.nextBytes(b);
         Files.write(file, b);
+    }
+
+    /** Shapes what the server sends to the boards to a link of this rate (tc tbf on the server's end). */
+    public void link(int megabits) throws IOException, InterruptedException {
+        sh("tc", "qdisc", "replace", "dev", hostIf, "root", "tbf", "rate", megabits + "mbit", "burst", "512kb",
+                "latency", "100ms");
     }
 
     private void cleanup() throws InterruptedException {

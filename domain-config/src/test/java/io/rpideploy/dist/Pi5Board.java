@@ -40,7 +40,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>HTTP: the runtime and {@code installer.jar} from the server {@code cmdline.txt} names, each checked against
  *   the SHA-256 on that line; then the installer's {@code starting} report.</li>
  * </ol>
- * Arguments: {@code boards firstSerialHex guidForm(fourcc|repeated) [httpStage(true|false)]}.
+ * Arguments: {@code boards firstSerialHex guidForm(fourcc|repeated) [httpStage(true|false)] [tftpBytesPerSecond]}:
+ * a Pi 5's bootloader fetches at 1.7-4.9 MB/s (pi5-netboot.md section 5), so a bench of real boards is paced by its
+ * clients; 0 fetches as fast as the server answers.
  */
 public final class Pi5Board {
 
@@ -51,12 +53,15 @@ public final class Pi5Board {
     static final int KEEP_BYTES = 1 << 20;
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
     private static final Map<Integer, LinkedBlockingQueue<byte[]>> REPLIES = new ConcurrentHashMap<>();
+    /** Bytes per second a board's TFTP client takes at most (0: unpaced). */
+    private static long tftpRate;
 
     public static void main(String[] args) throws Exception {
         int boards = Integer.parseInt(args[0]);
         long firstSerial = Long.parseLong(args[1], 16);
         boolean repeated = args[2].equals("repeated");
         boolean http = args.length < 4 || Boolean.parseBoolean(args[3]);
+        tftpRate = args.length < 5 ? 0 : Long.parseLong(args[4]);
         PrintStream out = System.out;
         try (DatagramSocket dhcp = new DatagramSocket(null)) {
             dhcp.setReuseAddress(true);
@@ -357,6 +362,7 @@ public final class Pi5Board {
                 // kernels would not fit the boards' JVM
                 java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
                 long received = 0;
+                long begun = System.nanoTime();
                 int expected = 1;
                 int blockSize = 512;
                 InetSocketAddress peer = null;
@@ -416,6 +422,14 @@ public final class Pi5Board {
                         int block = in.getShort() & 0xffff;
                         if (block == (expected & 0xffff)) {
                             received += p.getLength() - 4;
+                            if (tftpRate > 0) {
+                                // the bootloader's own pace: acknowledge no sooner than its rate allows
+                                long due = begun + received * 1_000_000_000L / tftpRate;
+                                long wait = due - System.nanoTime();
+                                if (wait > 0) {
+                                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                                }
+                            }
                             if (received <= KEEP_BYTES) {
                                 out.write(p.getData(), 4, p.getLength() - 4);
                             }

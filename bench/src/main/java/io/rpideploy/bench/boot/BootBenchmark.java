@@ -24,8 +24,12 @@ import java.util.concurrent.TimeUnit;
  * boot tree over DHCP and TFTP (the plan's server; the HTTP stage then comes from our deployment listener too).
  * Runs alternate between the two. Needs root (network namespaces) and dnsmasq ({@code dnsmasq-base}).
  *
+ * <p>As on a real bench, each board's TFTP is paced to a Pi 5 bootloader's rate ({@code bench.piTftpRate}, bytes/s,
+ * 3 MB/s by default; the bootloader does 1.7-4.9 MB/s) and what the server sends goes through a link of
+ * {@code bench.linkMbit} (1000: the deployment network's gigabit port); 0 turns either off.
+ *
  * <p>{@code mvn -B -Pbenchmark verify -Dbench.main=io.rpideploy.bench.boot.BootBenchmark [-Dbench.runs=3]
- * [-Dbench.boards=20]}
+ * [-Dbench.boards=20] [-Dbench.piTftpRate=3000000] [-Dbench.linkMbit=1000]}
  */
 public final class BootBenchmark {
 
@@ -34,6 +38,8 @@ public final class BootBenchmark {
     public static void main(String[] args) throws Exception {
         int runs = Integer.getInteger("bench.runs", 3);
         int many = Integer.getInteger("bench.boards", 20);
+        long rate = Long.getLong("bench.piTftpRate", 3_000_000L);
+        int linkMbit = Integer.getInteger("bench.linkMbit", 1000);
         Path dist = Path.of(System.getProperty("bench.dist"));
         Path work = Path.of(System.getProperty("bench.workDir", "target/benchmark")).resolve("boot").toAbsolutePath();
         String dnsmasq = dnsmasq();
@@ -48,6 +54,10 @@ public final class BootBenchmark {
             Server server = ours.start(dist, 25130, 25131, Map.of("RPIDEPLOY_JAVA_OPTS",
                     "-Xms256m -Xmx512m -XX:+UseSerialGC"), work.resolve("server.log"));
             server.awaitHealthy(Duration.ofMinutes(4));
+            if (linkMbit > 0) {
+                ours.link(linkMbit);
+                theirs.link(linkMbit);
+            }
             server.post("/api/venues", "{\"code\":\"CORO\",\"name\":\"Coronado\"}");
             server.post("/api/kart-numbers", "{\"venue_code\":\"CORO\",\"numbers\":\"1-999\"}");
             Path tree = dnsmasqTree(ours, work.resolve("dnsmasq-tree"), home, runs, many);
@@ -67,7 +77,7 @@ public final class BootBenchmark {
                         for (BootLab lab : order) {
                             int i = lab == ours ? 0 : 1;
                             long started = System.nanoTime();
-                            List<String> lines = lab.boot(boards, first, "fourcc", true, Duration.ofMinutes(10));
+                            List<String> lines = lab.boot(boards, first, "fourcc", true, rate, Duration.ofMinutes(10));
                             long wall = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
                             Stats s = Stats.of(lines, boards, lab == ours ? "ours" : "dnsmasq");
                             total[i][run] = s.maxTotal;
@@ -92,7 +102,16 @@ public final class BootBenchmark {
                                 (double) median(total[1]) / Long.parseLong(single[2])));
                     }
                 }
+                long perBoard = Files.size(home.resolve("boot-env/KXP2/kernel_2712.img"))
+                        + Files.size(home.resolve("boot-env/KXP2/initramfs-installer.cpio.gz"))
+                        + Files.size(home.resolve("installer-env/runtime-arm64.tar.gz"))
+                        + Files.size(home.resolve("installer-env/installer.jar"));
                 System.out.println();
+                System.out.printf("each board fetches %.1f MB (kernel, initramfs over TFTP at %s; runtime, installer over"
+                        + " HTTP); through a %s link %d boards need at least %.1f s for the bytes alone%n",
+                        perBoard / 1e6, rate > 0 ? String.format("%.1f MB/s", rate / 1e6) : "full speed",
+                        linkMbit > 0 ? linkMbit + " Mbit/s" : "unshaped", many,
+                        linkMbit > 0 ? perBoard * (double) many * 8 / (linkMbit * 1e6) : 0.0);
                 System.out.println("DISCOVER -> installer 'starting', median of " + runs + " runs, ms (the last board"
                         + " of the bench)");
                 System.out.println("         | ours tot | ours tftp| ours http| dnsm tot | dnsm tftp| dnsm http|"
