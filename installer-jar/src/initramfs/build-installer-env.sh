@@ -68,7 +68,9 @@ OUT=$(cd "$OUT" && pwd)
 JAR=$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-0}
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/rpideploy-installer-env.XXXXXX")
+# inside OUT: every output enters OUT by rename on one file system, so a server serving OUT never sends a file
+# half copied (a --refresh on a running server)
+WORK=$(mktemp -d "$OUT/.work.XXXXXX")
 cleanup() {
     rm -rf "$WORK"
 }
@@ -369,7 +371,7 @@ chmod 0644 "$IR/etc/rpideploy/installer-env.txt"
 GRUBNET=$(find "$PK/grub-efi-arm64-signed" -name 'grubnetaa64.efi.signed' | head -n 1)
 [ -n "$GRUBNET" ] || die "grub-efi-arm64-signed has no grubnetaa64.efi.signed"
 cp "$GRUBNET" "$WORK/grubnetaa64.efi"
-mv "$WORK/initramfs-installer.cpio.gz" "$WORK/runtime-arm64.tar.gz" "$WORK/grubnetaa64.efi" "$OUT/"
+mv "$WORK/runtime-arm64.tar.gz" "$WORK/grubnetaa64.efi" "$OUT/"
 # installer.jar as a board fetches it: without zstd-jni's native libraries for the 17 platforms that are not
 # linux-aarch64 (6.5 of its 7.7 MB; every board of a bench fetches it through the same gigabit port)
 JT=$WORK/installer-jar
@@ -379,10 +381,12 @@ for d in "$JT"/aix "$JT"/darwin "$JT"/freebsd "$JT"/win; do rm -rf "$d"; done
 find "$JT/linux" -mindepth 1 -maxdepth 1 -type d ! -name aarch64 -exec rm -rf {} +
 [ -f "$JT/linux/aarch64/"libzstd-jni-*.so ] || die "installer.jar has no linux/aarch64 zstd-jni library"
 mv "$JT/META-INF/MANIFEST.MF" "$WORK/installer-manifest.mf"
-"$JH/bin/jar" --create --file "$OUT/installer.jar.tmp" --manifest "$WORK/installer-manifest.mf" \
+"$JH/bin/jar" --create --file "$WORK/installer.jar" --manifest "$WORK/installer-manifest.mf" \
     --date="$(date -u -d "@${SOURCE_DATE_EPOCH:-0}" +%Y-%m-%dT%H:%M:%SZ | sed 's/^1970-01-01T00:00:00Z$/1980-01-01T00:00:02Z/')" \
     -C "$JT" .
-mv "$OUT/installer.jar.tmp" "$OUT/installer.jar"
+mv "$WORK/installer.jar" "$OUT/installer.jar"
+# the initramfs last but one and the properties last: the server takes the properties as "built"
+mv "$WORK/initramfs-installer.cpio.gz" "$OUT/"
 {
     echo "# rpi-deploy installer environment, written by $ME"
     echo "build_time=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -401,8 +405,8 @@ mv "$OUT/installer.jar.tmp" "$OUT/installer.jar"
         echo "output.$f.sha256=$(sha256_of "$OUT/$f")"
         echo "output.$f.size=$(stat -c %s "$OUT/$f")"
     done
-} > "$OUT/installer-env.properties.tmp"
-mv "$OUT/installer-env.properties.tmp" "$OUT/installer-env.properties"
+} > "$WORK/installer-env.properties"
+mv "$WORK/installer-env.properties" "$OUT/installer-env.properties"
 
 for f in initramfs-installer.cpio.gz runtime-arm64.tar.gz installer.jar grubnetaa64.efi; do
     info "$(printf '%-30s %10s bytes  sha256 %s' "$f" "$(stat -c %s "$OUT/$f")" "$(sha256_of "$OUT/$f")")"

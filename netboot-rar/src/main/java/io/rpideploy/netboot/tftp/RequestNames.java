@@ -30,7 +30,7 @@ final class RequestNames {
 
     /**
      * Why a requested name may not be served, or null when it may be looked up: no NUL, no control characters,
-     * no backslash, not absolute, no {@code ..} segment.
+     * no backslash, not absolute, no {@code ..} segment, no hidden ({@code .name}) segment.
      */
     static String unsafe(String name) {
         if (name == null || name.isEmpty()) {
@@ -54,6 +54,10 @@ final class RequestNames {
         for (String segment : name.split("/", -1)) {
             if (segment.equals("..")) {
                 return "'..' in name";
+            }
+            if (segment.startsWith(".")) {
+                // hidden files (.git, editor swap files) are not boot files: refused as over HTTP
+                return "hidden name";
             }
         }
         return null;

@@ -91,7 +91,8 @@ class BootTreeTest {
     @Test
     void escapingNamesAreAccessViolations() {
         for (String name : List.of("../secret", "d905d499/../../secret", "..", "/etc/passwd", "overlays\\..\\x",
-                "config.txt\0.bin", "a/../../secret", "d905d499/..", "bad\nname")) {
+                "config.txt\0.bin", "a/../../secret", "d905d499/..", "bad\nname", ".git/config",
+                "d905d499/.config.txt.swp", "overlays/.hidden")) {
             assertEquals(2, refused(name), name);
         }
     }

@@ -11,14 +11,16 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@code /api/boot-environment}: per product, whether a Pi 5 can boot the installer from the tree the server built,
  * from which image, kernel and installer build; {@code POST .../rebuild} builds every product's tree again from its
- * active image (operator, audited).
+ * active image, in the background (operator, audited; 202).
  */
 @Path("boot-environment")
 @RequestScoped
@@ -34,16 +36,22 @@ public class BootEnvironmentResource {
         return view(environments.all());
     }
 
+    /** 202: the builds run in the background (a compressed image takes minutes to read); the GET shows them. */
     @POST
     @Path("rebuild")
     @RolesAllowed(Role.OPERATOR_NAME)
-    public Map<String, Object> rebuild() {
-        return view(environments.rebuildAll());
+    public Response rebuild() {
+        List<String> started = environments.rebuildAll().stream().map(Enum::name).toList();
+        Map<String, Object> body = new LinkedHashMap<>(view(environments.all()));
+        body.put("rebuilding", started);
+        return Response.accepted(body).build();
     }
 
     private Map<String, Object> view(List<BootEnvironment> all) {
-        return Map.of("environments", all.stream().map(EnvironmentView::of).toList(),
-                "installer_available", environments.installerFile(BootEnvironments.INSTALLER_JAR).isPresent());
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("environments", all.stream().map(EnvironmentView::of).toList());
+        view.put("installer_available", environments.installerFile(BootEnvironments.INSTALLER_JAR).isPresent());
+        return view;
     }
 
     public record EnvironmentView(String productType, boolean complete, Long imageId, String imageFilename,

@@ -65,6 +65,7 @@ public class BootEnvironments {
     /** In a product's tree: the installer environment's initramfs with the image's kernel modules appended. */
     public static final String INITRAMFS = "initramfs-installer.cpio.gz";
     static final String MANIFEST = "boot-environment.properties";
+    static final String PROPERTIES = "installer-env.properties";
     static final List<String> KERNELS = List.of("kernel_2712.img", "kernel8.img");
 
     @Inject
@@ -129,17 +130,26 @@ public class BootEnvironments {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the boot environment folder " + root, e);
         }
+        removeLeftovers();
+        warnAboutOperatorCmdline();
         for (Product product : Product.values()) {
             BootEnvironment env = read(product);
             states.put(product, env);
             Optional<MasterImage> active = registry.active(product);
-            if (active.isPresent() && !active.get().getId().equals(env.imageId())) {
+            boolean otherInstaller = env.imageId() != null && !java.util.Objects.equals(env.installerBuild(),
+                    manifestOf(product).getProperty("installer.build"));
+            if (active.isPresent() && (!active.get().getId().equals(env.imageId()) || otherInstaller)) {
                 LOG.info(() -> "boot environment of " + product + " is " + (env.imageId() == null ? "missing"
-                        : "from another image") + ": building it from " + active.get().getFilename());
+                        : otherInstaller ? "from another installer build" : "from another image")
+                        + ": building it from " + active.get().getFilename());
                 executor.execute(() -> rebuildQuietly(product));
             }
         }
-        boolean built = Files.isRegularFile(installerDir.resolve(BASE_INITRAMFS));
+        // the build step writes its properties last: without them the environment is not (completely) built
+        boolean built = Files.isRegularFile(installerDir.resolve(PROPERTIES));
+        if (built) {
+            executor.execute(this::warmDigests);
+        }
         LOG.info(() -> "boot environments in " + root + ", installer environment in " + installerDir
                 + (built ? "" : " (not built yet)"));
         if (!built) {
@@ -164,12 +174,12 @@ public class BootEnvironments {
         executor.execute(() -> {
             Path log = Path.of(home).resolve("installer-env-build.log");
             LOG.info("building the installer environment from Debian's arm64 packages (once; log: " + log + ")");
+            Process p = null;
             try {
-                Process p = new ProcessBuilder("bash", script.get().toString(), installerDir.toString(),
+                p = new ProcessBuilder("bash", script.get().toString(), installerDir.toString(),
                         jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
                 if (!p.waitFor(45, java.util.concurrent.TimeUnit.MINUTES)) {
-                    p.destroyForcibly();
                     LOG.warning("the installer environment build took longer than 45 minutes and was stopped: " + log);
                     return;
                 }
@@ -179,6 +189,7 @@ public class BootEnvironments {
                     return;
                 }
                 LOG.info("installer environment built in " + installerDir);
+                warmDigests();
                 for (Product product : Product.values()) {
                     if (registry.active(product).isPresent()) {
                         rebuildQuietly(product);
@@ -190,6 +201,12 @@ public class BootEnvironments {
                 LOG.warning("the installer environment could not be built: " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                if (p != null && p.isAlive()) {
+                    // stopped or undeployed: a build left running would race the next start's
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                }
             }
         });
     }
@@ -241,86 +258,90 @@ public class BootEnvironments {
 
     /** Builds the product's tree from its active image now (the operator's "rebuild"); audited by the caller. */
     public BootEnvironment rebuild(Product product) {
-        MasterImage image = registry.active(product).orElseThrow(() -> DomainException.conflict("product_type",
-                "No image of " + product + " is active: activate one first"));
         building.lock();
         try {
+            // read under the lock: two activations in a row must end with the later image's tree
+            MasterImage image = registry.active(product).orElseThrow(() -> DomainException.conflict("product_type",
+                    "No image of " + product + " is active: activate one first"));
             return build(product, image);
         } finally {
             building.unlock();
         }
     }
 
-    /** Rebuild and record, for the API: the caller's name goes into the audit log. */
-    public List<BootEnvironment> rebuildAll() {
-        List<BootEnvironment> result = new ArrayList<>();
+    /**
+     * The operator's rebuild: recorded now (with the caller's name), built in the background (reading a
+     * compressed image takes minutes); {@code GET /api/boot-environment} and the Network page show the result.
+     *
+     * @return the products whose rebuild was started
+     */
+    public List<Product> rebuildAll() {
+        List<Product> started = new ArrayList<>();
         for (Product product : Product.values()) {
-            if (registry.active(product).isPresent()) {
-                BootEnvironment env = rebuild(product);
-                audit.record("boot-environment.rebuild", product.name(), env.complete() ? "complete"
-                        : String.join("; ", env.problems()));
-                result.add(env);
-            } else {
-                result.add(get(product));
+            Optional<MasterImage> active = registry.active(product);
+            if (active.isPresent()) {
+                audit.record("boot-environment.rebuild", product.name(), "from " + active.get().getFilename());
+                executor.execute(() -> rebuildQuietly(product));
+                started.add(product);
             }
         }
-        return result;
+        return started;
     }
 
     private void rebuildQuietly(Product product) {
         try {
             rebuild(product);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "boot environment of " + product + " not rebuilt: " + e.getMessage());
+            LOG.log(Level.WARNING, "boot environment of " + product + " not rebuilt: " + e.getMessage(), e);
         }
     }
 
-    /** Extract into a fresh folder beside the tree, then swap it in by rename: a board never sees half a tree. */
+    /**
+     * Extract into a new version folder beside the tree ({@code .<PRODUCT>-<image>-<time>}), then point the
+     * product's name at it with one atomic rename of a symbolic link: a board never sees half a tree or none, and a
+     * file it is being sent stays where it is (the previous version is kept until the next build).
+     */
     private BootEnvironment build(Product product, MasterImage image) {
-        Path target = root.resolve(product.name());
-        Path work = root.resolve(".build-" + product.name());
+        Path version = root.resolve("." + product.name() + "-" + image.getId() + "-" + clock.millis());
         Path scratch = root.resolve(".scratch-" + product.name());
         Instant started = clock.instant();
         List<String> problems = new ArrayList<>();
-        String kernelRelease = null;
-        int modules = 0;
+        boolean switched = false;
         try {
-            delete(work);
             delete(scratch);
-            Files.createDirectories(work);
             Files.createDirectories(scratch);
             Path file = store.images().resolve(image.getFilename());
-            ImageBootFiles.Extracted extracted = ImageBootFiles.extract(file, work, scratch);
-            kernelRelease = extracted.kernelRelease();
-            modules = extracted.modules().size();
-            writeInitramfs(work, problems);
-            delete(work.resolve("modules"));
+            ImageBootFiles.Extracted extracted = ImageBootFiles.extract(file, version, scratch);
+            writeInitramfs(version, problems);
+            delete(version.resolve("modules"));
             Properties manifest = new Properties();
             manifest.setProperty("image.id", image.getId().toString());
             manifest.setProperty("image.filename", image.getFilename());
             manifest.setProperty("image.version", image.getVersion());
-            if (kernelRelease != null) {
-                manifest.setProperty("kernel.release", kernelRelease);
+            if (extracted.kernelRelease() != null) {
+                manifest.setProperty("kernel.release", extracted.kernelRelease());
             }
-            manifest.setProperty("modules", Integer.toString(modules));
+            manifest.setProperty("modules", Integer.toString(extracted.modules().size()));
             manifest.setProperty("built.at", clock.instant().toString());
-            try (OutputStream out = Files.newOutputStream(work.resolve(MANIFEST))) {
+            installerBuild().ifPresent(b -> manifest.setProperty("installer.build", b));
+            try (OutputStream out = Files.newOutputStream(version.resolve(MANIFEST))) {
                 manifest.store(out, "rpi-deploy boot environment of " + product);
             }
-            Path old = root.resolve(".old-" + product.name());
-            delete(old);
-            if (Files.exists(target)) {
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
-            delete(old);
+            switchTo(product, version);
+            switched = true;
         } catch (BadImageException e) {
             problems.add("image " + image.getFilename() + ": " + e.getMessage());
         } catch (IOException e) {
             problems.add("cannot build from " + image.getFilename() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            // a reader's bug must not end as a 500 or a dead rebuild: the operator sees the problem, the log the trace
+            LOG.log(Level.WARNING, "boot environment of " + product + " from " + image.getFilename() + " failed", e);
+            problems.add("cannot build from " + image.getFilename() + ": " + e);
         } finally {
-            deleteQuietly(work);
             deleteQuietly(scratch);
+            if (!switched) {
+                deleteQuietly(version);
+            }
         }
         BootEnvironment env = read(product);
         if (!problems.isEmpty()) {
@@ -337,6 +358,67 @@ public class BootEnvironments {
                 + (done.complete() ? "complete, kernel " + done.kernel() + " " + done.kernelRelease() + ", "
                 + done.modules() + " modules" : "NOT complete: " + String.join("; ", done.problems())));
         return env;
+    }
+
+    /** {@code <PRODUCT>} becomes a link to {@code version}; versions but this one and the one before are removed. */
+    private void switchTo(Product product, Path version) throws IOException {
+        Path target = root.resolve(product.name());
+        Path previous = Files.isSymbolicLink(target) ? target.toRealPath() : null;
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            // a tree from before versions: out of the way first (a rename cannot replace a directory)
+            Path old = root.resolve(".old-" + product.name());
+            delete(old);
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Path link = root.resolve(".link-" + product.name());
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, version.getFileName());
+        Files.move(link, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (DirectoryStream<Path> versions = Files.newDirectoryStream(root, "." + product.name() + "-*")) {
+            for (Path v : versions) {
+                if (!v.equals(version) && (previous == null || !v.toRealPath().equals(previous))) {
+                    deleteQuietly(v);
+                }
+            }
+        }
+        deleteQuietly(root.resolve(".old-" + product.name()));
+    }
+
+    /**
+     * An operator's own {@code cmdline.txt} in the boot tree is served as it is (it wins over the generated one): one
+     * without {@code rpideploy.server=} leaves every board's installer without its server, so say so at start.
+     */
+    private void warnAboutOperatorCmdline() {
+        Path own = store.boot().resolve("cmdline.txt");
+        try {
+            if (Files.isRegularFile(own) && !Files.readString(own).contains("rpideploy.server=")) {
+                LOG.warning(own + " is served to every board as it is and has no rpideploy.server=: boards will not"
+                        + " find this server. Remove it to have the server generate each board's line, or add the"
+                        + " rpideploy.* settings (README, \"Network boot\")");
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.log(Level.FINE, "could not read " + own, e);
+        }
+    }
+
+    /** What a build cut off by a crash left: scratch copies, half-extracted trees, links never renamed. */
+    private void removeLeftovers() {
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(root, ".*")) {
+            for (Path p : all) {
+                String name = p.getFileName().toString();
+                boolean current = false;
+                for (Product product : Product.values()) {
+                    Path target = root.resolve(product.name());
+                    current |= Files.isSymbolicLink(target) && p.toRealPath().equals(target.toRealPath());
+                }
+                if (!current && (name.startsWith(".scratch-") || name.startsWith(".build-")
+                        || name.startsWith(".link-") || name.contains(".part-") || name.startsWith(".old-"))) {
+                    deleteQuietly(p);
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "could not look for leftovers in " + root, e);
+        }
     }
 
     /**
@@ -367,15 +449,10 @@ public class BootEnvironments {
     BootEnvironment read(Product product) {
         Path dir = root == null ? null : root.resolve(product.name());
         List<String> problems = new ArrayList<>();
-        Properties manifest = new Properties();
-        if (dir != null && Files.isRegularFile(dir.resolve(MANIFEST))) {
-            try (InputStream in = Files.newInputStream(dir.resolve(MANIFEST))) {
-                manifest.load(in);
-            } catch (IOException e) {
-                problems.add("manifest unreadable: " + e.getMessage());
-            }
-        } else {
-            problems.add(registry.active(product).isPresent() ? "not built yet" : "no active image of " + product);
+        Properties manifest = manifestOf(product);
+        if (manifest.isEmpty()) {
+            problems.add(dir != null && Files.exists(dir.resolve(MANIFEST)) ? "manifest unreadable"
+                    : registry.active(product).isPresent() ? "not built yet" : "no active image of " + product);
         }
         String kernel = null;
         boolean dtb = false;
@@ -403,17 +480,44 @@ public class BootEnvironments {
                 problems.add("installer environment lacks " + needed);
             }
         }
-        String id = manifest.getProperty("image.id");
-        String built = manifest.getProperty("built.at");
-        return new BootEnvironment(product, problems.isEmpty(), id == null ? null : Long.valueOf(id),
-                manifest.getProperty("image.filename"), manifest.getProperty("image.version"), kernel,
-                manifest.getProperty("kernel.release"), Integer.parseInt(manifest.getProperty("modules", "0")),
-                installerBuild().orElse(null), built == null ? null : Instant.parse(built), List.copyOf(problems));
+        Long id = null;
+        Instant built = null;
+        int modules = 0;
+        try {
+            id = manifest.getProperty("image.id") == null ? null : Long.valueOf(manifest.getProperty("image.id"));
+            built = manifest.getProperty("built.at") == null ? null : Instant.parse(manifest.getProperty("built.at"));
+            modules = Integer.parseInt(manifest.getProperty("modules", "0"));
+        } catch (RuntimeException e) {
+            problems.add("manifest unreadable: " + e.getMessage());
+        }
+        return new BootEnvironment(product, problems.isEmpty(), id, manifest.getProperty("image.filename"),
+                manifest.getProperty("image.version"), kernel, manifest.getProperty("kernel.release"), modules,
+                manifest.getProperty("installer.build"), built, List.copyOf(problems));
+    }
+
+    /** A product's manifest, empty when there is none or it cannot be read. */
+    private Properties manifestOf(Product product) {
+        Properties manifest = new Properties();
+        Path file = root == null ? null : root.resolve(product.name()).resolve(MANIFEST);
+        if (file != null && Files.isRegularFile(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                manifest.load(in);
+            } catch (IOException | IllegalArgumentException e) {
+                return new Properties();
+            }
+        }
+        return manifest;
+    }
+
+    /** The runtime's and installer's checksums, computed once off the TFTP path (they go on every cmdline.txt). */
+    private void warmDigests() {
+        installerSha256(RUNTIME);
+        installerSha256(INSTALLER_JAR);
     }
 
     /** The installer environment's build time from its properties file, else the jar's time. */
     private Optional<String> installerBuild() {
-        Path props = installerDir.resolve("installer-env.properties");
+        Path props = installerDir.resolve(PROPERTIES);
         if (Files.isRegularFile(props)) {
             Properties p = new Properties();
             try (InputStream in = Files.newInputStream(props)) {

@@ -14,6 +14,7 @@ import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
 import io.rpideploy.bootenv.control.BootEnvironment;
 import io.rpideploy.bootenv.control.BootEnvironments;
+import io.rpideploy.hostnames.entity.Product;
 import jakarta.faces.application.FacesMessage;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -71,11 +72,11 @@ public class NetworkView implements Serializable {
             faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, "Only an operator may rebuild", null));
             return;
         }
-        List<BootEnvironment> built = environments.rebuildAll();
-        long complete = built.stream().filter(BootEnvironment::complete).count();
-        faces.addMessage(null, new FacesMessage(complete == built.size() ? FacesMessage.SEVERITY_INFO
-                : FacesMessage.SEVERITY_WARN, "Boot environments rebuilt: " + complete + " of " + built.size()
-                + " complete", null));
+        List<Product> started = environments.rebuildAll();
+        faces.addMessage(null, new FacesMessage(started.isEmpty() ? FacesMessage.SEVERITY_WARN
+                : FacesMessage.SEVERITY_INFO, started.isEmpty() ? "No product has an active image to build from"
+                : "Rebuilding " + started + " from the active images; this takes a minute or more (reload to see it)",
+                null));
         load();
     }
 

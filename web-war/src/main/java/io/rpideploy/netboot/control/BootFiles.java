@@ -64,15 +64,12 @@ public class BootFiles {
         };
     }
 
-    /** The product a board will be imaged with: the configured default, else the one whose environment is ready. */
+    /**
+     * The product a board will be imaged with: the configured default, else KXP2 (the installer's own default). Never
+     * guessed from which tree is ready: a board must not be imaged as another product because a build failed.
+     */
     Product productFor(BoardSerial board) {
-        Optional<Product> configured = config.setting("rpideploy.deployment.default-product")
-                .flatMap(Product::parse);
-        if (configured.isPresent()) {
-            return configured.get();
-        }
-        return environments.all().stream().filter(e -> e.complete()).map(e -> e.product()).findFirst()
-                .orElse(Product.values()[0]);
+        return config.setting("rpideploy.deployment.default-product").flatMap(Product::parse).orElse(Product.KXP2);
     }
 
     /**

@@ -25,7 +25,7 @@ public class NetbootConfig {
     static final List<String> ADAPTER_KEYS = List.of("interface", "server-ip", "subnet-mask", "pool-start", "pool-end",
             "lease-time", "router", "dns", "dhcp-port", "dhcp-client-port", "rogue-check-interval", "tftp-address",
             "tftp-port", "boot-root", "tftp-timeout", "tftp-retries", "tftp-max-block-size", "tftp-max-window-size",
-            "tftp-max-transfers", "retry-interval", "environment-root");
+            "tftp-max-transfers", "retry-interval");
 
     @Inject
     Config config;
