@@ -12,11 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class NetbootStatus {
 
-    /** One server's state: {@code disabled} (not configured), {@code starting}, {@code up}, or {@code down}. */
-    public record Engine(String state, String detail, Instant since) {
+    /** One server's state, why, and since when. */
+    public record Engine(ServerState state, String detail, Instant since) {
 
+        /** Up, or not meant to run, or on its way: only {@code down} is a fault. */
         public boolean healthy() {
-            return state.equals("up") || state.equals("disabled") || state.equals("starting");
+            return state != ServerState.DOWN;
         }
     }
 
@@ -39,7 +40,7 @@ public final class NetbootStatus {
     }
 
     /** Called by the adapter when a server ({@code dhcp}, {@code tftp}) changes state. */
-    public static void engine(String name, String state, String detail) {
+    public static void engine(String name, ServerState state, String detail) {
         ENGINES.put(name, new Engine(state, detail, Instant.now()));
     }
 

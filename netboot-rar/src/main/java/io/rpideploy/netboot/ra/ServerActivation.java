@@ -4,6 +4,7 @@ import io.rpideploy.netboot.api.DhcpExchange;
 import io.rpideploy.netboot.api.TftpTransferReport;
 
 import io.rpideploy.netboot.api.NetbootStatus;
+import io.rpideploy.netboot.api.ServerState;
 import io.rpideploy.netboot.policy.NetbootEvents;
 import jakarta.resource.spi.work.Work;
 import java.io.IOException;
@@ -102,7 +103,7 @@ abstract class ServerActivation<L> implements Work {
 
     @Override
     public void run() {
-        NetbootStatus.engine(name, "starting", "waiting for the application");
+        NetbootStatus.engine(name, ServerState.STARTING, "waiting for the application");
         try {
             Settings settings = settings();
             if (settings == null) {
@@ -110,7 +111,7 @@ abstract class ServerActivation<L> implements Work {
             }
             retry = settings.duration(RETRY_SETTING, "30s");
             if (!enabled(settings)) {
-                NetbootStatus.engine(name, "disabled", disabledReason());
+                NetbootStatus.engine(name, ServerState.DISABLED, disabledReason());
                 LOG.info(name.toUpperCase() + " server off: " + disabledReason());
                 return;
             }
@@ -123,7 +124,7 @@ abstract class ServerActivation<L> implements Work {
                         break;
                     }
                     lastFailure = null;
-                    NetbootStatus.engine(name, "up", opened.describe());
+                    NetbootStatus.engine(name, ServerState.UP, opened.describe());
                     LOG.info(name.toUpperCase() + " server up: " + opened.describe());
                     opened.run();
                     opened.close();
@@ -134,7 +135,7 @@ abstract class ServerActivation<L> implements Work {
             }
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, name.toUpperCase() + " server stopped by an unexpected error", e);
-            NetbootStatus.engine(name, "down", "stopped by an unexpected error: " + e);
+            NetbootStatus.engine(name, ServerState.DOWN, "stopped by an unexpected error: " + e);
         } finally {
             endpoints.releaseCurrent();
         }
@@ -157,7 +158,7 @@ abstract class ServerActivation<L> implements Work {
             try {
                 return Settings.of(spec.values(), overrides);
             } catch (IllegalArgumentException bad) {
-                NetbootStatus.engine(name, "down", "settings: " + bad.getMessage());
+                NetbootStatus.engine(name, ServerState.DOWN, "settings: " + bad.getMessage());
                 LOG.severe(name.toUpperCase() + " server not started: " + bad.getMessage());
                 return null;
             }
@@ -167,7 +168,7 @@ abstract class ServerActivation<L> implements Work {
 
     /** Logs a failure once (again only when the reason changes), and reports it through health. */
     private void failed(String reason) {
-        NetbootStatus.engine(name, "down", reason + " (retrying every " + retry.toSeconds() + " s)");
+        NetbootStatus.engine(name, ServerState.DOWN, reason + " (retrying every " + retry.toSeconds() + " s)");
         if (!Objects.equals(reason, lastFailure)) {
             LOG.warning(name.toUpperCase() + " server cannot start: " + reason + "; the rest of the server runs on,"
                     + " retrying every " + retry.toSeconds() + " s");

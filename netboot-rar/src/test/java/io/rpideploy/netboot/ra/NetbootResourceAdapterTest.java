@@ -101,7 +101,7 @@ class NetbootResourceAdapterTest {
 
     private boolean state(String wanted) {
         NetbootStatus.Engine engine = NetbootStatus.engines().get("tftp");
-        return engine != null && engine.state().equals(wanted);
+        return engine != null && engine.state().label().equals(wanted);
     }
 
     /** RFC 1350 read of one short file: RRQ, DATA 1, ACK 1. */

@@ -45,7 +45,7 @@ public class NetbootResource {
     public Map<String, Object> status() {
         Map<String, Object> servers = new LinkedHashMap<>();
         NetbootStatus.engines().forEach((name, engine) -> servers.put(name,
-                new EngineView(engine.state(), engine.detail(), engine.since())));
+                new EngineView(engine.state().label(), engine.detail(), engine.since())));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("adapter_started_at", NetbootStatus.adapterStartedAt().orElse(null));
         answer.put("servers", servers);

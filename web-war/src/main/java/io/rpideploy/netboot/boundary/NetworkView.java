@@ -58,7 +58,7 @@ public class NetworkView implements Serializable {
     public void load() {
         servers = new ArrayList<>();
         NetbootStatus.engines().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> servers.add(
-                new Server(e.getKey().toUpperCase(), e.getValue().state(), e.getValue().detail(),
+                new Server(e.getKey().toUpperCase(), e.getValue().state().label(), e.getValue().detail(),
                         e.getValue().since())));
         leases = netboot.leases(ROWS);
         events = netboot.recentEvents(ROWS);

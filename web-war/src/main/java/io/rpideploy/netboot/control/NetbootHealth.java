@@ -32,7 +32,7 @@ public class NetbootHealth implements HealthContribution {
             for (Map.Entry<String, NetbootStatus.Engine> e : new TreeMap<>(NetbootStatus.engines()).entrySet()) {
                 NetbootStatus.Engine engine = e.getValue();
                 serversUp &= engine.healthy();
-                JsonObjectBuilder server = JSON.createObjectBuilder().add("status", engine.state())
+                JsonObjectBuilder server = JSON.createObjectBuilder().add("status", engine.state().label())
                         .add("since", engine.since().toString());
                 if (engine.detail() != null) {
                     server.add("message", engine.detail());
