@@ -94,14 +94,7 @@ class BootPartitionBadImageTest {
     void fatChainLoop() throws Exception {
         Path loop = copy("loop.img");
         // mtools shows the kernel's clusters, e.g. "::/kernel_2712.img <3-295>"
-        Path fat = out.resolve("fat.part");
-        try (var in = new RandomAccessFile(standard.image().toFile(), "r");
-             var part = new RandomAccessFile(fat.toFile(), "rw")) {
-            byte[] buf = new byte[(int) standard.fatLength()];
-            in.seek(standard.fatOffset());
-            in.readFully(buf);
-            part.write(buf);
-        }
+        Path fat = fatPartition();
         String shown = PiTestImage.run(out, "mshowfat", "-i", fat.toString(), "::/kernel_2712.img");
         Matcher m = Pattern.compile("<(\\d+)-(\\d+)").matcher(shown);
         assertTrue(m.find(), shown);
@@ -125,14 +118,7 @@ class BootPartitionBadImageTest {
     @Test
     void fatDirectoryCycle() throws Exception {
         Path cycle = copy("cycle.img");
-        Path fat = out.resolve("fat.part");
-        try (var in = new RandomAccessFile(standard.image().toFile(), "r");
-             var part = new RandomAccessFile(fat.toFile(), "rw")) {
-            byte[] buf = new byte[(int) standard.fatLength()];
-            in.seek(standard.fatOffset());
-            in.readFully(buf);
-            part.write(buf);
-        }
+        Path fat = fatPartition();
         String shown = PiTestImage.run(out, "mshowfat", "-i", fat.toString(), "::/overlays");
         List<Long> clusters = new ArrayList<>(); // "::/overlays <2084-2090> <3001>": the folder's cluster runs
         Matcher run = Pattern.compile("<(\\d+)(?:-(\\d+))?>").matcher(shown);
@@ -262,5 +248,18 @@ class BootPartitionBadImageTest {
         try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
             f.setLength(size);
         }
+    }
+
+    /** The standard image's FAT partition as a file of its own, for mtools to show a file's clusters. */
+    private Path fatPartition() throws Exception {
+        Path fat = out.resolve("fat.part");
+        try (var in = new RandomAccessFile(standard.image().toFile(), "r");
+             var part = new RandomAccessFile(fat.toFile(), "rw")) {
+            byte[] buf = new byte[(int) standard.fatLength()];
+            in.seek(standard.fatOffset());
+            in.readFully(buf);
+            part.write(buf);
+        }
+        return fat;
     }
 }
