@@ -79,6 +79,8 @@
         var xhr = new XMLHttpRequest();
         xhr.open("POST", form.getAttribute("data-action"));
         xhr.setRequestHeader("Accept", "application/json");
+        var token = document.querySelector("meta[name=csrf-token]");
+        xhr.setRequestHeader("X-CSRF-Token", token ? token.getAttribute("content") : "");
         xhr.upload.onprogress = function (e) {
             if (e.lengthComputable) {
                 progress(Math.floor(e.loaded * 100 / e.total));

@@ -1,7 +1,6 @@
 package io.rpideploy.platform.boundary;
 
 import io.rpideploy.platform.control.DomainException;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -23,19 +22,36 @@ public final class JsonInput {
         return new JsonInput(json);
     }
 
-    /** A string field, or null when absent or null; numbers are accepted as their text. */
+    /**
+     * A string field, or null when absent or null. A number is refused, not converted: {@code 1e309} must not be
+     * stored as {@code 1E+309}. A lone UTF-16 surrogate ({@code "\ud800"}) is not text and is refused too.
+     */
     public String string(String field) {
         JsonValue value = json.get(field);
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
             return null;
         }
         if (value instanceof JsonString text) {
-            return text.getString();
-        }
-        if (value instanceof JsonNumber number) {
-            return number.toString();
+            String string = text.getString();
+            if (hasLoneSurrogate(string)) {
+                throw DomainException.invalid(field, "Field '" + field + "' holds a broken character (a lone "
+                        + "UTF-16 surrogate)");
+            }
+            return string;
         }
         throw DomainException.invalid(field, "Field '" + field + "' must be a string");
+    }
+
+    private static boolean hasLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public Boolean bool(String field) {

@@ -10,7 +10,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
-/** Answers 404 to a path that belongs to the other listener, before anything else sees the request. */
+/**
+ * Answers 400 to a path in any but its canonical spelling and 404 to a path that belongs to the other listener,
+ * before anything else sees the request ({@code LoginMechanism} applies the same rule even earlier).
+ */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class ListenerFilter extends HttpFilter {
 
@@ -20,6 +23,10 @@ public class ListenerFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (ListenerPolicy.canonicalPath(request).isEmpty()) {
+            ApiErrors.write(response, 400, "bad_path", "The request path is not in its canonical spelling");
+            return;
+        }
         if (!policy.allowed(request)) {
             ApiErrors.write(response, 404, "not_found", "No such path on this listener");
             return;

@@ -3,6 +3,8 @@ package io.rpideploy.security.boundary;
 import io.rpideploy.platform.boundary.ApiErrors;
 import io.rpideploy.platform.control.ListenerPolicy;
 import io.rpideploy.security.control.AccountIdentityStore;
+import io.rpideploy.security.control.ConsoleSessions;
+import io.rpideploy.security.control.LoginThrottle;
 import io.rpideploy.security.control.UserService;
 import io.rpideploy.security.entity.UserAccount;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,8 +22,10 @@ import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One authentication mechanism for the two kinds of client of the management listener (Jakarta Security 3 allows
@@ -35,6 +39,11 @@ public class LoginMechanism implements HttpAuthenticationMechanism {
     static final String LOGIN_PAGE = "/login.xhtml";
     /** The live-update WebSocket: like the API, a refused handshake is a 401, never a redirect to a login page. */
     static final String LIVE = "/live";
+    /** Session attribute holding the anti-CSRF token that console scripts send back in {@link #CSRF_HEADER}. */
+    static final String SESSION_CSRF = "rpideploy.csrf";
+    static final String CSRF_HEADER = "X-CSRF-Token";
+
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     @Inject
     ListenerPolicy listeners;
@@ -46,16 +55,32 @@ public class LoginMechanism implements HttpAuthenticationMechanism {
     @Inject
     UserService users;
 
+    @Inject
+    ConsoleSessions sessions;
+
+    @Inject
+    LoginThrottle throttle;
+
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
                                                 HttpMessageContext context) {
+        // the first application code a request meets: a path in any spelling but its canonical one goes no further,
+        // on either listener, so no later check can be taken on one spelling and the route on another
+        Optional<String> canonical = ListenerPolicy.canonicalPath(request);
+        if (canonical.isEmpty()) {
+            return refuse(response, 400, "bad_path", "The request path is not in its canonical spelling");
+        }
         if (listeners.onDeploymentListener(request) || !listeners.allowed(request)) {
             return context.doNothing(); // no login on the Pis' side; a wrong-listener path is ListenerFilter's 404
         }
         if (context.isAuthenticationRequest() && context.getAuthParameters().getCredential() != null) {
             return consoleLogin(request, context, context.getAuthParameters().getCredential());
         }
-        String path = ListenerPolicy.path(request);
+        String path = canonical.get();
+        if (path.equals(LIVE) && !SameOrigin.holds(request)) {
+            // browsers always send Origin on a WebSocket handshake; a page of another site must not listen in
+            return refuse(response, 403, "forbidden", "Cross-origin WebSocket connections are refused");
+        }
         if (path.startsWith("/api/") || path.equals(LIVE)) {
             return basic(request, response, context);
         }
@@ -75,15 +100,24 @@ public class LoginMechanism implements HttpAuthenticationMechanism {
     /** The console's login form calls {@code SecurityContext.authenticate} with the typed credential. */
     private AuthenticationStatus consoleLogin(HttpServletRequest request, HttpMessageContext context,
                                               Credential credential) {
-        CredentialValidationResult result = identityStore.validate(credential);
-        if (result.getStatus() != CredentialValidationResult.Status.VALID) {
+        if (!(credential instanceof UsernamePasswordCredential login)) {
             return AuthenticationStatus.SEND_FAILURE;
+        }
+        CredentialValidationResult result = throttled(login, request);
+        if (result == null || result.getStatus() != CredentialValidationResult.Status.VALID) {
+            return AuthenticationStatus.SEND_FAILURE; // LoginView says why
         }
         HttpSession old = request.getSession(false);
         if (old != null) {
             old.invalidate(); // a fresh session id after login: no session fixation
         }
-        request.getSession(true).setAttribute(SESSION_USER, result.getCallerPrincipal().getName());
+        if (!sessions.roomForLogin()) {
+            return AuthenticationStatus.SEND_FAILURE; // LoginView says why
+        }
+        HttpSession session = request.getSession(true);
+        session.setMaxInactiveInterval(sessions.loggedInSeconds());
+        session.setAttribute(SESSION_USER, result.getCallerPrincipal().getName());
+        session.setAttribute(SESSION_CSRF, ConsoleSessions.newToken());
         return context.notifyContainerAboutLogin(result);
     }
 
@@ -93,20 +127,67 @@ public class LoginMechanism implements HttpAuthenticationMechanism {
         if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
             Optional<UsernamePasswordCredential> credential = decode(header.substring(6).trim());
             if (credential.isPresent()) {
-                CredentialValidationResult result = identityStore.validate(credential.get());
+                CredentialValidationResult result = throttled(credential.get(), request);
+                if (result == null) {
+                    response.setHeader("Retry-After", String.valueOf(Math.max(1, throttle.lockedFor(
+                            credential.get().getCaller(), request.getRemoteAddr()).orElse(Duration.ZERO)
+                            .toSeconds())));
+                    return refuse(response, 429, "too_many_attempts",
+                            "Too many failed logins for this user or from this address; try again later");
+                }
                 if (result.getStatus() == CredentialValidationResult.Status.VALID) {
                     return context.notifyContainerAboutLogin(result);
                 }
             }
             return unauthorized(response, "Wrong user name or password");
         }
-        // a console page calling the API from the browser carries the session instead
+        // a console page calling the API from the browser carries the session instead; a write must also carry the
+        // session's anti-CSRF token and come from our own origin, or any site the user visits could send it
         Optional<UserAccount> sessionUser = sessionUser(request);
         if (sessionUser.isPresent()) {
+            if (!SAFE_METHODS.contains(request.getMethod())) {
+                HttpSession session = request.getSession(false);
+                Object token = session == null ? null : session.getAttribute(SESSION_CSRF);
+                if (!SameOrigin.holds(request) || !(token instanceof String expected)
+                        || !ConsoleSessions.tokenMatches(expected, request.getHeader(CSRF_HEADER))) {
+                    return refuse(response, 403, "csrf",
+                            "A change made with the console's session needs the page's " + CSRF_HEADER
+                                    + " header from the same origin");
+                }
+            }
             return context.notifyContainerAboutLogin(sessionUser.get().getUsername(),
                     sessionUser.get().getRole().groups());
         }
         return unauthorized(response, "Log in with HTTP Basic authentication to use the management API");
+    }
+
+    /**
+     * The identity store's verdict, unless the account or the address is locked out after failed attempts (then
+     * null, and the password is not even looked at). Every failure is counted and audited.
+     */
+    private CredentialValidationResult throttled(UsernamePasswordCredential credential, HttpServletRequest request) {
+        String address = request.getRemoteAddr();
+        if (throttle.lockedFor(credential.getCaller(), address).isPresent()) {
+            return null;
+        }
+        CredentialValidationResult result = identityStore.validate(credential);
+        if (result.getStatus() == CredentialValidationResult.Status.VALID) {
+            throttle.succeeded(credential.getCaller(), address);
+        } else {
+            Duration lock = throttle.failed(credential.getCaller(), address);
+            users.recordFailedLogin(credential.getCaller(), address, lock);
+        }
+        return result;
+    }
+
+    private static AuthenticationStatus refuse(HttpServletResponse response, int status, String error,
+                                               String message) {
+        try {
+            ApiErrors.write(response, status, error, message);
+        } catch (IOException clientGone) {
+            // nothing to tell a client that has disconnected
+        }
+        return AuthenticationStatus.SEND_FAILURE;
     }
 
     private static AuthenticationStatus unauthorized(HttpServletResponse response, String message) {

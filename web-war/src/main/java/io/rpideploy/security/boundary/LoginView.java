@@ -1,5 +1,7 @@
 package io.rpideploy.security.boundary;
 
+import io.rpideploy.security.control.ConsoleSessions;
+import io.rpideploy.security.control.LoginThrottle;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.ExternalContext;
@@ -26,6 +28,12 @@ public class LoginView {
     @Inject
     FacesContext faces;
 
+    @Inject
+    ConsoleSessions sessions;
+
+    @Inject
+    LoginThrottle throttle;
+
     private String username;
     private String password;
     private String next;
@@ -40,6 +48,13 @@ public class LoginView {
         if (status == AuthenticationStatus.SUCCESS) {
             external.redirect(safeNext(external.getRequestContextPath()));
             faces.responseComplete();
+        } else if (throttle.lockedFor(username == null ? "" : username.trim(),
+                ((HttpServletRequest) external.getRequest()).getRemoteAddr()).isPresent()) {
+            faces.addMessage("login:password", new FacesMessage(FacesMessage.SEVERITY_ERROR,
+                    "Too many failed logins; wait a while before you try again", null));
+        } else if (!sessions.roomForLogin()) {
+            faces.addMessage("login:password", new FacesMessage(FacesMessage.SEVERITY_ERROR,
+                    "Too many console sessions are open; try again when one has ended", null));
         } else {
             faces.addMessage("login:password", new FacesMessage(FacesMessage.SEVERITY_ERROR,
                     "Wrong user name or password", null));

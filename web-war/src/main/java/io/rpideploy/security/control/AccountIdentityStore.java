@@ -36,6 +36,7 @@ public class AccountIdentityStore implements IdentityStore {
         }
         Optional<UserAccount> account = users.find(login.getCaller());
         if (account.isEmpty() || !account.get().isEnabled()) {
+            hashing.verifyDecoy(password); // the same cost as a wrong password: user names cannot be enumerated
             return CredentialValidationResult.INVALID_RESULT;
         }
         UserAccount user = account.get();

@@ -49,6 +49,19 @@ public class UserService {
                 .getResultStream().findFirst();
     }
 
+    /** One audit line per failed login: who tried which name from where, and the lockout it started. */
+    @SerializedWrite
+    @Transactional
+    public void recordFailedLogin(String attemptedName, String address, java.time.Duration lock) {
+        String name = attemptedName == null ? "" : attemptedName.strip();
+        // the attempted name is the attacker's text: printable ASCII only, bounded, before it reaches the log
+        name = name.replaceAll("[^\\x21-\\x7e]", "?");
+        if (name.length() > 64) {
+            name = name.substring(0, 64) + "...";
+        }
+        audit.record(address, "login.failed", name, lock.isZero() ? "" : "locked for " + lock.toSeconds() + " s");
+    }
+
     @SerializedWrite
     @Transactional
     public UserAccount create(String usernameText, String roleText, char[] password) {

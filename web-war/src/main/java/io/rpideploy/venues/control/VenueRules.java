@@ -1,6 +1,7 @@
 package io.rpideploy.venues.control;
 
 import io.rpideploy.platform.control.DomainException;
+import io.rpideploy.platform.control.TextRules;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -12,7 +13,9 @@ public final class VenueRules {
     static final int MAX_EMAIL = 254;
     // Deliberately simple: one @, no spaces, a dot in the domain. Full RFC 5322 parsing rejects nothing useful here.
     private static final Pattern CODE = Pattern.compile("[A-Za-z0-9]{4}");
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s.]+");
+    // No markup or quoting characters either: an address is shown and exported, never interpreted.
+    private static final Pattern EMAIL = Pattern.compile(
+            "[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
 
     private VenueRules() {
     }
@@ -34,22 +37,14 @@ public final class VenueRules {
         if (text == null || text.isBlank()) {
             throw DomainException.invalid("name", "Venue name is required");
         }
-        String name = text.trim();
-        if (name.length() > MAX_NAME) {
-            throw DomainException.invalid("name", "Venue name is longer than " + MAX_NAME + " characters");
-        }
-        return name;
+        return TextRules.line("name", "Venue name", text, MAX_NAME);
     }
 
     public static String location(String text) {
         if (text == null || text.isBlank()) {
             return null;
         }
-        String location = text.trim();
-        if (location.length() > MAX_LOCATION) {
-            throw DomainException.invalid("location", "Location is longer than " + MAX_LOCATION + " characters");
-        }
-        return location;
+        return TextRules.line("location", "Location", text, MAX_LOCATION);
     }
 
     public static String contactEmail(String text) {

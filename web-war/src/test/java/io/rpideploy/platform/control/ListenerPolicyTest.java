@@ -9,7 +9,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ListenerPolicyTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"/api/config", "/api/status", "/images/kxp2.img", "/boot/config.txt"})
+    @ValueSource(strings = {"/api/config", "/api/status", "/images/kxp2.img", "/boot/config.txt", "/api/status/",
+            "/api/config/"})
     void deploymentPathsBelongToThePis(String path) {
         assertTrue(ListenerPolicy.isDeploymentPath(path));
     }

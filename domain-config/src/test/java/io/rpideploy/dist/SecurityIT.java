@@ -1,0 +1,327 @@
+package io.rpideploy.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server as an attacker on either network meets it: the built distribution on its two listeners, probed with
+ * raw request lines. No spelling of a path reaches a console page without a login or the other listener's API;
+ * anonymous clients create no sessions; the console's cookie cannot be used by another site.
+ */
+class SecurityIT {
+
+    private static final int MANAGEMENT = 17100;
+    private static final int DEPLOYMENT = 17101;
+    private static final List<String> PAGES = List.of("/index.xhtml", "/venues/", "/venues/index.xhtml", "/pools/",
+            "/deployments/index.xhtml", "/master-images/", "/network/index.xhtml", "/reports/", "/users/",
+            "/users/index.xhtml");
+    /** Prefixes that need no login on some listener: the places a dot-segment trick starts from. */
+    private static final List<String> OPEN_PREFIXES = List.of("/resources", "/images", "/boot",
+            "/jakarta.faces.resource", "/javax.faces.resource", "/health");
+
+    private static Server server;
+    private static String password;
+    private static Path log;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path home = BootLab.freshDir(Path.of(System.getProperty("rpideploy.it.home")).resolveSibling("security-home"));
+        log = home.resolveSibling("security-server.log");
+        Files.deleteIfExists(log);
+        password = "it-" + UUID.randomUUID();
+        server = Server.start(home, MANAGEMENT, DEPLOYMENT, password, log);
+        server.awaitHealthy(Duration.ofSeconds(180));
+        assertEquals(201, server.post("/api/venues", "{\"code\":\"SECU\",\"name\":\"Security\"}").statusCode());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** At least 30 spellings of one target path, each an attempt to make a check and the route disagree. */
+    static List<String> spellings(String target) {
+        String rest = target.substring(1);
+        List<String> out = new ArrayList<>();
+        for (String prefix : OPEN_PREFIXES) {
+            out.add(prefix + "/%2e%2e/" + rest);
+            out.add(prefix + "/%2E%2E/" + rest);
+            out.add(prefix + "/.%2e/" + rest);
+            out.add(prefix + "/../" + rest);
+            out.add(prefix + "/..;/" + rest);
+            out.add(prefix + "/%2e%2e;x/" + rest);
+            out.add(prefix + "/%252e%252e/" + rest);
+            out.add(prefix + "/%c0%ae%c0%ae/" + rest);
+            out.add(prefix + "/%e0%80%ae%e0%80%ae/" + rest);
+            out.add(prefix + "/..%2f" + rest);
+            out.add(prefix + "%2f..%2f" + rest);
+            out.add(prefix + "/..%5c" + rest);
+            out.add(prefix + "/..\\" + rest);
+            out.add(prefix + "/x/../../" + rest);
+        }
+        int slash = rest.indexOf('/');
+        String first = slash < 0 ? rest : rest.substring(0, slash);
+        String after = slash < 0 ? "" : rest.substring(slash);
+        out.add("//" + rest);
+        out.add("/./" + rest);
+        out.add("/%2e/" + rest);
+        out.add("/" + first + ";x" + after);
+        out.add("/" + first + ";jsessionid=0" + after);
+        out.add("/" + first + "%3bx" + after);
+        out.add("/" + first.toUpperCase() + after);
+        out.add("/" + first + "/./" + (after.isEmpty() ? "" : after.substring(1)));
+        out.add("/" + first + "//" + (after.isEmpty() ? "" : after.substring(1)));
+        out.add("/" + first + "/x/../" + (after.isEmpty() ? "" : after.substring(1)));
+        out.add("/" + first + "/x/%2e%2e/" + (after.isEmpty() ? "" : after.substring(1)));
+        out.add("/%" + Integer.toHexString(first.charAt(0)) + first.substring(1) + after);
+        out.add(target + "/");
+        out.add(target + "%00");
+        out.add(target + "%20");
+        out.add(target + ";");
+        return out;
+    }
+
+    private static String basic() {
+        return "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void noSpellingOfAConsolePageRendersItWithoutALogin() throws Exception {
+        List<String> leaks = new ArrayList<>();
+        int probes = 0;
+        for (String page : PAGES) {
+            List<String> spellings = spellings(page);
+            assertTrue(spellings.size() >= 30);
+            for (String spelling : spellings) {
+                for (int port : new int[] {MANAGEMENT, DEPLOYMENT}) {
+                    RawHttp.Answer answer = RawHttp.get(port, spelling, Map.of());
+                    probes++;
+                    if (answer.body().contains("class=\"topbar\"")) {
+                        leaks.add(port + " " + spelling + " -> " + answer.status());
+                    }
+                }
+            }
+        }
+        assertTrue(leaks.isEmpty(), probes + " probes, console rendered without login by: " + leaks);
+        // and the plain spelling still works for a logged-in user (the probes above are not all 404 by accident)
+        assertEquals(200, RawHttp.get(MANAGEMENT, "/venues/index.xhtml", Map.of("Cookie", login())).status());
+    }
+
+    @Test
+    void eachListenerServesOnlyItsOwnApiWhateverTheSpelling() throws Exception {
+        List<String> reached = new ArrayList<>();
+        Map<String, String> admin = Map.of("Authorization", basic());
+        for (String path : List.of("/api/config", "/api/status")) {
+            for (String spelling : spellings(path)) {
+                RawHttp.Answer answer = RawHttp.get(MANAGEMENT, spelling, admin);
+                if (reachedTheApi(answer)) {
+                    reached.add("management " + spelling + " -> " + answer.status() + " " + answer.body());
+                }
+            }
+        }
+        for (String path : List.of("/api/venues", "/api/stats", "/api/users", "/api/images")) {
+            for (String spelling : spellings(path)) {
+                RawHttp.Answer answer = RawHttp.get(DEPLOYMENT, spelling, admin);
+                if (reachedTheApi(answer)) {
+                    reached.add("deployment " + spelling + " -> " + answer.status() + " " + answer.body());
+                }
+            }
+        }
+        assertTrue(reached.isEmpty(), "the other listener's API answered: " + reached);
+        assertEquals(200, RawHttp.get(MANAGEMENT, "/api/venues", admin).status());
+    }
+
+    /** An answer that came from a resource (or its login/role check), not from the path refusal or a 404. */
+    private static boolean reachedTheApi(RawHttp.Answer answer) {
+        if (answer.status() == 404 || answer.status() == 301 || answer.status() == 302) {
+            return false;
+        }
+        if (answer.status() == 400) {
+            return answer.body().contains("invalid_input") || answer.body().contains("malformed");
+        }
+        return true;
+    }
+
+    @Test
+    void anonymousVisitorsCreateNoSession() throws Exception {
+        for (int i = 0; i < 300; i++) {
+            for (String path : List.of("/login.xhtml", "/login.xhtml?next=%2Fvenues%2F", "/", "/venues/")) {
+                RawHttp.Answer answer = RawHttp.get(MANAGEMENT, path, Map.of());
+                assertTrue(answer.all("Set-Cookie").isEmpty(), path + " set " + answer.all("Set-Cookie"));
+            }
+        }
+    }
+
+    @Test
+    void theConsoleCookieIsStrictlySameSiteAndItsApiWritesNeedTheTokenFromTheSameOrigin() throws Exception {
+        String cookie = login();
+        RawHttp.Answer page = RawHttp.get(MANAGEMENT, "/venues/index.xhtml", Map.of("Cookie", cookie));
+        Matcher token = Pattern.compile("name=\"csrf-token\" content=\"([^\"]+)\"").matcher(page.body());
+        assertTrue(token.find(), "the page carries the session's anti-CSRF token");
+        byte[] venue = "{\"code\":\"CSRF\",\"name\":\"Forged\"}".getBytes(StandardCharsets.UTF_8);
+        String self = "http://127.0.0.1:" + MANAGEMENT;
+
+        Map<String, String> cookieOnly = new LinkedHashMap<>(Map.of("Cookie", cookie,
+                "Content-Type", "application/json"));
+        assertEquals(403, RawHttp.send(MANAGEMENT, "POST", "/api/venues", cookieOnly, venue).status());
+        Map<String, String> textPlain = new LinkedHashMap<>(Map.of("Cookie", cookie, "Content-Type", "text/csv",
+                "Origin", "http://evil.example"));
+        assertEquals(403, RawHttp.send(MANAGEMENT, "POST", "/api/venues/SECU/kart-numbers", textPlain,
+                "1-5".getBytes(StandardCharsets.UTF_8)).status());
+        Map<String, String> otherSite = new LinkedHashMap<>(cookieOnly);
+        otherSite.put("X-CSRF-Token", token.group(1));
+        otherSite.put("Origin", "http://evil.example");
+        assertEquals(403, RawHttp.send(MANAGEMENT, "POST", "/api/venues", otherSite, venue).status());
+        Map<String, String> wrongToken = new LinkedHashMap<>(cookieOnly);
+        wrongToken.put("X-CSRF-Token", "x" + token.group(1));
+        wrongToken.put("Origin", self);
+        assertEquals(403, RawHttp.send(MANAGEMENT, "POST", "/api/venues", wrongToken, venue).status());
+        Map<String, String> own = new LinkedHashMap<>(cookieOnly);
+        own.put("X-CSRF-Token", token.group(1));
+        own.put("Origin", self);
+        assertEquals(201, RawHttp.send(MANAGEMENT, "POST", "/api/venues", own, venue).status());
+        assertEquals(1, server.get("/api/venues", true).body().split("\"CSRF\"").length - 1);
+    }
+
+    @Test
+    void theLiveSocketRefusesOtherOrigins() throws Exception {
+        String cookie = login();
+        Map<String, String> handshake = new LinkedHashMap<>(Map.of("Cookie", cookie, "Upgrade", "websocket",
+                "Sec-WebSocket-Version", "13", "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="));
+        handshake.put("Origin", "http://evil.example");
+        // Connection: close is sent too; the refusal comes before any upgrade
+        assertEquals(403, RawHttp.get(MANAGEMENT, "/live", handshake).status());
+    }
+
+    @Test
+    void answersCarryProtectiveHeadersAndNoBanner() throws Exception {
+        for (int port : new int[] {MANAGEMENT, DEPLOYMENT}) {
+            RawHttp.Answer health = RawHttp.get(port, "/health", Map.of());
+            assertEquals(200, health.status());
+            assertNull(health.header("Server"), "no product banner");
+            assertNull(health.header("X-Powered-By"));
+            assertEquals("nosniff", health.header("X-Content-Type-Options"));
+        }
+        RawHttp.Answer login = RawHttp.get(MANAGEMENT, "/login.xhtml", Map.of());
+        assertNotNull(login.header("Content-Security-Policy"));
+        assertTrue(login.header("Content-Security-Policy").contains("frame-ancestors 'none'"));
+        assertEquals("no-store", login.header("Cache-Control"));
+        assertEquals("no-referrer", login.header("Referrer-Policy"));
+        RawHttp.Answer options = RawHttp.send(MANAGEMENT, "OPTIONS", "/api/venues",
+                Map.of("Authorization", basic()), null);
+        assertFalse(options.body().contains("wadl"), "no WADL: " + options.body());
+    }
+
+    @Test
+    void apiBodiesAreBoundedInSizeAndDepth() throws Exception {
+        byte[] big = ("{\"serial_number\":\"" + "a".repeat(200_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        RawHttp.Answer tooLarge = RawHttp.send(DEPLOYMENT, "POST", "/api/config",
+                Map.of("Content-Type", "application/json"), big);
+        assertEquals(413, tooLarge.status(), tooLarge.body());
+        assertTrue(tooLarge.body().contains("payload_too_large"));
+        byte[] deep = ("{\"a\":".repeat(5000) + "1" + "}".repeat(5000)).getBytes(StandardCharsets.UTF_8);
+        RawHttp.Answer tooDeep = RawHttp.send(DEPLOYMENT, "POST", "/api/config",
+                Map.of("Content-Type", "application/json"), deep);
+        assertEquals(400, tooDeep.status(), tooDeep.body());
+        assertFalse(tooDeep.body().contains("Exception"));
+        assertEquals(200, server.get("/health", false).statusCode());
+    }
+
+    @Test
+    void passwordGuessingIsLockedOutAuditedAndUnknownUsersCostTheSame() throws Exception {
+        String victimPassword = "victim-" + UUID.randomUUID();
+        assertEquals(201, server.post("/api/users", "{\"username\":\"victim\",\"role\":\"viewer\",\"password\":\""
+                + victimPassword + "\"}").statusCode());
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        int firstLocked = -1;
+        for (int attempt = 1; attempt <= 8 && firstLocked < 0; attempt++) {
+            int status = basicGet(client, "victim", "guess-" + attempt);
+            if (status == 429) {
+                firstLocked = attempt;
+            } else {
+                assertEquals(401, status);
+            }
+        }
+        assertTrue(firstLocked > 0 && firstLocked <= 6, "locked out after a few guesses, not at " + firstLocked);
+        assertEquals(429, basicGet(client, "victim", victimPassword), "even the right password waits out the lock");
+        String audit = server.get("/api/audit?limit=50", true).body();
+        assertTrue(audit.split("login.failed").length - 1 >= 5, audit);
+
+        // the same time for a user who does not exist as for one who does (no enumeration by timing)
+        long known = 0;
+        long unknown = 0;
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            basicGet(client, "admin", "not-the-password-" + i);
+            known += System.nanoTime() - start;
+            start = System.nanoTime();
+            basicGet(client, "nobody-" + i, "not-the-password");
+            unknown += System.nanoTime() - start;
+        }
+        double ratio = (double) unknown / known;
+        assertTrue(ratio > 0.4 && ratio < 2.5, "unknown/known user time ratio " + ratio);
+    }
+
+    private int basicGet(java.net.http.HttpClient client, String user, String pass) throws Exception {
+        return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + MANAGEMENT
+                        + "/api/venues")).header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (user + ":" + pass).getBytes(StandardCharsets.UTF_8))).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void aPostbackWithAnUnknownViewStateReloadsThePageWithOneLogLine() throws Exception {
+        String cookie = login();
+        long before = Files.size(log);
+        for (int i = 0; i < 20; i++) {
+            RawHttp.Answer answer = RawHttp.send(MANAGEMENT, "POST", "/venues/index.xhtml", Map.of("Cookie", cookie,
+                    "Content-Type", "application/x-www-form-urlencoded"),
+                    ("form=form&jakarta.faces.ViewState=made-up-" + i).getBytes(StandardCharsets.UTF_8));
+            assertEquals(302, answer.status(), answer.body());
+            assertFalse(answer.body().contains("Exception"));
+        }
+        Thread.sleep(500); // the log is written asynchronously
+        long grown = Files.size(log) - before;
+        assertTrue(grown < 20 * 600, "20 bad postbacks wrote " + grown + " bytes of log");
+    }
+
+    /** The console's form login as a browser does it; returns the session cookie ({@code JSESSIONID=...}). */
+    static String login() throws Exception {
+        RawHttp.Answer form = RawHttp.get(MANAGEMENT, "/login.xhtml", Map.of());
+        Matcher hidden = Pattern.compile("name=\"(login:j_id[^\"]*)\"").matcher(form.body());
+        String body = "login=login&login%3Ausername=admin&login%3Apassword="
+                + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&login%3Asubmit="
+                + (hidden.find() ? "&" + URLEncoder.encode(hidden.group(1), StandardCharsets.UTF_8) + "=" : "")
+                + "&jakarta.faces.ViewState=stateless";
+        RawHttp.Answer answer = RawHttp.send(MANAGEMENT, "POST", "/login.xhtml",
+                Map.of("Content-Type", "application/x-www-form-urlencoded"), body.getBytes(StandardCharsets.UTF_8));
+        assertEquals(302, answer.status(), answer.body());
+        String setCookie = answer.all("Set-Cookie").stream().filter(c -> c.startsWith("JSESSIONID="))
+                .findFirst().orElseThrow(() -> new AssertionError("no session after login: " + answer.headers()));
+        assertTrue(setCookie.toLowerCase().contains("samesite=strict"), setCookie); // values are case-insensitive
+        assertTrue(setCookie.contains("HttpOnly"), setCookie);
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+}
