@@ -107,6 +107,10 @@
             refreshStats();
         } else if (m.type === "deployment.progress" || m.type === "deployment.started") {
             card(m);
+        } else if (m.type === "live.dropped") {
+            // this browser fell behind and the server dropped some messages: re-read the figures
+            refreshStats();
+            refreshQueue();
         } else if (m.type === "deployment.state") {
             card(m);
             activity((m.hostname || m.serial_number || "board") + " → " + m.status);

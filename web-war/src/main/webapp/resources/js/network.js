@@ -29,7 +29,8 @@
             if (m.type === "live.joined") {
                 state("Live", true);
                 refresh(); // anything that happened before the subscription
-            } else if (typeof m.type === "string" && m.type.indexOf("netboot.") === 0) {
+            } else if (m.type === "live.dropped"
+                    || (typeof m.type === "string" && m.type.indexOf("netboot.") === 0)) {
                 refresh();
             }
         };

@@ -5,10 +5,10 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +27,7 @@ public class LiveHub {
     private static final Logger LOG = Logger.getLogger(LiveHub.class.getName());
     static final long COALESCE_MILLIS = 1000;
 
-    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final Map<Session, Outbox> sessions = new ConcurrentHashMap<>();
     private final Map<String, String> pending = new ConcurrentHashMap<>();
     private final Map<String, Long> lastSent = new ConcurrentHashMap<>();
     /** Milliseconds now; a test replaces it to step time by hand. */
@@ -56,12 +56,25 @@ public class LiveHub {
      * must not miss an event waits for {@code live.joined} rather than for the socket to open.
      */
     public void join(Session session) {
-        sessions.add(session);
-        send(session, "{\"type\":\"live.joined\"}");
+        try {
+            // a send the browser does not take within this time fails, and the browser is dropped
+            session.getAsyncRemote().setSendTimeout(Outbox.STALL_MILLIS);
+        } catch (RuntimeException notSupported) {
+            LOG.log(Level.FINE, "no send timeout on this session", notSupported);
+        }
+        Outbox outbox = new Outbox(session, () -> clock.getAsLong(), () -> drop(session));
+        sessions.put(session, outbox);
+        send(session, outbox, "{\"type\":\"live.joined\"}");
     }
 
     public void leave(Session session) {
         sessions.remove(session);
+    }
+
+    /** Messages waiting for one browser (tests). */
+    int queued(Session session) {
+        Outbox outbox = sessions.get(session);
+        return outbox == null ? 0 : outbox.queued();
     }
 
     public int watchers() {
@@ -111,24 +124,35 @@ public class LiveHub {
     }
 
     private void broadcast(String json) {
-        for (Session session : sessions) {
-            send(session, json);
+        for (Map.Entry<Session, Outbox> watcher : sessions.entrySet()) {
+            send(watcher.getKey(), watcher.getValue(), json);
         }
     }
 
-    private void send(Session session, String json) {
-        if (!session.isOpen()) {
-            sessions.remove(session);
+    /** Queues only: never waits for a browser, so no request or TFTP answer waits for one either. */
+    private void send(Session session, Outbox outbox, String json) {
+        if (!session.isOpen() || !outbox.offer(json)) {
+            drop(session);
+        }
+    }
+
+    /** A browser that closed, failed or stalled: forgotten now, its socket closed off the caller's thread. */
+    private void drop(Session session) {
+        if (sessions.remove(session) == null) {
             return;
         }
-        // one send at a time per session: the container's remote endpoints are not thread-safe
-        synchronized (session) {
+        LOG.fine("live watcher dropped (closed, failed or not reading)");
+        Runnable close = () -> {
             try {
-                session.getBasicRemote().sendText(json);
-            } catch (IOException | IllegalStateException gone) {
-                LOG.log(Level.FINE, "live session closed while sending", gone);
-                sessions.remove(session);
+                session.close(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "not reading"));
+            } catch (IOException | RuntimeException alreadyGone) {
+                // nothing more to do
             }
+        };
+        if (scheduler != null) {
+            scheduler.execute(close);
+        } else {
+            close.run();
         }
     }
 }

@@ -1,8 +1,11 @@
 package io.rpideploy.live.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -62,23 +65,60 @@ class LiveHubTest {
         assertEquals(List.of("x"), received);
     }
 
+    @Test
+    void aBrowserThatStopsReadingNeitherBlocksPublishersNorGrowsWithoutBound() {
+        List<String> stalledSink = new ArrayList<>();
+        List<SendHandler> neverCompleted = new ArrayList<>();
+        Session stalled = browser(stalledSink, true, neverCompleted);
+        hub.join(stalled);
+        assertEquals(2, hub.watchers());
+        for (int i = 0; i < 10_000; i++) {
+            hub.publish("m" + i); // would block forever on a socket nobody reads if sent synchronously
+        }
+        assertEquals(1, stalledSink.size(), "one send in flight at a time");
+        assertEquals(10_000, received.size(), "the reading browser got everything");
+        assertTrue(hub.queued(stalled) <= Outbox.CAPACITY, "queue bounded: " + hub.queued(stalled));
+
+        // the stalled browser catches up: it is first told how many messages it missed
+        neverCompleted.remove(0).onResult(new SendResult());
+        assertTrue(stalledSink.get(1).startsWith("{\"type\":\"live.dropped\",\"count\":"), stalledSink.get(1));
+
+        now += Outbox.STALL_MILLIS + 1;
+        hub.publish("late");
+        assertEquals(1, hub.watchers(), "a browser whose send has waited too long is dropped");
+    }
+
     private static Session browser(List<String> sink) {
         return browser(sink, true);
     }
 
-    /** A WebSocket session that records what it is sent. */
     private static Session browser(List<String> sink, boolean open) {
-        RemoteEndpoint.Basic remote = (RemoteEndpoint.Basic) Proxy.newProxyInstance(LiveHubTest.class.getClassLoader(),
-                new Class<?>[] {RemoteEndpoint.Basic.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("sendText") && args.length == 1) {
+        return browser(sink, open, null);
+    }
+
+    /**
+     * A WebSocket session that records what it is sent; with {@code pending} non-null its sends never complete by
+     * themselves (a browser that stopped reading), their handlers are kept there instead.
+     */
+    private static Session browser(List<String> sink, boolean open, List<SendHandler> pending) {
+        RemoteEndpoint.Async remote = (RemoteEndpoint.Async) Proxy.newProxyInstance(
+                LiveHubTest.class.getClassLoader(), new Class<?>[] {RemoteEndpoint.Async.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("sendText") && args.length == 2) {
                         sink.add((String) args[0]);
+                        SendHandler handler = (SendHandler) args[1];
+                        if (pending == null) {
+                            handler.onResult(new SendResult());
+                        } else {
+                            pending.add(handler);
+                        }
                     }
                     return null;
                 });
         return (Session) Proxy.newProxyInstance(LiveHubTest.class.getClassLoader(), new Class<?>[] {Session.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "isOpen" -> open;
-                    case "getBasicRemote" -> remote;
+                    case "getAsyncRemote" -> remote;
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];
                     default -> null;
