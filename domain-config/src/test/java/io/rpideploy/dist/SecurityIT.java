@@ -32,6 +32,7 @@ class SecurityIT {
 
     private static final int MANAGEMENT = 17100;
     private static final int DEPLOYMENT = 17101;
+    private static final int MANAGEMENT_TLS = 17102;
     private static final List<String> PAGES = List.of("/index.xhtml", "/venues/", "/venues/index.xhtml", "/pools/",
             "/deployments/index.xhtml", "/master-images/", "/network/index.xhtml", "/reports/", "/users/",
             "/users/index.xhtml");
@@ -42,6 +43,7 @@ class SecurityIT {
     private static Server server;
     private static String password;
     private static Path log;
+    private static Path tlsDir;
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,7 +51,9 @@ class SecurityIT {
         log = home.resolveSibling("security-server.log");
         Files.deleteIfExists(log);
         password = "it-" + UUID.randomUUID();
-        server = Server.start(home, MANAGEMENT, DEPLOYMENT, password, log);
+        tlsDir = home.resolve("tls");
+        server = Server.start(home, MANAGEMENT, DEPLOYMENT, password, log,
+                Map.of("RPIDEPLOY_MANAGEMENT_TLS_PORT", String.valueOf(MANAGEMENT_TLS)));
         server.awaitHealthy(Duration.ofSeconds(180));
         assertEquals(201, server.post("/api/venues", "{\"code\":\"SECU\",\"name\":\"Security\"}").statusCode());
     }
@@ -305,6 +309,44 @@ class SecurityIT {
         Thread.sleep(500); // the log is written asynchronously
         long grown = Files.size(log) - before;
         assertTrue(grown < 20 * 600, "20 bad postbacks wrote " + grown + " bytes of log");
+    }
+
+    @Test
+    void theManagementListenerSpeaksTlsWithACertificateGeneratedAtFirstStart() throws Exception {
+        javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+        java.security.cert.X509Certificate[][] seen = new java.security.cert.X509Certificate[1][];
+        trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) {
+                seen[0] = chain;
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        java.net.http.HttpClient https = java.net.http.HttpClient.newBuilder().sslContext(trustAll).build();
+        var health = https.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://127.0.0.1:"
+                + MANAGEMENT_TLS + "/health")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode());
+        assertTrue(seen[0][0].getSubjectX500Principal().getName().contains("rpi-deploy"),
+                "our generated certificate, not Payara's sample: " + seen[0][0].getSubjectX500Principal());
+        assertEquals(java.util.Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE),
+                Files.getPosixFilePermissions(tlsDir.resolve("management.p12")));
+        String secret = Files.readString(tlsDir.resolve("management.pass")).trim();
+        String commandLine = Files.readString(Path.of("/proc/" + server.pid() + "/cmdline"));
+        assertFalse(commandLine.contains(secret), "the keystore password is not on the command line");
+        // the console over HTTPS: the deployment API is still not there
+        var config = https.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://127.0.0.1:"
+                        + MANAGEMENT_TLS + "/api/config")).POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                .header("Content-Type", "application/json").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, config.statusCode());
     }
 
     /** The console's form login as a browser does it; returns the session cookie ({@code JSESSIONID=...}). */

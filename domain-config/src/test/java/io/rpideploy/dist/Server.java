@@ -99,6 +99,10 @@ public final class Server implements AutoCloseable {
         return builder;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     boolean alive() {
         return process.isAlive();
     }
