@@ -1,19 +1,18 @@
 package io.rpideploy.netboot.api;
 
 import java.util.Locale;
-import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
  * A Raspberry Pi board's serial number, normalised to lower-case hex. {@code /proc/cpuinfo} shows 16 digits (Pi 4:
  * {@code 10000000xxxxxxxx}); the bootloader's TFTP prefix and DHCP option 97 carry only the low 32 bits as 8 digits
- * (pi5-netboot.md section 5). That suffix is the board's key before any OS runs and the RXP2 hostname's last part:
- * the rule lives here and nowhere else.
+ * (pi5-netboot.md section 5). That suffix is the board's key before any OS runs and the RXP2 hostname's last part;
+ * the rule is {@link SerialNumber}'s (the serial a client reports), which this one's suffix follows.
  */
 public final class BoardSerial implements Comparable<BoardSerial> {
 
     /** Digits of the suffix: the low 32 bits. */
-    public static final int SUFFIX_LENGTH = 8;
+    public static final int SUFFIX_LENGTH = SerialNumber.SUFFIX_LENGTH;
     private static final Pattern HEX = Pattern.compile("[0-9a-f]{8,16}");
     private static final Pattern SUFFIX = Pattern.compile("[0-9a-f]{8}");
 
@@ -61,7 +60,12 @@ public final class BoardSerial implements Comparable<BoardSerial> {
 
     /** The low 32 bits as 8 lower-case hex digits: the TFTP prefix, option 97's serial, the RXP2 suffix. */
     public String suffix() {
-        return value.substring(value.length() - SUFFIX_LENGTH);
+        return SerialNumber.suffixOf(value);
+    }
+
+    /** The same serial as a client reports it to the deployment API. */
+    public SerialNumber serialNumber() {
+        return SerialNumber.of(value);
     }
 
     /** Whether this is only the 8-digit suffix (as DHCP and TFTP see a board), not the full serial. */

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 /** An Ethernet MAC address, normalised to lower-case colon form {@code 2c:cf:67:12:34:56}. */
 public final class MacAddress implements Comparable<MacAddress> {
 
-    private static final Pattern FORM = Pattern.compile("[0-9a-f]{2}([:-][0-9a-f]{2}){5}|[0-9a-f]{12}");
+    /** Pairs with one separator throughout (colons, dashes or none); a mix is a typing error, not an address. */
+    private static final Pattern FORM = Pattern.compile("[0-9a-f]{2}([:-]?)[0-9a-f]{2}(\\1[0-9a-f]{2}){4}");
 
     private final String value;
 
@@ -16,7 +17,7 @@ public final class MacAddress implements Comparable<MacAddress> {
     }
 
     /**
-     * {@code aa:bb:cc:dd:ee:ff}, {@code aa-bb-...} or 12 bare hex digits, any case.
+     * {@code aa:bb:cc:dd:ee:ff}, {@code aa-bb-...} or 12 bare hex digits, any case, surrounding blanks ignored.
      *
      * @throws IllegalArgumentException when it is not one
      */
