@@ -1,5 +1,8 @@
 package io.rpideploy.deployments.entity;
 
+import io.rpideploy.hostnames.entity.Product;
+import io.rpideploy.netboot.api.MacAddress;
+import io.rpideploy.netboot.api.SerialNumber;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -82,10 +85,10 @@ public class Deployment {
     }
 
     /** A run that begins in {@code state}, reported by the board at {@code ip}. */
-    public Deployment(DeploymentState state, String serialNumber, String macAddress, String ipAddress, Instant at) {
+    public Deployment(DeploymentState state, SerialNumber serial, MacAddress mac, String ipAddress, Instant at) {
         this.status = state.value();
-        this.serialNumber = serialNumber;
-        this.macAddress = macAddress;
+        setSerial(serial);
+        setMac(mac);
         this.ipAddress = ipAddress;
         this.startedAt = at;
         this.updatedAt = at;
@@ -93,11 +96,11 @@ public class Deployment {
     }
 
     /** What /api/config decided: the board's name and the image it receives. */
-    public void configure(Long deviceId, String hostname, String productType, String venueCode, Long imageId,
+    public void configure(Long deviceId, String hostname, Product product, String venueCode, Long imageId,
                           String imageVersion) {
         this.deviceId = deviceId;
         this.hostname = hostname;
-        this.productType = productType;
+        this.productType = product == null ? null : product.name();
         this.venueCode = venueCode;
         this.imageId = imageId;
         this.imageVersion = imageVersion;
@@ -128,10 +131,11 @@ public class Deployment {
     public Long getId() { return id; }
     public Long getDeviceId() { return deviceId; }
     public String getHostname() { return hostname; }
+    /** As stored, for views and queries; {@link #mac()} for the board's identity. */
     public String getMacAddress() { return macAddress; }
-    public void setMacAddress(String macAddress) { this.macAddress = macAddress; }
+    /** As stored, for views and queries; {@link #serial()} for the board's identity. */
     public String getSerialNumber() { return serialNumber; }
-    public void setSerialNumber(String serialNumber) { this.serialNumber = serialNumber; }
+
     public String getIpAddress() { return ipAddress; }
     public void setIpAddress(String ipAddress) { this.ipAddress = ipAddress; }
     public String getProductType() { return productType; }
@@ -153,4 +157,22 @@ public class Deployment {
     public Long getBytesWritten() { return bytesWritten; }
     public Long getBytesTotal() { return bytesTotal; }
     public Long getRateBps() { return rateBps; }
+
+    /** The serial the board reported, null when it reported none. */
+    public SerialNumber serial() {
+        return SerialNumber.parse(serialNumber);
+    }
+
+    public void setSerial(SerialNumber serial) {
+        this.serialNumber = serial == null ? null : serial.value();
+    }
+
+    /** The MAC address the board reported, null when it reported none. */
+    public MacAddress mac() {
+        return MacAddress.parse(macAddress);
+    }
+
+    public void setMac(MacAddress mac) {
+        this.macAddress = mac == null ? null : mac.value();
+    }
 }

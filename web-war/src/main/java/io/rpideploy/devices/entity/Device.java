@@ -1,5 +1,7 @@
 package io.rpideploy.devices.entity;
 
+import io.rpideploy.netboot.api.MacAddress;
+import io.rpideploy.netboot.api.SerialNumber;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -47,18 +49,18 @@ public class Device {
     protected Device() {
     }
 
-    public Device(String serialNumber, String macAddress, Instant seen) {
-        this.serialNumber = serialNumber;
-        this.macAddress = macAddress;
+    public Device(SerialNumber serial, MacAddress mac, Instant seen) {
+        setSerial(serial);
+        setMac(mac);
         this.firstSeen = seen;
         this.lastSeen = seen;
     }
 
     public Long getId() { return id; }
+    /** The stored serial as text, for views; {@link #serial()} for the board's identity. */
     public String getSerialNumber() { return serialNumber; }
-    public void setSerialNumber(String serialNumber) { this.serialNumber = serialNumber; }
+    /** The stored MAC address as text, for views; {@link #mac()} for the board's identity. */
     public String getMacAddress() { return macAddress; }
-    public void setMacAddress(String macAddress) { this.macAddress = macAddress; }
     public String getModel() { return model; }
     public void setModel(String model) { this.model = model; }
     public Instant getFirstSeen() { return firstSeen; }
@@ -68,6 +70,24 @@ public class Device {
     public void setCurrentHostname(String currentHostname) { this.currentHostname = currentHostname; }
     public boolean isReimageRequested() { return reimageRequested; }
     public void setReimageRequested(boolean reimageRequested) { this.reimageRequested = reimageRequested; }
+
+    /** The board's serial, null when unknown (the column holds only what {@link SerialNumber} normalised). */
+    public SerialNumber serial() {
+        return SerialNumber.parse(serialNumber);
+    }
+
+    public void setSerial(SerialNumber serial) {
+        this.serialNumber = serial == null ? null : serial.value();
+    }
+
+    /** The wired MAC address, null when unknown or taken over by another board. */
+    public MacAddress mac() {
+        return MacAddress.parse(macAddress);
+    }
+
+    public void setMac(MacAddress mac) {
+        this.macAddress = mac == null ? null : mac.value();
+    }
 
     /** How the board is named in messages: serial if known, else MAC. */
     public String label() {
