@@ -72,11 +72,11 @@ public class NetbootService implements BoardBootSteps {
 
     /** A board's network boot between two instants, oldest first (at most 500 steps). */
     @Override
-    public List<BootStep> ofBoard(String mac, Instant from, Instant to) {
+    public List<BootStep> ofBoard(MacAddress mac, Instant from, Instant to) {
         if (mac == null) {
             return List.of();
         }
-        return em.createNamedQuery(NetbootEvent.OF_BOARD, NetbootEvent.class).setParameter("mac", mac)
+        return em.createNamedQuery(NetbootEvent.OF_BOARD, NetbootEvent.class).setParameter("mac", mac.value())
                 .setParameter("from", from).setParameter("to", to).setMaxResults(500).getResultList().stream()
                 .map(e -> new BootStep(e.getId(), e.getAt(), e.getProtocol(), e.getKind(), e.getMacAddress(),
                         e.getPiSerial(), e.getIpAddress(), e.getClientKind(), e.getFileName(), e.getBytes(),
