@@ -8,17 +8,18 @@ import java.util.regex.Pattern;
  * kept lower-case. A Pi's installer sends the 16 hex digits of {@code /proc/cpuinfo}; other clients may send any
  * alphanumeric serial. Its {@link #suffix() suffix} ties it to the {@link BoardSerial} the bootloader shows on the
  * network, and names RXP2 boards: the one rule for both lives here.
+ *
+ * @param value 4 to 64 lower-case letters or digits ({@link #of} normalises any other case)
  */
-public final class SerialNumber implements Comparable<SerialNumber> {
+public record SerialNumber(String value) {
 
     /** Characters of the suffix: 8, the low 32 bits of a Pi's serial as hex digits. */
     public static final int SUFFIX_LENGTH = 8;
     private static final Pattern FORM = Pattern.compile("[a-z0-9]{4,64}");
+    private static final String WHAT = "a serial number (4 to 64 letters or digits)";
 
-    private final String value;
-
-    private SerialNumber(String value) {
-        this.value = value;
+    public SerialNumber {
+        IdentityText.checked(FORM, value, WHAT);
     }
 
     /**
@@ -27,20 +28,13 @@ public final class SerialNumber implements Comparable<SerialNumber> {
      * @throws IllegalArgumentException when it is not one
      */
     public static SerialNumber of(String text) {
-        SerialNumber s = parse(text);
-        if (s == null) {
-            throw new IllegalArgumentException("'" + text + "' is not a serial number (4 to 64 letters or digits)");
-        }
-        return s;
+        return IdentityText.required(parse(text), text, WHAT);
     }
 
     /** As {@link #of} but null for anything that is not a serial number. */
     public static SerialNumber parse(String text) {
-        if (text == null) {
-            return null;
-        }
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        return FORM.matcher(t).matches() ? new SerialNumber(t) : null;
+        String t = IdentityText.folded(text);
+        return t != null && FORM.matcher(t).matches() ? new SerialNumber(t) : null;
     }
 
     /**
@@ -50,11 +44,6 @@ public final class SerialNumber implements Comparable<SerialNumber> {
     static String suffixOf(String normalised) {
         return normalised.length() > SUFFIX_LENGTH ? normalised.substring(normalised.length() - SUFFIX_LENGTH)
                 : normalised;
-    }
-
-    /** The serial, lower-case. */
-    public String value() {
-        return value;
     }
 
     /** The last 8 characters, lower-case (all of a shorter serial): how the network sees the board. */
@@ -77,21 +66,7 @@ public final class SerialNumber implements Comparable<SerialNumber> {
         return board != null && suffix().equals(board.suffix());
     }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SerialNumber other && value.equals(other.value);
-    }
-
-    @Override
-    public int hashCode() {
-        return value.hashCode();
-    }
-
-    @Override
-    public int compareTo(SerialNumber o) {
-        return value.compareTo(o.value);
-    }
-
+    /** The serial itself, as stored and shown. */
     @Override
     public String toString() {
         return value;

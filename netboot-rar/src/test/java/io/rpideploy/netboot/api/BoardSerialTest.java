@@ -20,6 +20,9 @@ class BoardSerialTest {
         assertTrue(BoardSerial.of("abcd1234").isSuffixOnly());
         assertFalse(BoardSerial.of("10000000abcd1234").isSuffixOnly());
         assertEquals(BoardSerial.of("ABCD1234"), BoardSerial.of("abcd1234"));
+        assertEquals("abcd1234", BoardSerial.of("ABCD1234").toString());
+        assertThrows(IllegalArgumentException.class, () -> new BoardSerial("0xabcd1234"));
+        assertThrows(IllegalArgumentException.class, () -> new BoardSerial("ABCD1234"));
     }
 
     @ParameterizedTest

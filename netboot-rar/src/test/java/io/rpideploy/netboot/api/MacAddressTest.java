@@ -18,6 +18,14 @@ class MacAddressTest {
         assertEquals("2c:cf:67:12:34:56", mac.value());
         assertEquals(MacAddress.of("2c:cf:67:12:34:56"), mac);
         assertEquals(MacAddress.of("2c:cf:67:12:34:56").hashCode(), mac.hashCode());
+        assertEquals("2c:cf:67:12:34:56", mac.toString());
+    }
+
+    @Test
+    void theConstructorTakesOnlyTheColonForm() {
+        assertEquals(MacAddress.of("2ccf67123456"), new MacAddress("2c:cf:67:12:34:56"));
+        assertThrows(IllegalArgumentException.class, () -> new MacAddress("2c-cf-67-12-34-56"));
+        assertThrows(IllegalArgumentException.class, () -> new MacAddress("2C:CF:67:12:34:56"));
     }
 
     @ParameterizedTest

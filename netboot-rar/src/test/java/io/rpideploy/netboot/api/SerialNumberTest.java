@@ -20,6 +20,15 @@ class SerialNumberTest {
         assertEquals(SerialNumber.of("ABC12345XYZ"), SerialNumber.of("abc12345xyz"));
         assertEquals(SerialNumber.of("abc12345xyz").hashCode(), SerialNumber.of("ABC12345XYZ").hashCode());
         assertNotEquals(SerialNumber.of("abc12345"), SerialNumber.of("abc12346"));
+        assertEquals("10000000abcd1234", SerialNumber.of("10000000abcd1234").toString(), "as stored and shown");
+    }
+
+    @Test
+    void theConstructorTakesOnlyTheNormalisedForm() {
+        assertEquals(SerialNumber.of("abc12345"), new SerialNumber("abc12345"));
+        assertThrows(IllegalArgumentException.class, () -> new SerialNumber("ABC12345"));
+        assertThrows(IllegalArgumentException.class, () -> new SerialNumber(" abc12345"));
+        assertThrows(IllegalArgumentException.class, () -> new SerialNumber(null));
     }
 
     @ParameterizedTest

@@ -6,6 +6,7 @@ import io.rpideploy.deployments.entity.Deployment;
 import io.rpideploy.deployments.entity.DeploymentEvent;
 import io.rpideploy.deployments.entity.DeploymentState;
 import io.rpideploy.devices.control.DeviceRegistry;
+import io.rpideploy.devices.entity.BoardIdentity;
 import io.rpideploy.devices.entity.Device;
 import io.rpideploy.netboot.api.MacAddress;
 import io.rpideploy.netboot.api.SerialNumber;
@@ -76,7 +77,8 @@ public class DeploymentTimeline {
             }
             return deployment;
         }
-        String[] values = {text(report.serial()), text(report.mac()), report.hostname()};
+        String[] values = {BoardIdentity.column(report.serial()), BoardIdentity.column(report.mac()),
+                report.hostname()};
         for (boolean unfinishedOnly : new boolean[] {true, false}) {
             for (int i = 0; i < BOARD_KEYS.length; i++) {
                 if (values[i] != null) {
@@ -98,11 +100,6 @@ public class DeploymentTimeline {
         return stored != null && reported != null && !stored.equals(reported);
     }
 
-    /** An identity as the deployment table stores it. */
-    private static String text(Object identity) {
-        return identity == null ? null : identity.toString();
-    }
-
     private Optional<Deployment> latest(String column, String value, boolean unfinishedOnly) {
         // column comes from BOARD_KEYS, never from input
         @SuppressWarnings("unchecked")
@@ -122,7 +119,8 @@ public class DeploymentTimeline {
         List<Deployment> found = em.createNativeQuery("SELECT * FROM deployment WHERE status IN " + ACTIVE_STATES
                         + " AND (serial_number = ?1 OR mac_address = ?2 OR device_id = ?3)"
                         + " ORDER BY id DESC LIMIT " + MAX_OPEN, Deployment.class)
-                .setParameter(1, text(serial)).setParameter(2, text(mac)).setParameter(3, deviceId).getResultList();
+                .setParameter(1, BoardIdentity.column(serial)).setParameter(2, BoardIdentity.column(mac))
+                .setParameter(3, deviceId).getResultList();
         // through find, so that inside a transaction the caller changes managed instances
         return found.stream().map(d -> em.find(Deployment.class, d.getId())).toList();
     }

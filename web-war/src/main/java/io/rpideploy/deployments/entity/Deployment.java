@@ -1,5 +1,6 @@
 package io.rpideploy.deployments.entity;
 
+import io.rpideploy.devices.entity.BoardIdentity;
 import io.rpideploy.hostnames.entity.Product;
 import io.rpideploy.netboot.api.MacAddress;
 import io.rpideploy.netboot.api.SerialNumber;
@@ -18,7 +19,7 @@ import java.time.Instant;
  */
 @Entity
 @Table(name = "deployment")
-public class Deployment {
+public class Deployment implements BoardIdentity {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -131,10 +132,10 @@ public class Deployment {
     public Long getId() { return id; }
     public Long getDeviceId() { return deviceId; }
     public String getHostname() { return hostname; }
-    /** As stored, for views and queries; {@link #mac()} for the board's identity. */
-    public String getMacAddress() { return macAddress; }
-    /** As stored, for views and queries; {@link #serial()} for the board's identity. */
-    public String getSerialNumber() { return serialNumber; }
+    @Override public String getMacAddress() { return macAddress; }
+    public void setMac(MacAddress mac) { this.macAddress = BoardIdentity.column(mac); }
+    @Override public String getSerialNumber() { return serialNumber; }
+    public void setSerial(SerialNumber serial) { this.serialNumber = BoardIdentity.column(serial); }
 
     public String getIpAddress() { return ipAddress; }
     public void setIpAddress(String ipAddress) { this.ipAddress = ipAddress; }
@@ -157,22 +158,4 @@ public class Deployment {
     public Long getBytesWritten() { return bytesWritten; }
     public Long getBytesTotal() { return bytesTotal; }
     public Long getRateBps() { return rateBps; }
-
-    /** The serial the board reported, null when it reported none. */
-    public SerialNumber serial() {
-        return SerialNumber.parse(serialNumber);
-    }
-
-    public void setSerial(SerialNumber serial) {
-        this.serialNumber = serial == null ? null : serial.value();
-    }
-
-    /** The MAC address the board reported, null when it reported none. */
-    public MacAddress mac() {
-        return MacAddress.parse(macAddress);
-    }
-
-    public void setMac(MacAddress mac) {
-        this.macAddress = mac == null ? null : mac.value();
-    }
 }

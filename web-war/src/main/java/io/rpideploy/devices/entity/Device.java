@@ -16,7 +16,7 @@ import java.time.Instant;
 @Table(name = "device")
 @NamedQuery(name = Device.BY_SERIAL, query = "SELECT d FROM Device d WHERE d.serialNumber = :serial")
 @NamedQuery(name = Device.BY_MAC, query = "SELECT d FROM Device d WHERE d.macAddress = :mac")
-public class Device {
+public class Device implements BoardIdentity {
 
     public static final String BY_SERIAL = "Device.bySerial";
     public static final String BY_MAC = "Device.byMac";
@@ -57,10 +57,10 @@ public class Device {
     }
 
     public Long getId() { return id; }
-    /** The stored serial as text, for views; {@link #serial()} for the board's identity. */
-    public String getSerialNumber() { return serialNumber; }
-    /** The stored MAC address as text, for views; {@link #mac()} for the board's identity. */
-    public String getMacAddress() { return macAddress; }
+    @Override public String getSerialNumber() { return serialNumber; }
+    public void setSerial(SerialNumber serial) { this.serialNumber = BoardIdentity.column(serial); }
+    @Override public String getMacAddress() { return macAddress; }
+    public void setMac(MacAddress mac) { this.macAddress = BoardIdentity.column(mac); }
     public String getModel() { return model; }
     public void setModel(String model) { this.model = model; }
     public Instant getFirstSeen() { return firstSeen; }
@@ -70,24 +70,6 @@ public class Device {
     public void setCurrentHostname(String currentHostname) { this.currentHostname = currentHostname; }
     public boolean isReimageRequested() { return reimageRequested; }
     public void setReimageRequested(boolean reimageRequested) { this.reimageRequested = reimageRequested; }
-
-    /** The board's serial, null when unknown (the column holds only what {@link SerialNumber} normalised). */
-    public SerialNumber serial() {
-        return SerialNumber.parse(serialNumber);
-    }
-
-    public void setSerial(SerialNumber serial) {
-        this.serialNumber = serial == null ? null : serial.value();
-    }
-
-    /** The wired MAC address, null when unknown or taken over by another board. */
-    public MacAddress mac() {
-        return MacAddress.parse(macAddress);
-    }
-
-    public void setMac(MacAddress mac) {
-        this.macAddress = mac == null ? null : mac.value();
-    }
 
     /** How the board is named in messages: serial if known, else MAC. */
     public String label() {
