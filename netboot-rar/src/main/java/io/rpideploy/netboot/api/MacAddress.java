@@ -1,40 +1,37 @@
 package io.rpideploy.netboot.api;
 
-import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
-/** An Ethernet MAC address, normalised to lower-case colon form {@code 2c:cf:67:12:34:56}. */
-public final class MacAddress implements Comparable<MacAddress> {
+/**
+ * An Ethernet MAC address, normalised to lower-case colon form {@code 2c:cf:67:12:34:56}.
+ *
+ * @param value the colon form ({@link #of} normalises the other notations)
+ */
+public record MacAddress(String value) {
 
-    private static final Pattern FORM = Pattern.compile("[0-9a-f]{2}([:-][0-9a-f]{2}){5}|[0-9a-f]{12}");
+    /** Pairs with one separator throughout (colons, dashes or none); a mix is a typing error, not an address. */
+    private static final Pattern NOTATION = Pattern.compile("[0-9a-f]{2}([:-]?)[0-9a-f]{2}(\\1[0-9a-f]{2}){4}");
+    private static final Pattern COLONS = Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
+    private static final String WHAT = "a MAC address (like 2c:cf:67:12:34:56)";
 
-    private final String value;
-
-    private MacAddress(String value) {
-        this.value = value;
+    public MacAddress {
+        IdentityText.checked(COLONS, value, WHAT);
     }
 
     /**
-     * {@code aa:bb:cc:dd:ee:ff}, {@code aa-bb-...} or 12 bare hex digits, any case.
+     * {@code aa:bb:cc:dd:ee:ff}, {@code aa-bb-...} or 12 bare hex digits, any case, surrounding blanks ignored.
      *
      * @throws IllegalArgumentException when it is not one
      */
     public static MacAddress of(String text) {
-        MacAddress m = parse(text);
-        if (m == null) {
-            throw new IllegalArgumentException("'" + text + "' is not a MAC address (like 2c:cf:67:12:34:56)");
-        }
-        return m;
+        return IdentityText.required(parse(text), text, WHAT);
     }
 
     /** As {@link #of} but null for anything that is not a MAC address. */
     public static MacAddress parse(String text) {
-        if (text == null) {
-            return null;
-        }
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        if (!FORM.matcher(t).matches()) {
+        String t = IdentityText.folded(text);
+        if (t == null || !NOTATION.matcher(t).matches()) {
             return null;
         }
         String hex = t.replace(":", "").replace("-", "");
@@ -58,10 +55,6 @@ public final class MacAddress implements Comparable<MacAddress> {
                 bytes[3], bytes[4], bytes[5]));
     }
 
-    public String value() {
-        return value;
-    }
-
     /** The first three bytes (the vendor's OUI), {@code 2c:cf:67}. */
     public String oui() {
         return value.substring(0, 8);
@@ -72,21 +65,7 @@ public final class MacAddress implements Comparable<MacAddress> {
         return value.replace(':', '-');
     }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof MacAddress other && value.equals(other.value);
-    }
-
-    @Override
-    public int hashCode() {
-        return value.hashCode();
-    }
-
-    @Override
-    public int compareTo(MacAddress o) {
-        return value.compareTo(o.value);
-    }
-
+    /** The colon form, as stored and shown. */
     @Override
     public String toString() {
         return value;

@@ -4,6 +4,7 @@ import io.rpideploy.deployments.control.DeploymentRules;
 import io.rpideploy.deployments.control.DeploymentService;
 import io.rpideploy.deployments.control.DeploymentService.ConfigRequest;
 import io.rpideploy.deployments.control.DeploymentService.Configured;
+import io.rpideploy.hostnames.control.HostnameRules;
 import io.rpideploy.platform.boundary.JsonInput;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -42,14 +43,26 @@ public class ConfigResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public ConfigAnswer config(JsonValue body) {
         JsonInput in = JsonInput.of(body);
-        Configured c = deployments.config(new ConfigRequest(in.string("product_type"), in.string("venue_code"),
-                in.string("serial_number"), in.string("mac_address")), request.getRemoteAddr());
+        String product = in.string("product_type");
+        String venue = in.string("venue_code");
+        String serial = in.string("serial_number");
+        String mac = in.string("mac_address");
+        // absent or blank product and venue: the service applies the configured defaults
+        Configured c = deployments.config(new ConfigRequest(
+                sent(product) ? HostnameRules.product(product, "product_type") : null,
+                sent(venue) ? HostnameRules.venueCode(venue, "venue_code") : null,
+                DeploymentRules.serial(serial, "serial_number"), HostnameRules.mac(mac, "mac_address")),
+                request.getRemoteAddr());
         Optional<String> base = publicUrl.filter(u -> !u.isBlank());
         return new ConfigAnswer(DeploymentRules.serverIp(base, request.getLocalAddr()), c.hostname(),
                 c.productType(), c.venueCode(), DeploymentRules.imageUrl(base, request.getLocalAddr(),
                 request.getLocalPort(), request.getContextPath(), c.imageFilename()), c.imageSize(),
                 c.imageChecksum(), c.imageVersion(), c.at(), c.deploymentId(), c.imageUncompressedSize(),
                 c.imageUncompressedChecksum());
+    }
+
+    private static boolean sent(String text) {
+        return text != null && !text.isBlank();
     }
 
     /**

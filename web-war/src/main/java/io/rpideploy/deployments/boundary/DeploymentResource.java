@@ -56,7 +56,7 @@ public class DeploymentResource {
         Deployment d = history.require(id);
         Instant end = d.getCompletedAt() != null ? d.getCompletedAt() : Instant.now();
         return new DetailView(DeploymentView.of(d), history.timeline(id).stream().map(EventView::of).toList(),
-                netboot.ofBoard(d.getMacAddress(), d.getStartedAt().minus(NETBOOT_BEFORE), end));
+                netboot.ofBoard(d.mac(), d.getStartedAt().minus(NETBOOT_BEFORE), end));
     }
 
     /** One page of history, newest first. */

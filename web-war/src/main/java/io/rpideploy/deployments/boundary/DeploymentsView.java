@@ -107,7 +107,7 @@ public class DeploymentsView implements Serializable {
             selected = history.require(id);
             timeline = history.timeline(id);
             Instant end = selected.getCompletedAt() != null ? selected.getCompletedAt() : Instant.now();
-            netbootSteps = netboot.ofBoard(selected.getMacAddress(),
+            netbootSteps = netboot.ofBoard(selected.mac(),
                     selected.getStartedAt().minus(DeploymentResource.NETBOOT_BEFORE), end);
         } catch (DomainException gone) {
             selected = null;

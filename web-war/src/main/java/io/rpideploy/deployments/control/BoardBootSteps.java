@@ -1,5 +1,6 @@
 package io.rpideploy.deployments.control;
 
+import io.rpideploy.netboot.api.MacAddress;
 import java.time.Instant;
 import java.util.List;
 
@@ -10,7 +11,7 @@ import java.util.List;
 public interface BoardBootSteps {
 
     /** Oldest first; empty for a board without a MAC. */
-    List<BootStep> ofBoard(String mac, Instant from, Instant to);
+    List<BootStep> ofBoard(MacAddress mac, Instant from, Instant to);
 
     /**
      * One step, with getters for the console's expression language (EL 5 does not read record components).

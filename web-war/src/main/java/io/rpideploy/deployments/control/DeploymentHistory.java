@@ -4,6 +4,7 @@ import io.rpideploy.deployments.entity.Deployment;
 import io.rpideploy.deployments.entity.DeploymentEvent;
 import io.rpideploy.deployments.entity.DeploymentState;
 import io.rpideploy.hostnames.control.HostnameRules;
+import io.rpideploy.netboot.api.SerialNumber;
 import io.rpideploy.platform.control.DomainException;
 import io.rpideploy.platform.control.InstantConverter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,9 +72,9 @@ public class DeploymentHistory {
             condition(where, values, "started_at < ?", InstantConverter.format(to));
         }
         if (present(filter.serial())) {
-            String serial = DeploymentRules.serial(filter.serial(), "serial");
+            SerialNumber serial = DeploymentRules.serial(filter.serial(), "serial");
             if (serial != null) {
-                condition(where, values, "serial_number = ?", serial);
+                condition(where, values, "serial_number = ?", serial.value());
             }
         }
         if (present(filter.hostname())) {

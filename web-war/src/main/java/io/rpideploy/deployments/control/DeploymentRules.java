@@ -2,6 +2,7 @@ package io.rpideploy.deployments.control;
 
 import io.rpideploy.deployments.entity.DeploymentState;
 import io.rpideploy.hostnames.control.HostnameRules;
+import io.rpideploy.netboot.api.SerialNumber;
 import io.rpideploy.platform.control.DomainException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -104,7 +105,7 @@ public final class DeploymentRules {
     }
 
     /** A board serial; the plan's installer's {@code "unknown"} counts as none. */
-    public static String serial(String text, String field) {
+    public static SerialNumber serial(String text, String field) {
         if (text != null && text.trim().equalsIgnoreCase(UNKNOWN)) {
             return null;
         }

@@ -12,6 +12,8 @@ import io.rpideploy.hostnames.control.HostnameService.Assignment;
 import io.rpideploy.hostnames.entity.Product;
 import io.rpideploy.images.control.ImageRegistry;
 import io.rpideploy.images.entity.MasterImage;
+import io.rpideploy.netboot.api.MacAddress;
+import io.rpideploy.netboot.api.SerialNumber;
 import io.rpideploy.platform.control.DomainException;
 import io.rpideploy.platform.control.SerializedWrite;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,8 +60,11 @@ public class DeploymentService {
     @ConfigProperty(name = "rpideploy.deployment.default-venue")
     Optional<String> defaultVenue;
 
-    /** What a board sends to /api/config, as sent (all optional). */
-    public record ConfigRequest(String productType, String venueCode, String serialNumber, String macAddress) {
+    /**
+     * What a board sends to /api/config, checked and normalised; all optional. Without a product or venue the
+     * configured default applies; without both serial and MAC the board cannot be recognised (a 400).
+     */
+    public record ConfigRequest(Product product, String venueCode, SerialNumber serial, MacAddress mac) {
     }
 
     /** What /api/config decided: the deployment (with its hostname) and the image to install. */
@@ -77,18 +82,18 @@ public class DeploymentService {
     @SerializedWrite
     @Transactional
     public Configured config(ConfigRequest request, String ip) {
-        Product product = HostnameRules.product(orDefault(request.productType(), defaultProduct, "product_type",
-                "rpideploy.deployment.default-product"), "product_type");
-        String venue = HostnameRules.venueCode(orDefault(request.venueCode(), defaultVenue, "venue_code",
-                "rpideploy.deployment.default-venue"), "venue_code");
-        String serial = DeploymentRules.serial(request.serialNumber(), "serial_number");
-        String mac = HostnameRules.mac(request.macAddress(), "mac_address");
+        Product product = request.product() != null ? request.product() : HostnameRules.product(
+                configured(defaultProduct, "product_type", "rpideploy.deployment.default-product"), "product_type");
+        String venue = request.venueCode() != null ? request.venueCode() : HostnameRules.venueCode(
+                configured(defaultVenue, "venue_code", "rpideploy.deployment.default-venue"), "venue_code");
+        SerialNumber serial = request.serial();
+        MacAddress mac = request.mac();
         DeviceRegistry.requireIdentity(serial, mac);
         MasterImage image = images.active(product).orElseThrow(() -> new DomainException(
                 DomainException.Kind.NOT_FOUND, "product_type", "No active image for " + product.name()
                 + ": upload one and activate it"));
 
-        Assignment assignment = hostnames.assign(product.name(), venue, serial, mac,
+        Assignment assignment = hostnames.assign(product, venue, serial, mac,
                 "device:" + (serial != null ? serial : mac));
         Long deviceId = devices.find(assignment.serialNumber(), assignment.macAddress()).map(Device::getId)
                 .orElse(null);
@@ -100,20 +105,20 @@ public class DeploymentService {
         List<Deployment> stale;
         if (!open.isEmpty() && open.get(0).getState() == DeploymentState.STARTING && !open.get(0).isConfigured()) {
             d = open.get(0); // the run the installer opened with "starting" before it asked
-            d.configure(deviceId, assignment.hostname(), product.name(), assignment.venueCode(), image.getId(),
+            d.configure(deviceId, assignment.hostname(), product, assignment.venueCode(), image.getId(),
                     image.getVersion());
             if (d.getSerialNumber() == null) {
-                d.setSerialNumber(serial);
+                d.setSerial(serial);
             }
             if (d.getMacAddress() == null) {
-                d.setMacAddress(mac);
+                d.setMac(mac);
             }
             d.setIpAddress(ip);
             timeline.enter(d, DeploymentState.STARTED, said, null, DeploymentRules.Figures.NONE, ip, true);
             stale = open.subList(1, open.size());
         } else {
             d = new Deployment(DeploymentState.STARTED, serial, mac, ip, clock.instant());
-            d.configure(deviceId, assignment.hostname(), product.name(), assignment.venueCode(), image.getId(),
+            d.configure(deviceId, assignment.hostname(), product, assignment.venueCode(), image.getId(),
                     image.getVersion());
             d.setMessage(said);
             timeline.open(d);
@@ -127,10 +132,7 @@ public class DeploymentService {
                 image.getUncompressedChecksum(), d.getUpdatedAt());
     }
 
-    private static String orDefault(String sent, Optional<String> configured, String field, String setting) {
-        if (sent != null && !sent.isBlank()) {
-            return sent;
-        }
+    private static String configured(Optional<String> configured, String field, String setting) {
         return configured.filter(v -> !v.isBlank()).orElseThrow(() -> DomainException.invalid(field,
                 field + " is required (no default is configured in " + setting + ")"));
     }

@@ -1,5 +1,7 @@
 package io.rpideploy.deployments.control;
 
+import io.rpideploy.netboot.api.MacAddress;
+import io.rpideploy.netboot.api.SerialNumber;
 import java.time.Instant;
 
 /**
@@ -9,4 +11,14 @@ import java.time.Instant;
 public record DeploymentStarted(long deploymentId, String hostname, String serialNumber, String macAddress,
                                 String ipAddress, String productType, String venueCode, String imageVersion,
                                 Instant at) {
+
+    /** The board's serial, typed ({@code serialNumber} is as stored and shown); null when unknown. */
+    public SerialNumber serial() {
+        return SerialNumber.parse(serialNumber);
+    }
+
+    /** The board's MAC address, typed; null when unknown. */
+    public MacAddress mac() {
+        return MacAddress.parse(macAddress);
+    }
 }

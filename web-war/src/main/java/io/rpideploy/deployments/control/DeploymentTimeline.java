@@ -6,7 +6,10 @@ import io.rpideploy.deployments.entity.Deployment;
 import io.rpideploy.deployments.entity.DeploymentEvent;
 import io.rpideploy.deployments.entity.DeploymentState;
 import io.rpideploy.devices.control.DeviceRegistry;
+import io.rpideploy.devices.entity.BoardIdentity;
 import io.rpideploy.devices.entity.Device;
+import io.rpideploy.netboot.api.MacAddress;
+import io.rpideploy.netboot.api.SerialNumber;
 import io.rpideploy.platform.control.DomainException;
 import io.rpideploy.platform.control.SerializedWrite;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -67,14 +70,15 @@ public class DeploymentTimeline {
                 throw new DomainException(DomainException.Kind.NOT_FOUND, "deployment_id",
                         "No deployment " + report.deploymentId());
             }
-            if (contradicts(deployment.getSerialNumber(), report.serial())
-                    || (report.serial() == null && contradicts(deployment.getMacAddress(), report.mac()))) {
+            if (contradicts(deployment.serial(), report.serial())
+                    || (report.serial() == null && contradicts(deployment.mac(), report.mac()))) {
                 throw DomainException.conflict("deployment_id", "Deployment " + deployment.getId()
                         + " belongs to another board");
             }
             return deployment;
         }
-        String[] values = {report.serial(), report.mac(), report.hostname()};
+        String[] values = {BoardIdentity.column(report.serial()), BoardIdentity.column(report.mac()),
+                report.hostname()};
         for (boolean unfinishedOnly : new boolean[] {true, false}) {
             for (int i = 0; i < BOARD_KEYS.length; i++) {
                 if (values[i] != null) {
@@ -92,7 +96,7 @@ public class DeploymentTimeline {
         throw DomainException.notFound("No deployment of this board: it must ask /api/config first");
     }
 
-    private static boolean contradicts(String stored, String reported) {
+    private static <T> boolean contradicts(T stored, T reported) {
         return stored != null && reported != null && !stored.equals(reported);
     }
 
@@ -108,14 +112,15 @@ public class DeploymentTimeline {
 
     /** The board's unfinished, not interrupted deployments, newest first. */
     @SuppressWarnings("unchecked")
-    public List<Deployment> openOfBoard(String serial, String mac, Long deviceId) {
+    public List<Deployment> openOfBoard(SerialNumber serial, MacAddress mac, Long deviceId) {
         if (serial == null && mac == null && deviceId == null) {
             return List.of();
         }
         List<Deployment> found = em.createNativeQuery("SELECT * FROM deployment WHERE status IN " + ACTIVE_STATES
                         + " AND (serial_number = ?1 OR mac_address = ?2 OR device_id = ?3)"
                         + " ORDER BY id DESC LIMIT " + MAX_OPEN, Deployment.class)
-                .setParameter(1, serial).setParameter(2, mac).setParameter(3, deviceId).getResultList();
+                .setParameter(1, BoardIdentity.column(serial)).setParameter(2, BoardIdentity.column(mac))
+                .setParameter(3, deviceId).getResultList();
         // through find, so that inside a transaction the caller changes managed instances
         return found.stream().map(d -> em.find(Deployment.class, d.getId())).toList();
     }

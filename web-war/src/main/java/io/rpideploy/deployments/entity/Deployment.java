@@ -1,5 +1,9 @@
 package io.rpideploy.deployments.entity;
 
+import io.rpideploy.devices.entity.BoardIdentity;
+import io.rpideploy.hostnames.entity.Product;
+import io.rpideploy.netboot.api.MacAddress;
+import io.rpideploy.netboot.api.SerialNumber;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -15,7 +19,7 @@ import java.time.Instant;
  */
 @Entity
 @Table(name = "deployment")
-public class Deployment {
+public class Deployment implements BoardIdentity {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -82,10 +86,10 @@ public class Deployment {
     }
 
     /** A run that begins in {@code state}, reported by the board at {@code ip}. */
-    public Deployment(DeploymentState state, String serialNumber, String macAddress, String ipAddress, Instant at) {
+    public Deployment(DeploymentState state, SerialNumber serial, MacAddress mac, String ipAddress, Instant at) {
         this.status = state.value();
-        this.serialNumber = serialNumber;
-        this.macAddress = macAddress;
+        setSerial(serial);
+        setMac(mac);
         this.ipAddress = ipAddress;
         this.startedAt = at;
         this.updatedAt = at;
@@ -93,11 +97,11 @@ public class Deployment {
     }
 
     /** What /api/config decided: the board's name and the image it receives. */
-    public void configure(Long deviceId, String hostname, String productType, String venueCode, Long imageId,
+    public void configure(Long deviceId, String hostname, Product product, String venueCode, Long imageId,
                           String imageVersion) {
         this.deviceId = deviceId;
         this.hostname = hostname;
-        this.productType = productType;
+        this.productType = product == null ? null : product.name();
         this.venueCode = venueCode;
         this.imageId = imageId;
         this.imageVersion = imageVersion;
@@ -128,10 +132,11 @@ public class Deployment {
     public Long getId() { return id; }
     public Long getDeviceId() { return deviceId; }
     public String getHostname() { return hostname; }
-    public String getMacAddress() { return macAddress; }
-    public void setMacAddress(String macAddress) { this.macAddress = macAddress; }
-    public String getSerialNumber() { return serialNumber; }
-    public void setSerialNumber(String serialNumber) { this.serialNumber = serialNumber; }
+    @Override public String getMacAddress() { return macAddress; }
+    public void setMac(MacAddress mac) { this.macAddress = BoardIdentity.column(mac); }
+    @Override public String getSerialNumber() { return serialNumber; }
+    public void setSerial(SerialNumber serial) { this.serialNumber = BoardIdentity.column(serial); }
+
     public String getIpAddress() { return ipAddress; }
     public void setIpAddress(String ipAddress) { this.ipAddress = ipAddress; }
     public String getProductType() { return productType; }

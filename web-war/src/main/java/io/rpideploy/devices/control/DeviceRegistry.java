@@ -1,6 +1,8 @@
 package io.rpideploy.devices.control;
 
 import io.rpideploy.devices.entity.Device;
+import io.rpideploy.netboot.api.MacAddress;
+import io.rpideploy.netboot.api.SerialNumber;
 import io.rpideploy.platform.control.DomainException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,33 +26,32 @@ public class DeviceRegistry {
     @Inject
     Clock clock;
 
-    public Optional<Device> find(String serial, String mac) {
+    public Optional<Device> find(SerialNumber serial, MacAddress mac) {
         if (serial != null) {
             Optional<Device> bySerial = em.createNamedQuery(Device.BY_SERIAL, Device.class)
-                    .setParameter("serial", serial).getResultStream().findFirst();
+                    .setParameter("serial", serial.value()).getResultStream().findFirst();
             if (bySerial.isPresent()) {
                 return bySerial;
             }
         }
         if (mac != null) {
-            return em.createNamedQuery(Device.BY_MAC, Device.class).setParameter("mac", mac)
-                    .getResultStream().findFirst()
+            return findByMac(mac)
                     // a MAC match only counts when the serials do not contradict each other
                     .filter(d -> serial == null || d.getSerialNumber() == null);
         }
         return Optional.empty();
     }
 
-    /** The board with these (already normalised) identities, created on first sight; needs at least one. */
+    /** The board with these identities, created on first sight; needs at least one. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Device seen(String serial, String mac) {
+    public Device seen(SerialNumber serial, MacAddress mac) {
         requireIdentity(serial, mac);
         return seen(find(serial, mac), serial, mac);
     }
 
-    /** As {@link #seen(String, String)}, for a caller that has just looked the board up with {@link #find}. */
+    /** As {@link #seen(SerialNumber, MacAddress)}, for a caller that has just looked the board up with {@link #find}. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Device seen(Optional<Device> known, String serial, String mac) {
+    public Device seen(Optional<Device> known, SerialNumber serial, MacAddress mac) {
         requireIdentity(serial, mac);
         Instant now = clock.instant();
         Device device = known.orElse(null);
@@ -58,24 +59,24 @@ public class DeviceRegistry {
             device = new Device(serial, mac, now);
             if (mac != null && findByMac(mac).isPresent()) {
                 // the MAC belongs to another serial: a swapped adapter; the new board takes the address
-                findByMac(mac).get().setMacAddress(null);
+                findByMac(mac).get().setMac(null);
                 em.flush();
             }
             em.persist(device);
             return device;
         }
         if (device.getSerialNumber() == null && serial != null) {
-            device.setSerialNumber(serial);
+            device.setSerial(serial);
         }
-        if (mac != null && !mac.equals(device.getMacAddress())) {
+        if (mac != null && !mac.equals(device.mac())) {
             Optional<Device> holder = findByMac(mac);
             if (holder.isEmpty()) {
-                device.setMacAddress(mac);
+                device.setMac(mac);
             } else if (holder.get().getSerialNumber() != null) {
                 // the address moved from another serial's board (a swapped adapter): it is this board's now
-                holder.get().setMacAddress(null);
+                holder.get().setMac(null);
                 em.flush();
-                device.setMacAddress(mac);
+                device.setMac(mac);
             }
             // else a MAC-only record holds it: the MAC stays there, the serial identifies this board
         }
@@ -83,15 +84,15 @@ public class DeviceRegistry {
         return device;
     }
 
-    public static void requireIdentity(String serial, String mac) {
+    public static void requireIdentity(SerialNumber serial, MacAddress mac) {
         if (serial == null && mac == null) {
             throw DomainException.invalid("serial_number", "A serial number or a MAC address is required to "
                     + "recognise the board");
         }
     }
 
-    private Optional<Device> findByMac(String mac) {
-        return em.createNamedQuery(Device.BY_MAC, Device.class).setParameter("mac", mac)
+    private Optional<Device> findByMac(MacAddress mac) {
+        return em.createNamedQuery(Device.BY_MAC, Device.class).setParameter("mac", mac.value())
                 .getResultStream().findFirst();
     }
 }

@@ -1,5 +1,7 @@
 package io.rpideploy.devices.entity;
 
+import io.rpideploy.netboot.api.MacAddress;
+import io.rpideploy.netboot.api.SerialNumber;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -14,7 +16,7 @@ import java.time.Instant;
 @Table(name = "device")
 @NamedQuery(name = Device.BY_SERIAL, query = "SELECT d FROM Device d WHERE d.serialNumber = :serial")
 @NamedQuery(name = Device.BY_MAC, query = "SELECT d FROM Device d WHERE d.macAddress = :mac")
-public class Device {
+public class Device implements BoardIdentity {
 
     public static final String BY_SERIAL = "Device.bySerial";
     public static final String BY_MAC = "Device.byMac";
@@ -47,18 +49,18 @@ public class Device {
     protected Device() {
     }
 
-    public Device(String serialNumber, String macAddress, Instant seen) {
-        this.serialNumber = serialNumber;
-        this.macAddress = macAddress;
+    public Device(SerialNumber serial, MacAddress mac, Instant seen) {
+        setSerial(serial);
+        setMac(mac);
         this.firstSeen = seen;
         this.lastSeen = seen;
     }
 
     public Long getId() { return id; }
-    public String getSerialNumber() { return serialNumber; }
-    public void setSerialNumber(String serialNumber) { this.serialNumber = serialNumber; }
-    public String getMacAddress() { return macAddress; }
-    public void setMacAddress(String macAddress) { this.macAddress = macAddress; }
+    @Override public String getSerialNumber() { return serialNumber; }
+    public void setSerial(SerialNumber serial) { this.serialNumber = BoardIdentity.column(serial); }
+    @Override public String getMacAddress() { return macAddress; }
+    public void setMac(MacAddress mac) { this.macAddress = BoardIdentity.column(mac); }
     public String getModel() { return model; }
     public void setModel(String model) { this.model = model; }
     public Instant getFirstSeen() { return firstSeen; }

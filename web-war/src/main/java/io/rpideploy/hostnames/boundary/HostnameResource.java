@@ -1,8 +1,12 @@
 package io.rpideploy.hostnames.boundary;
 
 import io.rpideploy.audit.control.AuditLog;
+import io.rpideploy.hostnames.control.HostnameRules;
 import io.rpideploy.hostnames.control.HostnameService;
 import io.rpideploy.hostnames.control.HostnameService.Assignment;
+import io.rpideploy.hostnames.entity.Product;
+import io.rpideploy.netboot.api.MacAddress;
+import io.rpideploy.netboot.api.SerialNumber;
 import io.rpideploy.platform.boundary.JsonInput;
 import io.rpideploy.platform.entity.Role;
 import jakarta.annotation.security.RolesAllowed;
@@ -16,6 +20,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
+import java.util.Objects;
 
 /** The plan's {@code POST /api/hostname/assign}, and release/retire of one hostname. */
 @Path("")
@@ -35,10 +40,13 @@ public class HostnameResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public AssignView assign(JsonValue body) {
         JsonInput in = JsonInput.of(body);
-        Assignment a = hostnames.assign(in.string("product_type"), in.string("venue_code"),
-                in.string("serial_number"), in.string("mac_address"), audit.currentActor());
+        Product product = HostnameRules.product(in.string("product_type"), "product_type");
+        SerialNumber serial = HostnameRules.serial(in.string("serial_number"), "serial_number");
+        MacAddress mac = HostnameRules.mac(in.string("mac_address"), "mac_address");
+        Assignment a = hostnames.assign(product, in.string("venue_code"), serial, mac, audit.currentActor());
         return new AssignView(true, a.hostname(), a.product().name(), a.venueCode(), a.identifier(),
-                a.serialNumber(), a.macAddress(), a.reused(), a.assignedAt());
+                Objects.toString(a.serialNumber(), null), Objects.toString(a.macAddress(), null), a.reused(),
+                a.assignedAt());
     }
 
     @POST

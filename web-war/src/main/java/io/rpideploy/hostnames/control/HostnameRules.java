@@ -1,10 +1,11 @@
 package io.rpideploy.hostnames.control;
 
 import io.rpideploy.hostnames.entity.Product;
+import io.rpideploy.netboot.api.MacAddress;
+import io.rpideploy.netboot.api.SerialNumber;
 import io.rpideploy.platform.control.DomainException;
 import io.rpideploy.venues.control.VenueRules;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * The naming rules of the plan (Phase 6) as pure functions: venue codes, kart numbers, board identities and the
@@ -14,12 +15,6 @@ public final class HostnameRules {
 
     public static final int MIN_KART = 1;
     public static final int MAX_KART = 999;
-    /** RXP2 hostnames end with this many characters of the board serial. */
-    public static final int SERIAL_SUFFIX = 8;
-
-    private static final Pattern SERIAL = Pattern.compile("[A-Za-z0-9]{4,64}");
-    private static final Pattern MAC = Pattern.compile(
-            "[0-9A-Fa-f]{2}([:-]?)[0-9A-Fa-f]{2}(\\1[0-9A-Fa-f]{2}){4}");
 
     private HostnameRules() {
     }
@@ -37,38 +32,33 @@ public final class HostnameRules {
                 "Unknown product type '" + shorten(text.trim()) + "': use KXP2 or RXP2"));
     }
 
-    /** A board serial as the Pi reports it (e.g. 16 hex digits), kept lower-case; null when absent. */
-    public static String serial(String text, String field) {
+    /**
+     * A board serial as a client reports it (e.g. the 16 hex digits of a Pi); null when absent. The format and the
+     * RXP2 suffix are {@link SerialNumber}'s.
+     */
+    public static SerialNumber serial(String text, String field) {
         if (text == null || text.isBlank()) {
             return null;
         }
-        String serial = text.trim();
-        if (!SERIAL.matcher(serial).matches()) {
+        SerialNumber serial = SerialNumber.parse(text);
+        if (serial == null) {
             throw DomainException.invalid(field, "Serial number must be 4 to 64 letters or digits, got '"
-                    + shorten(serial) + "'");
+                    + shorten(text.trim()) + "'");
         }
-        return serial.toLowerCase(Locale.ROOT);
+        return serial;
     }
 
-    /** A MAC address in any common notation, kept as lower-case colon-separated pairs; null when absent. */
-    public static String mac(String text, String field) {
+    /** A MAC address in any common notation ({@link MacAddress}); null when absent. */
+    public static MacAddress mac(String text, String field) {
         if (text == null || text.isBlank()) {
             return null;
         }
-        String mac = text.trim();
-        if (!MAC.matcher(mac).matches()) {
+        MacAddress mac = MacAddress.parse(text);
+        if (mac == null) {
             throw DomainException.invalid(field, "MAC address must look like 2c:cf:67:12:34:56, got '"
-                    + shorten(mac) + "'");
+                    + shorten(text.trim()) + "'");
         }
-        String hex = mac.replaceAll("[:-]", "").toLowerCase(Locale.ROOT);
-        StringBuilder out = new StringBuilder(17);
-        for (int i = 0; i < 12; i += 2) {
-            if (i > 0) {
-                out.append(':');
-            }
-            out.append(hex, i, i + 2);
-        }
-        return out.toString();
+        return mac;
     }
 
     /** The kart number's identifier: zero-padded to 3 digits. */
@@ -78,12 +68,6 @@ public final class HostnameRules {
                     + MAX_KART);
         }
         return String.format(Locale.ROOT, "%03d", number);
-    }
-
-    /** The RXP2 identifier: the last 8 characters of the serial, upper-case (all of it when shorter). */
-    public static String serialIdentifier(String serial) {
-        String tail = serial.length() > SERIAL_SUFFIX ? serial.substring(serial.length() - SERIAL_SUFFIX) : serial;
-        return tail.toUpperCase(Locale.ROOT);
     }
 
     public static String hostname(Product product, String venueCode, String identifier) {

@@ -8,6 +8,8 @@ import io.rpideploy.hostnames.control.KartNumberParser.Parsed;
 import io.rpideploy.hostnames.entity.HostnameSlot;
 import io.rpideploy.hostnames.entity.Product;
 import io.rpideploy.hostnames.entity.SlotStatus;
+import io.rpideploy.netboot.api.MacAddress;
+import io.rpideploy.netboot.api.SerialNumber;
 import io.rpideploy.platform.control.DomainException;
 import io.rpideploy.platform.control.SerializedWrite;
 import io.rpideploy.venues.control.VenuePool;
@@ -28,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.EnumMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -62,14 +65,15 @@ public class HostnameService implements VenuePool {
      * Gives a board its hostname. KXP2 takes the lowest available kart number of the venue; RXP2 is named after the
      * board serial. A board holds one hostname at a time: a name it held elsewhere goes back to its pool.
      *
-     * @param actor who asks: a user name, or the board itself on the deployment listener
+     * @param venueText the venue's code as given (looked up here, after the board's identity is checked)
+     * @param serial    the board serial, null when unknown
+     * @param mac       the board's MAC address, null when unknown; at least one of the two is needed
+     * @param actor     who asks: a user name, or the board itself on the deployment listener
      */
     @SerializedWrite
     @Transactional
-    public Assignment assign(String productText, String venueText, String serialText, String macText, String actor) {
-        Product product = HostnameRules.product(productText, "product_type");
-        String serial = HostnameRules.serial(serialText, "serial_number");
-        String mac = HostnameRules.mac(macText, "mac_address");
+    public Assignment assign(Product product, String venueText, SerialNumber serial, MacAddress mac, String actor) {
+        Objects.requireNonNull(product, "product");
         if (product == Product.RXP2 && serial == null) {
             throw DomainException.invalid("serial_number", "RXP2 hostnames are made from the board serial number: "
                     + "serial_number is required");
@@ -111,9 +115,9 @@ public class HostnameService implements VenuePool {
             audit.record(actor, "hostname.assign", slot.getHostname(), device.label());
         }
         Assignment result = new Assignment(slot.getHostname(), slot.getProduct(), slot.getVenue().getCode(),
-                slot.getIdentifier(), device.getSerialNumber(), device.getMacAddress(), reused, slot.getAssignedAt());
+                slot.getIdentifier(), device.serial(), device.mac(), reused, slot.getAssignedAt());
         assigned.fire(new HostnameAssigned(result.hostname(), result.product().name(), result.venueCode(),
-                result.serialNumber(), result.macAddress(), reused, now));
+                device.getSerialNumber(), device.getMacAddress(), reused, now));
         return result;
     }
 
@@ -129,8 +133,8 @@ public class HostnameService implements VenuePool {
                 });
     }
 
-    private HostnameSlot serialSlot(Venue venue, String serial, Instant now) {
-        String identifier = HostnameRules.serialIdentifier(serial);
+    private HostnameSlot serialSlot(Venue venue, SerialNumber serial, Instant now) {
+        String identifier = serial.hostnameIdentifier();
         Optional<HostnameSlot> existing = slot(venue, Product.RXP2, identifier);
         if (existing.isEmpty()) {
             HostnameSlot slot = new HostnameSlot(Product.RXP2, venue, identifier, now);
@@ -250,7 +254,7 @@ public class HostnameService implements VenuePool {
 
     /** The outcome of an assignment; {@code reused} is true when the board already held this name. */
     public record Assignment(String hostname, Product product, String venueCode, String identifier,
-                             String serialNumber, String macAddress, boolean reused, Instant assignedAt) {
+                             SerialNumber serialNumber, MacAddress macAddress, boolean reused, Instant assignedAt) {
     }
 
     /** The outcome of an import. */

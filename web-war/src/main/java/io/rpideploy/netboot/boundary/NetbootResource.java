@@ -2,7 +2,9 @@ package io.rpideploy.netboot.boundary;
 
 import io.rpideploy.devices.entity.Device;
 import io.rpideploy.hostnames.control.HostnameRules;
+import io.rpideploy.netboot.api.MacAddress;
 import io.rpideploy.netboot.api.NetbootStatus;
+import io.rpideploy.netboot.api.SerialNumber;
 import io.rpideploy.netboot.control.NetbootService;
 import io.rpideploy.netboot.entity.Lease;
 import io.rpideploy.netboot.entity.NetbootEvent;
@@ -70,8 +72,8 @@ public class NetbootResource {
     @RolesAllowed(Role.OPERATOR_NAME)
     public Map<String, Object> reimage(JsonValue body) {
         JsonInput in = JsonInput.of(body);
-        String serial = HostnameRules.serial(in.string("serial_number"), "serial_number");
-        String mac = HostnameRules.mac(in.string("mac_address"), "mac_address");
+        SerialNumber serial = HostnameRules.serial(in.string("serial_number"), "serial_number");
+        MacAddress mac = HostnameRules.mac(in.string("mac_address"), "mac_address");
         if (serial == null && mac == null) {
             throw DomainException.invalid("serial_number", "Give the board's serial_number or mac_address");
         }

@@ -7,6 +7,8 @@ import io.rpideploy.netboot.api.ClientKind;
 import io.rpideploy.netboot.api.DhcpClient;
 import io.rpideploy.netboot.api.DhcpDecision;
 import io.rpideploy.netboot.api.DhcpDecision.BootOffer;
+import io.rpideploy.netboot.api.MacAddress;
+import io.rpideploy.netboot.api.SerialNumber;
 import io.rpideploy.platform.control.DomainException;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,9 +53,10 @@ public class NetbootPolicy {
     @PersistenceContext
     EntityManager em;
 
-    /** MACs and serial suffixes (8 lower-case hex digits, what a Pi sends in option 97) of finished boards. */
-    private final Set<String> finished = ConcurrentHashMap.newKeySet();
-    private Map<String, Inet4Address> reservations = Map.of();
+    /** Finished boards by MAC, and by serial suffix (what a Pi sends in option 97, see {@link SerialNumber}). */
+    private final Set<MacAddress> finishedMacs = ConcurrentHashMap.newKeySet();
+    private final Set<String> finishedSuffixes = ConcurrentHashMap.newKeySet();
+    private Map<MacAddress, Inet4Address> reservations = Map.of();
     private String arm64UefiFile = BootFiles.GRUB_ARM64;
     private String x64UefiFile = "ipxe.efi";
     private String biosFile = "undionly.kpxe";
@@ -76,7 +79,7 @@ public class NetbootPolicy {
                 + " (d.serial_number IS NOT NULL AND e.serial_number = d.serial_number)"
                 + " OR (d.serial_number IS NULL AND e.mac_address = d.mac_address))").getResultList();
         for (Object[] row : rows) {
-            remember((String) row[0], (String) row[1]);
+            remember(SerialNumber.parse((String) row[0]), MacAddress.parse((String) row[1]));
         }
         LOG.info("netboot policy: " + rows.size() + " finished boards boot from their cards, "
                 + reservations.size() + " reservations");
@@ -84,8 +87,9 @@ public class NetbootPolicy {
 
     /** Never null; from memory only. */
     public DhcpDecision decide(DhcpClient client) {
-        Inet4Address reserved = reservations.get(client.mac());
-        if (client.kind() != ClientKind.OTHER && isFinished(client)) {
+        MacAddress mac = client.macAddress();
+        Inet4Address reserved = reservations.get(mac);
+        if (client.kind() != ClientKind.OTHER && isFinished(mac, client.board())) {
             // an address (a reservation applies all the same), without the boot options: it boots from its card
             return DhcpDecision.addressOnly(reserved);
         }
@@ -105,53 +109,48 @@ public class NetbootPolicy {
     }
 
     public boolean isFinished(DhcpClient client) {
-        BoardSerial board = client.board();
-        return finished.contains(client.mac()) || board != null && finished.contains(board.suffix());
+        return isFinished(client.macAddress(), client.board());
+    }
+
+    private boolean isFinished(MacAddress mac, BoardSerial board) {
+        return finishedMacs.contains(mac) || board != null && finishedSuffixes.contains(board.suffix());
     }
 
     /** A deployment ended well: the board boots from its card from now on; a new run makes it a netboot client. */
     void deploymentChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) DeploymentStateChanged change) {
         if ("success".equals(change.to())) {
-            remember(change.serialNumber(), change.macAddress());
+            remember(change.serial(), change.mac());
         } else if (change.from() == null) {
-            forget(change.serialNumber(), change.macAddress());
+            forget(change.serial(), change.mac());
         }
     }
 
     /** An operator asked for the board to be imaged again: once the flag is stored, boot it into the installer. */
     void reimageRequested(@Observes(during = TransactionPhase.AFTER_SUCCESS) ReimageRequested request) {
-        forget(request.serialNumber(), request.macAddress());
+        forget(request.serial(), request.mac());
     }
 
-    private void remember(String serial, String mac) {
+    private void remember(SerialNumber serial, MacAddress mac) {
         if (mac != null) {
-            finished.add(mac);
+            finishedMacs.add(mac);
         }
-        String suffix = serialSuffix(serial);
-        if (suffix != null) {
-            finished.add(suffix);
+        if (serial != null) {
+            finishedSuffixes.add(serial.suffix());
         }
     }
 
-    private void forget(String serial, String mac) {
+    private void forget(SerialNumber serial, MacAddress mac) {
         if (mac != null) {
-            finished.remove(mac);
+            finishedMacs.remove(mac);
         }
-        String suffix = serialSuffix(serial);
-        if (suffix != null) {
-            finished.remove(suffix);
+        if (serial != null) {
+            finishedSuffixes.remove(serial.suffix());
         }
-    }
-
-    /** A Pi's DHCP option 97 carries the last 8 hex digits of the serial that /proc/cpuinfo shows in full. */
-    static String serialSuffix(String serial) {
-        BoardSerial board = BoardSerial.parse(serial);
-        return board == null ? null : board.suffix();
     }
 
     /** {@code mac=ip} pairs separated by commas or whitespace. */
-    static Map<String, Inet4Address> parseReservations(String text) {
-        Map<String, Inet4Address> result = new HashMap<>();
+    static Map<MacAddress, Inet4Address> parseReservations(String text) {
+        Map<MacAddress, Inet4Address> result = new HashMap<>();
         for (String item : text.split("[,\\s]+")) {
             if (item.isBlank()) {
                 continue;
@@ -161,7 +160,7 @@ public class NetbootPolicy {
                 throw DomainException.invalid("rpideploy.netboot.reservations",
                         "Reservation '" + item + "' must look like 2c:cf:67:12:34:56=192.168.151.20");
             }
-            String mac = HostnameRules.mac(item.substring(0, eq), "rpideploy.netboot.reservations");
+            MacAddress mac = HostnameRules.mac(item.substring(0, eq), "rpideploy.netboot.reservations");
             result.put(mac, ipv4(item.substring(eq + 1), "rpideploy.netboot.reservations"));
         }
         return Map.copyOf(result);

@@ -5,6 +5,8 @@ import io.rpideploy.deployments.control.BoardBootSteps;
 import io.rpideploy.deployments.control.DeploymentStarted;
 import io.rpideploy.devices.control.DeviceRegistry;
 import io.rpideploy.devices.entity.Device;
+import io.rpideploy.netboot.api.MacAddress;
+import io.rpideploy.netboot.api.SerialNumber;
 import io.rpideploy.netboot.entity.Lease;
 import io.rpideploy.netboot.entity.NetbootEvent;
 import io.rpideploy.platform.control.DomainException;
@@ -41,7 +43,7 @@ public class NetbootService implements BoardBootSteps {
      */
     @SerializedWrite
     @Transactional
-    public Device requestReimage(String serial, String mac) {
+    public Device requestReimage(SerialNumber serial, MacAddress mac) {
         Device device = devices.find(serial, mac).orElseThrow(() -> new DomainException(
                 DomainException.Kind.NOT_FOUND, serial != null ? "serial_number" : "mac_address",
                 "No board " + (serial != null ? serial : mac) + " has been seen"));
@@ -49,14 +51,14 @@ public class NetbootService implements BoardBootSteps {
         String board = device.getSerialNumber() != null ? device.getSerialNumber() : device.getMacAddress();
         audit.record("device.reimage", board, device.getCurrentHostname() == null ? null
                 : "hostname " + device.getCurrentHostname());
-        reimage.fire(new ReimageRequested(device.getSerialNumber(), device.getMacAddress(),
+        reimage.fire(new ReimageRequested(device.serial(), device.mac(),
                 device.getCurrentHostname()));
         return device;
     }
 
     /** The installer took the board over: the request is done (inside the config transaction). */
     void deploymentStarted(@Observes DeploymentStarted started) {
-        devices.find(started.serialNumber(), started.macAddress()).filter(Device::isReimageRequested)
+        devices.find(started.serial(), started.mac()).filter(Device::isReimageRequested)
                 .ifPresent(d -> d.setReimageRequested(false));
     }
 
@@ -70,11 +72,11 @@ public class NetbootService implements BoardBootSteps {
 
     /** A board's network boot between two instants, oldest first (at most 500 steps). */
     @Override
-    public List<BootStep> ofBoard(String mac, Instant from, Instant to) {
+    public List<BootStep> ofBoard(MacAddress mac, Instant from, Instant to) {
         if (mac == null) {
             return List.of();
         }
-        return em.createNamedQuery(NetbootEvent.OF_BOARD, NetbootEvent.class).setParameter("mac", mac)
+        return em.createNamedQuery(NetbootEvent.OF_BOARD, NetbootEvent.class).setParameter("mac", mac.value())
                 .setParameter("from", from).setParameter("to", to).setMaxResults(500).getResultList().stream()
                 .map(e -> new BootStep(e.getId(), e.getAt(), e.getProtocol(), e.getKind(), e.getMacAddress(),
                         e.getPiSerial(), e.getIpAddress(), e.getClientKind(), e.getFileName(), e.getBytes(),

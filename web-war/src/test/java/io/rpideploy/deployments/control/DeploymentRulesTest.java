@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rpideploy.deployments.control.DeploymentRules.Figures;
 import io.rpideploy.deployments.control.DeploymentRules.Move;
 import io.rpideploy.deployments.entity.DeploymentState;
+import io.rpideploy.netboot.api.SerialNumber;
 import io.rpideploy.platform.control.DomainException;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -151,7 +152,8 @@ class DeploymentRulesTest {
     @Test
     void boardInputIsNormalised() {
         assertNull(DeploymentRules.serial("unknown", "serial"));
-        assertEquals("10000000abcd1234", DeploymentRules.serial("10000000ABCD1234", "serial"));
+        assertEquals(SerialNumber.of("10000000abcd1234"), DeploymentRules.serial("10000000ABCD1234", "serial"));
+        assertField("serial", () -> DeploymentRules.serial("1000/0000", "serial"));
         assertNull(DeploymentRules.hostname("None"));
         assertEquals("KXP2-CORO-001", DeploymentRules.hostname("kxp2-coro-001"));
         assertField("hostname", () -> DeploymentRules.hostname("bad name;rm"));

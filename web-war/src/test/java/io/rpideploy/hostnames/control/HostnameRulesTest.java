@@ -38,18 +38,18 @@ class HostnameRulesTest {
 
     @Test
     void rxp2TakesTheLastEightCharactersOfTheSerialUpperCase() {
-        assertEquals("ABC12345", HostnameRules.serialIdentifier("10000000abc12345"));
-        assertEquals("ABC12345", HostnameRules.serialIdentifier("abc12345"));
-        assertEquals("C0FFEE", HostnameRules.serialIdentifier("c0ffee"));
+        assertEquals("ABC12345", HostnameRules.serial("10000000abc12345", "s").hostnameIdentifier());
+        assertEquals("ABC12345", HostnameRules.serial("abc12345", "s").hostnameIdentifier());
+        assertEquals("C0FFEE", HostnameRules.serial("c0ffee", "s").hostnameIdentifier());
         assertEquals("RXP2-CORO-ABC12345", HostnameRules.hostname(Product.RXP2, "CORO",
-                HostnameRules.serialIdentifier("10000000abc12345")));
+                HostnameRules.serial("10000000ABC12345", "s").hostnameIdentifier()));
     }
 
     @ParameterizedTest
     @CsvSource({"2C:CF:67:12:34:56,2c:cf:67:12:34:56", "2c-cf-67-12-34-56,2c:cf:67:12:34:56",
             "2ccf67123456,2c:cf:67:12:34:56"})
     void macAddressesAreNormalised(String input, String expected) {
-        assertEquals(expected, HostnameRules.mac(input, "mac_address"));
+        assertEquals(expected, HostnameRules.mac(input, "mac_address").value());
     }
 
     @ParameterizedTest
@@ -63,8 +63,10 @@ class HostnameRulesTest {
     void absentIdentitiesAreNullNotErrors() {
         assertNull(HostnameRules.mac("  ", "mac_address"));
         assertNull(HostnameRules.serial(null, "serial_number"));
-        assertEquals("10000000abcd1234", HostnameRules.serial(" 10000000ABCD1234 ", "serial_number"));
-        assertThrows(DomainException.class, () -> HostnameRules.serial("12/34", "serial_number"));
+        assertEquals("10000000abcd1234", HostnameRules.serial(" 10000000ABCD1234 ", "serial_number").value());
+        DomainException bad = assertThrows(DomainException.class, () -> HostnameRules.serial("12/34", "serial_number"));
+        assertEquals("serial_number", bad.field());
+        assertEquals("Serial number must be 4 to 64 letters or digits, got '12/34'", bad.getMessage());
     }
 
     @Test

@@ -10,6 +10,8 @@ import io.rpideploy.deployments.control.DeploymentStateChanged;
 import io.rpideploy.netboot.api.ClientKind;
 import io.rpideploy.netboot.api.DhcpClient;
 import io.rpideploy.netboot.api.DhcpDecision;
+import io.rpideploy.netboot.api.MacAddress;
+import io.rpideploy.netboot.api.SerialNumber;
 import io.rpideploy.platform.control.DomainException;
 import java.net.Inet4Address;
 import java.time.Instant;
@@ -60,7 +62,7 @@ class NetbootPolicyTest {
         assertNull(policy.decide(board).boot(), "known by the serial in option 97");
         assertTrue(policy.decide(board).answer(), "still gets an address");
 
-        policy.reimageRequested(new ReimageRequested("10000000aabbccdd", null, "KXP2-TEST-001"));
+        policy.reimageRequested(new ReimageRequested(SerialNumber.of("10000000aabbccdd"), null, "KXP2-TEST-001"));
         assertTrue(policy.decide(board).boot().piMenu(), "re-imaging sends it into the installer again");
 
         policy.deploymentChanged(change("customizing", "success", null, "2c:cf:67:00:00:02"));
@@ -71,9 +73,9 @@ class NetbootPolicyTest {
 
     @Test
     void reservationsAreParsedAndRefusedWithTheSettingName() throws Exception {
-        Map<String, Inet4Address> r = NetbootPolicy.parseReservations("2C-CF-67-00-00-01=192.168.151.20, "
+        Map<MacAddress, Inet4Address> r = NetbootPolicy.parseReservations("2C-CF-67-00-00-01=192.168.151.20, "
                 + "2c:cf:67:00:00:02=192.168.151.21");
-        assertEquals("192.168.151.20", r.get("2c:cf:67:00:00:01").getHostAddress());
+        assertEquals("192.168.151.20", r.get(MacAddress.of("2c:cf:67:00:00:01")).getHostAddress());
         assertEquals(2, r.size());
         DomainException bad = assertThrows(DomainException.class,
                 () -> NetbootPolicy.parseReservations("2c:cf:67:00:00:01=192.168.151.300"));
@@ -83,10 +85,11 @@ class NetbootPolicyTest {
     }
 
     @Test
-    void theSerialSuffixIsWhatAPiSendsInOption97() {
-        assertEquals("aabbccdd", NetbootPolicy.serialSuffix("10000000AABBCCDD"));
-        assertNull(NetbootPolicy.serialSuffix("abc"));
-        assertNull(NetbootPolicy.serialSuffix(null));
+    void aBoardIsKnownByTheSuffixOfTheSerialItReportedAndOnlyByThat() {
+        policy.deploymentChanged(change("customizing", "success", "10000000AABBCCDD", null));
+        assertTrue(policy.isFinished(client("2c:cf:67:00:00:03", ClientKind.RPI5, "aabbccdd")));
+        assertFalse(policy.isFinished(client("2c:cf:67:00:00:03", ClientKind.RPI5, "aabbccde")));
+        assertFalse(policy.isFinished(client("2c:cf:67:00:00:03", ClientKind.RPI5, null)));
     }
 
     private static DhcpClient client(String mac, ClientKind kind, String serial) {
