@@ -374,6 +374,61 @@ class DeploymentApiIT {
         }
     }
 
+    /**
+     * Only the board that opened a run may change it: with its report token from anywhere, without one only from
+     * the address that opened it. Another address can neither report on it nor interrupt it with /api/config.
+     */
+    @Test
+    void reportsComeOnlyFromTheBoardThatOpenedTheRun() throws Exception {
+        activeKxp2Image();
+        venue("ORGN", "1-5");
+        String serial = "10000000a1b2c3d4";
+        Reply opened = pi.post("/api/config", config("KXP2", "ORGN", serial, "2c:cf:67:0a:0b:0c"));
+        assertEquals(200, opened.status(), opened.toString());
+        long id = opened.json().getJsonNumber("deployment_id").longValue();
+        String token = opened.json().getString("report_token");
+        assertTrue(token.length() >= 20, token);
+
+        // another machine on the deployment network (127.0.0.2): no token, or a wrong one
+        Reply forged = fromOtherAddress("/api/status", withId(id, "failed", serial));
+        assertError(forged, 403, null);
+        assertError(fromOtherAddress("/api/status", status("success", null, serial, null)), 403, null);
+        assertError(pi.post("/api/status", "{\"deployment_id\":" + id + ",\"status\":\"failed\","
+                + "\"report_token\":\"" + token.substring(1) + "x\"}"), 403, null);
+        Reply takeover = fromOtherAddress("/api/config", config("KXP2", "ORGN", serial, "2c:cf:67:0a:0b:0d"));
+        assertError(takeover, 409, "serial_number");
+        assertError(fromOtherAddress("/api/status", status("starting", null, serial, null)), 409, "serial_number");
+        JsonObject unchanged = admin.get("/api/deployments/" + id).json().getJsonObject("deployment");
+        assertEquals("started", unchanged.getString("status"), unchanged.toString());
+
+        // the board itself: the plan's installer (no token, same address) and ours (token, from anywhere)
+        assertStatus(id, "downloading", pi.post("/api/status", status("downloading", null, serial, null)), true);
+        Reply withToken = fromOtherAddress("/api/status", "{\"deployment_id\":" + id + ",\"status\":\"verifying\","
+                + "\"report_token\":\"" + token + "\"}");
+        assertStatus(id, "verifying", withToken, true);
+    }
+
+    /** A POST from 127.0.0.2: another machine on the deployment network, as far as the server can tell. */
+    private static Reply fromOtherAddress(String path, String json) throws Exception {
+        byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", Api.DEPLOYMENT_PORT), 5000);
+            socket.setSoTimeout(15000);
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write(body);
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int status = Integer.parseInt(answer.substring(9, 12));
+            String payload = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            if (payload.contains("\r\n") && !payload.startsWith("{")) { // chunked: the JSON is the first chunk
+                payload = payload.substring(payload.indexOf("\r\n") + 2, payload.lastIndexOf('}') + 1);
+            }
+            return new Reply(status, payload, null);
+        }
+    }
+
     private void venue(String code, String numbers) {
         Reply reply = admin.post("/api/venues", "{\"code\":\"" + code + "\",\"name\":\"Venue " + code + "\"}");
         assertEquals(201, reply.status(), reply.toString());

@@ -114,7 +114,7 @@ public final class Installer {
 
         DeploymentConfig config = new ConfigClient(o.server(), o.configWaitMillis(), console::println)
                 .fetch(o.product(), o.venue(), board);
-        reporter.assigned(config.hostname(), config.deploymentId());
+        reporter.assigned(config.hostname(), config.deploymentId(), config.reportToken());
         console.println("assigned hostname " + config.hostname() + ", image " + config.imageUrl() + " ("
                 + config.imageSize() + " bytes" + (config.version() != null ? ", version " + config.version() : "")
                 + ")");

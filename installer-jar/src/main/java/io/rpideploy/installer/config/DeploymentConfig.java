@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 public record DeploymentConfig(String hostname, String productType, String venueCode, String imageUrl,
                                long imageSize, String imageChecksum, Long imageUncompressedSize,
                                String imageUncompressedChecksum, String version, Long deploymentId,
-                               String serverIp) {
+                               String serverIp, String reportToken) {
 
     /** RFC 1123 section 2.1 labels; host names compare case-insensitively, so the server's case is kept. */
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
@@ -39,7 +39,7 @@ public record DeploymentConfig(String hostname, String productType, String venue
         return new DeploymentConfig(hostname, text(json, "product_type", false), text(json, "venue_code", false),
                 url, size, checksum, rawSize != null && rawSize > 0 ? rawSize : null,
                 sha256(json, "image_uncompressed_checksum", false), text(json, "version", false),
-                number(json, "deployment_id"), text(json, "server_ip", false));
+                number(json, "deployment_id"), text(json, "server_ip", false), text(json, "report_token", false));
     }
 
     private static String text(Map<String, Object> json, String field, boolean required) {

@@ -39,6 +39,7 @@ public final class StatusReporter implements AutoCloseable {
     private final Thread worker;
     private volatile String hostname;
     private volatile Long deploymentId;
+    private volatile String reportToken;
     private boolean closing;
     private boolean warned;
 
@@ -55,9 +56,11 @@ public final class StatusReporter implements AutoCloseable {
         }
     }
 
-    public void assigned(String hostname, Long deploymentId) {
+    /** The run the server opened; its report token proves every later report comes from this board. */
+    public void assigned(String hostname, Long deploymentId, String reportToken) {
         this.hostname = hostname;
         this.deploymentId = deploymentId;
+        this.reportToken = reportToken;
     }
 
     public void send(Status status, String message) {
@@ -77,6 +80,9 @@ public final class StatusReporter implements AutoCloseable {
         body.put("error_message", errorMessage);
         body.put("timestamp", System.currentTimeMillis() / 1000.0);
         body.put("deployment_id", deploymentId);
+        if (reportToken != null) {
+            body.put("report_token", reportToken);
+        }
         if (progress != null) {
             body.put("progress", Math.max(0, Math.min(100, progress.percent())));
             Long total = progress.bytesTotal();

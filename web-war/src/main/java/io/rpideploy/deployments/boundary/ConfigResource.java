@@ -58,7 +58,7 @@ public class ConfigResource {
                 c.productType(), c.venueCode(), DeploymentRules.imageUrl(base, request.getLocalAddr(),
                 request.getLocalPort(), request.getContextPath(), c.imageFilename()), c.imageSize(),
                 c.imageChecksum(), c.imageVersion(), c.at(), c.deploymentId(), c.imageUncompressedSize(),
-                c.imageUncompressedChecksum());
+                c.imageUncompressedChecksum(), c.reportToken());
     }
 
     private static boolean sent(String text) {
@@ -67,11 +67,12 @@ public class ConfigResource {
 
     /**
      * The plan's config answer ({@code version} is the image's version), the id to report status with, and what
-     * the written device must hold (null when unknown): our installer verifies the device against it.
+     * the written device must hold (null when unknown): our installer verifies the device against it. The report
+     * token is this run's secret: reports that carry it are taken from wherever the board is.
      */
     public record ConfigAnswer(String serverIp, String hostname, String productType, String venueCode,
                                String imageUrl, Long imageSize, String imageChecksum, String version,
                                Instant timestamp, long deploymentId, Long imageUncompressedSize,
-                               String imageUncompressedChecksum) {
+                               String imageUncompressedChecksum, String reportToken) {
     }
 }

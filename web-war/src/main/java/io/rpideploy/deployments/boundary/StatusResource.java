@@ -57,9 +57,19 @@ public class StatusResource {
                 DeploymentRules.hostname(in.string("hostname")),
                 DeploymentRules.text(in.string("message")), DeploymentRules.text(in.string("error_message")),
                 Figures.of(number(in, "progress"), number(in, "bytes_written"), number(in, "bytes_total"),
-                        number(in, "rate_bps")));
+                        number(in, "rate_bps")), token(in.string("report_token")));
         Reported r = deployments.report(report, request.getRemoteAddr());
         return new StatusAnswer(true, r.deploymentId(), r.status(), r.hostname(), r.stateChanged());
+    }
+
+    private static String token(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        if (text.length() > 64) {
+            throw DomainException.invalid("report_token", "report_token is not one this server gave out");
+        }
+        return text.trim();
     }
 
     /** A number, or a string holding one (what a shell script sends); null when absent. */

@@ -18,9 +18,11 @@ import io.rpideploy.platform.control.DomainException;
 import io.rpideploy.platform.control.SerializedWrite;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -53,6 +55,14 @@ public class DeploymentService {
     Event<DeploymentStarted> started;
 
     @Inject
+    Instance<AddressLeases> leases;
+
+    @Inject
+    @ConfigProperty(name = "rpideploy.deployment.watchdog-minutes",
+            defaultValue = "" + DeploymentRules.DEFAULT_WATCHDOG_MINUTES)
+    int watchdogMinutes;
+
+    @Inject
     @ConfigProperty(name = "rpideploy.deployment.default-product")
     Optional<String> defaultProduct;
 
@@ -67,10 +77,14 @@ public class DeploymentService {
     public record ConfigRequest(Product product, String venueCode, SerialNumber serial, MacAddress mac) {
     }
 
-    /** What /api/config decided: the deployment (with its hostname) and the image to install. */
+    /**
+     * What /api/config decided: the deployment (with its hostname), the image to install, and the report token
+     * the board proves its reports with (see {@link ReportOrigin}).
+     */
     public record Configured(long deploymentId, String hostname, String productType, String venueCode,
                              String imageFilename, Long imageSize, String imageChecksum, String imageVersion,
-                             Long imageUncompressedSize, String imageUncompressedChecksum, Instant at) {
+                             Long imageUncompressedSize, String imageUncompressedChecksum, Instant at,
+                             String reportToken) {
     }
 
     /**
@@ -92,6 +106,13 @@ public class DeploymentService {
         MasterImage image = images.active(product).orElseThrow(() -> new DomainException(
                 DomainException.Kind.NOT_FOUND, "product_type", "No active image for " + product.name()
                 + ": upload one and activate it"));
+
+        // a run of this board going on from another address or network card is not interrupted by this request
+        Optional<Deployment> elsewhere = ReportOrigin.runningElsewhere(timeline.openOfBoard(serial, mac, null), ip, mac,
+                clock.instant(), Duration.ofMinutes(watchdogMinutes));
+        if (elsewhere.isPresent()) {
+            throw ReportOrigin.busy(elsewhere.get());
+        }
 
         Assignment assignment = hostnames.assign(product, venue, serial, mac,
                 "device:" + (serial != null ? serial : mac));
@@ -124,12 +145,14 @@ public class DeploymentService {
             timeline.open(d);
             stale = open;
         }
+        String token = ReportOrigin.newToken();
+        d.setReportTokenHash(ReportOrigin.hash(token));
         timeline.close(stale, "Superseded by deployment " + d.getId() + ": the board asked for its config again");
         started.fire(new DeploymentStarted(d.getId(), d.getHostname(), d.getSerialNumber(), d.getMacAddress(), ip,
                 d.getProductType(), d.getVenueCode(), d.getImageVersion(), d.getUpdatedAt()));
         return new Configured(d.getId(), d.getHostname(), d.getProductType(), d.getVenueCode(), image.getFilename(),
                 image.getSizeBytes(), image.getChecksum(), image.getVersion(), image.getUncompressedSize(),
-                image.getUncompressedChecksum(), d.getUpdatedAt());
+                image.getUncompressedChecksum(), d.getUpdatedAt(), token);
     }
 
     private static String configured(Optional<String> configured, String field, String setting) {
@@ -144,12 +167,18 @@ public class DeploymentService {
     public Reported report(StatusReport report, String ip) {
         if (report.deploymentId() == null && report.state() == DeploymentState.STARTING
                 && (report.serial() != null || report.mac() != null)) {
-            return timeline.starting(report, ip);
+            return timeline.starting(report, ip, Duration.ofMinutes(watchdogMinutes));
         }
+        Optional<MacAddress> leaseHolder = report.reportToken() != null ? Optional.empty() : leaseHolder(ip);
         Deployment d = timeline.match(report);
+        ReportOrigin.check(d, report.reportToken(), ip, leaseHolder);
         if (timeline.check(d, report.state()) == Move.REPEAT) {
             return timeline.tick(d, report);
         }
-        return timeline.apply(report, ip);
+        return timeline.apply(report, ip, leaseHolder);
+    }
+
+    private Optional<MacAddress> leaseHolder(String ip) {
+        return leases.isResolvable() ? leases.get().holderOf(ip) : Optional.empty();
     }
 }

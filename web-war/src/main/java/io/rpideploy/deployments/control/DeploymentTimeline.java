@@ -19,6 +19,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -154,8 +155,9 @@ public class DeploymentTimeline {
     /** A report that changes the state, checked again now that this is the only writer. */
     @SerializedWrite
     @Transactional
-    public Reported apply(StatusReport report, String ip) {
+    public Reported apply(StatusReport report, String ip, Optional<MacAddress> leaseHolder) {
         Deployment d = em.find(Deployment.class, match(report).getId());
+        ReportOrigin.check(d, report.reportToken(), ip, leaseHolder);
         if (check(d, report.state()) == Move.REPEAT) {
             return tick(d, report); // another report of the board moved it first
         }
@@ -171,8 +173,13 @@ public class DeploymentTimeline {
      */
     @SerializedWrite
     @Transactional
-    public Reported starting(StatusReport report, String ip) {
+    public Reported starting(StatusReport report, String ip, Duration quiet) {
         List<Deployment> open = openOfBoard(report.serial(), report.mac(), null);
+        // "starting" from somewhere else must not interrupt a run of this board that is going on
+        Optional<Deployment> elsewhere = ReportOrigin.runningElsewhere(open, ip, report.mac(), clock.instant(), quiet);
+        if (elsewhere.isPresent()) {
+            throw ReportOrigin.busy(elsewhere.get());
+        }
         if (!open.isEmpty()) {
             Deployment latest = open.get(0);
             DeploymentState state = latest.getState();

@@ -10,5 +10,6 @@ import io.rpideploy.netboot.api.SerialNumber;
  * (each typed or normalised, null when not sent).
  */
 public record StatusReport(DeploymentState state, Long deploymentId, SerialNumber serial, MacAddress mac,
-                           String hostname, String message, String errorMessage, Figures figures) {
+                           String hostname, String message, String errorMessage, Figures figures,
+                           String reportToken) {
 }

@@ -39,6 +39,10 @@ public class Deployment implements BoardIdentity {
     @Column(name = "ip_address")
     private String ipAddress;
 
+    /** SHA-256 of the secret /api/config gave the board for this run; its reports prove their origin with it. */
+    @Column(name = "report_token_hash")
+    private String reportTokenHash;
+
     @Column(name = "product_type")
     private String productType;
 
@@ -137,6 +141,8 @@ public class Deployment implements BoardIdentity {
     @Override public String getSerialNumber() { return serialNumber; }
     public void setSerial(SerialNumber serial) { this.serialNumber = BoardIdentity.column(serial); }
 
+    public String getReportTokenHash() { return reportTokenHash; }
+    public void setReportTokenHash(String reportTokenHash) { this.reportTokenHash = reportTokenHash; }
     public String getIpAddress() { return ipAddress; }
     public void setIpAddress(String ipAddress) { this.ipAddress = ipAddress; }
     public String getProductType() { return productType; }

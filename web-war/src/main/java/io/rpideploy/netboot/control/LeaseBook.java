@@ -5,6 +5,8 @@ import io.rpideploy.netboot.api.DhcpLease;
 import io.rpideploy.platform.control.InstantConverter;
 import io.rpideploy.platform.control.SerializedWrite;
 import jakarta.annotation.Resource;
+import io.rpideploy.deployments.control.AddressLeases;
+import io.rpideploy.netboot.api.MacAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.net.Inet4Address;
@@ -21,6 +23,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Map;
 import javax.sql.DataSource;
 
@@ -31,10 +34,26 @@ import javax.sql.DataSource;
  * of leases per second an entity merge per lease would cost a query each for nothing.
  */
 @ApplicationScoped
-public class LeaseBook {
+public class LeaseBook implements AddressLeases {
 
     @Resource(lookup = "jdbc/rpideploy")
     DataSource database;
+
+    /** The board holding a current lease on this address (our DHCP's records), for the deployment API's origin check. */
+    @Override
+    public Optional<MacAddress> holderOf(String ip) {
+        try (Connection c = database.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT mac_address FROM dhcp_lease WHERE ip_address = ?"
+                     + " AND state = 'bound' AND expires_at > ? ORDER BY updated_at DESC LIMIT 1")) {
+            select.setString(1, ip);
+            select.setString(2, InstantConverter.format(Instant.now()));
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.ofNullable(MacAddress.parse(rows.getString(1))) : Optional.empty();
+            }
+        } catch (SQLException | RuntimeException unreadable) {
+            return Optional.empty(); // no lease known: the address check alone applies
+        }
+    }
 
     public List<DhcpLease> load() {
         List<DhcpLease> leases = new ArrayList<>();
