@@ -1,5 +1,7 @@
 /**
  * What the application sees of the netboot adapter: the MDB listener contracts ({@link DhcpListener},
- * {@link TftpListener}) and the servers' status for the health check. Plain Java: no container API.
+ * {@link TftpListener}), the servers' status for the health check, and the catalog of netboot settings
+ * ({@link NetbootSetting}) with the data folders both sides derive from the settings ({@link DataFolders}).
+ * Plain Java: no container API.
  */
 package io.rpideploy.netboot.api;
