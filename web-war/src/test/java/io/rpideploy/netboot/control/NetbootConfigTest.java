@@ -52,4 +52,10 @@ class NetbootConfigTest {
                 "rpideploy.netboot.event-retention-days (RPIDEPLOY_NETBOOT_EVENT_RETENTION_DAYS): 'a month' is not"
                         + " a whole number"), config.problems(), "the adapter reports its own (tftp-port)");
     }
+
+    @Test
+    void theCatalogsBootFileDefaultsAreTheNamesTheServerGenerates() {
+        assertEquals(Optional.of(BootFiles.GRUB_ARM64), NetbootSetting.BOOT_FILE_UEFI_ARM64.defaultValue());
+        assertEquals(Optional.of(BootFiles.IPXE_SCRIPT), NetbootSetting.BOOT_FILE_IPXE.defaultValue());
+    }
 }
