@@ -7,19 +7,12 @@ import io.rpideploy.netboot.api.DhcpExchange;
 import java.net.Inet4Address;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The MDB contract of the DHCP server: the adapter asks the application for decisions and durable leases, and
  * tells it what happened. Called on adapter threads; every method should return quickly.
  */
 public interface DhcpListener {
-
-    /**
-     * Settings from the application's configuration ({@code rpideploy.netboot.*} keys without the prefix, e.g.
-     * {@code interface}, {@code server-ip}); each one present overrides the ActivationSpec property of that name.
-     */
-    Map<String, String> settings();
 
     /** What to answer a DISCOVER or REQUEST: silence, an address only, or network boot. */
     DhcpDecision decide(DhcpClient client);

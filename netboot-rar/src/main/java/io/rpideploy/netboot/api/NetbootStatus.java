@@ -1,5 +1,6 @@
 package io.rpideploy.netboot.api;
 
+import java.net.Inet4Address;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,7 @@ public final class NetbootStatus {
     }
 
     private static volatile Instant adapterStartedAt;
+    private static volatile Inet4Address serverAddress;
     private static final Map<String, Engine> ENGINES = new ConcurrentHashMap<>();
 
     private NetbootStatus() {
@@ -32,6 +34,7 @@ public final class NetbootStatus {
         adapterStartedAt = since;
         if (since == null) {
             ENGINES.clear();
+            serverAddress = null;
         }
     }
 
@@ -46,6 +49,20 @@ public final class NetbootStatus {
 
     public static void engineGone(String name) {
         ENGINES.remove(name);
+    }
+
+    /** Called by the adapter when a server starts: this server's address as it worked it out from its settings. */
+    public static void serverAddress(Inet4Address address) {
+        serverAddress = address;
+    }
+
+    /**
+     * This server on the deployment network as boards reach it ({@code rpideploy.netboot.server-ip}, else the TFTP
+     * address, else the deployment interface's first IPv4 address), as the adapter resolved it when a server last
+     * started; empty while none has, or none is configured.
+     */
+    public static Optional<Inet4Address> serverAddress() {
+        return Optional.ofNullable(serverAddress);
     }
 
     /** The servers' states by name ({@code dhcp}, {@code tftp}); absent while no application activated them. */

@@ -3,13 +3,9 @@ package io.rpideploy.netboot.api;
 import io.rpideploy.netboot.api.BootFile;
 import io.rpideploy.netboot.api.TftpTransferReport;
 import java.util.List;
-import java.util.Map;
 
 /** The MDB contract of the TFTP server: which bytes a requested name is, and which transfers ended. */
 public interface TftpListener {
-
-    /** As {@link DhcpListener#settings()}: {@code rpideploy.netboot.*} overrides of the ActivationSpec. */
-    Map<String, String> settings();
 
     /**
      * The answer for a read request the boot tree has no file for (an operator's file always wins, and the engine

@@ -3,6 +3,7 @@ package io.rpideploy.netboot.ra;
 import io.rpideploy.netboot.api.DhcpExchange;
 
 import io.rpideploy.netboot.api.DhcpListener;
+import io.rpideploy.netboot.api.NetbootSetting;
 import io.rpideploy.netboot.dhcp.DhcpServer;
 import io.rpideploy.netboot.dhcp.DhcpSettings;
 import io.rpideploy.netboot.policy.BootPolicy;
@@ -14,7 +15,8 @@ import java.net.Inet4Address;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The DHCP server of one activation: decisions and durable leases from the application's MDB, exchanges reported
@@ -22,13 +24,9 @@ import java.util.Map;
  */
 final class DhcpActivation extends ServerActivation<DhcpListener> {
 
-    DhcpActivation(Endpoints<DhcpListener> endpoints, DhcpActivationSpec spec, WorkExecutor executor) {
-        super("dhcp", endpoints, spec, executor);
-    }
-
-    @Override
-    protected Map<String, String> applicationSettings() {
-        return endpoints.current().settings();
+    DhcpActivation(Endpoints<DhcpListener> endpoints, DhcpActivationSpec spec, WorkExecutor executor,
+                   Function<String, Optional<String>> source) {
+        super("dhcp", endpoints, spec, executor, source);
     }
 
     @Override
@@ -38,7 +36,7 @@ final class DhcpActivation extends ServerActivation<DhcpListener> {
 
     @Override
     protected String disabledReason() {
-        return "no deployment interface set (rpideploy.netboot.interface): DHCP never runs by accident";
+        return "no deployment interface set (" + NetbootSetting.INTERFACE + "): DHCP never runs by accident";
     }
 
     @Override

@@ -16,7 +16,9 @@ import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import javax.transaction.xa.XAResource;
 
@@ -39,6 +41,16 @@ public class NetbootResourceAdapter implements ResourceAdapter {
     private final Map<MessageEndpointFactory, Running> running = new ConcurrentHashMap<>();
     private volatile WorkManager workManager;
     private volatile Instant startedAt;
+    /** Where the servers read their settings: this process's (tests give their own). */
+    private final Function<String, Optional<String>> settings;
+
+    public NetbootResourceAdapter() {
+        this(ProcessSettings.system());
+    }
+
+    NetbootResourceAdapter(Function<String, Optional<String>> settings) {
+        this.settings = settings;
+    }
 
     /** An activation and the endpoints it holds. */
     private record Running(ServerActivation<?> server, Endpoints<?> endpoints) {
@@ -66,10 +78,10 @@ public class NetbootResourceAdapter implements ResourceAdapter {
         Running run;
         if (spec instanceof DhcpActivationSpec dhcp) {
             Endpoints<DhcpListener> endpoints = new Endpoints<>(factory, DhcpListener.class);
-            run = new Running(new DhcpActivation(endpoints, dhcp, executor), endpoints);
+            run = new Running(new DhcpActivation(endpoints, dhcp, executor, settings), endpoints);
         } else if (spec instanceof TftpActivationSpec tftp) {
             Endpoints<TftpListener> endpoints = new Endpoints<>(factory, TftpListener.class);
-            run = new Running(new TftpActivation(endpoints, tftp, executor), endpoints);
+            run = new Running(new TftpActivation(endpoints, tftp, executor, settings), endpoints);
         } else {
             throw new NotSupportedException("netboot offers DhcpListener and TftpListener, not " + spec.getClass());
         }

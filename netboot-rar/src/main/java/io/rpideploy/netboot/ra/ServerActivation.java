@@ -11,42 +11,44 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One activated server (DHCP or TFTP) as a {@code Work}: reads its settings (the spec's, overridden by the
- * application's), binds, serves until released. Binding happens here, not in {@code endpointActivation}: a failure
+ * One activated server (DHCP or TFTP) as a {@code Work}: reads its settings (the process's over the spec's, parsed
+ * by the {@link io.rpideploy.netboot.api.NetbootSetting} catalog), waits for the application, binds, serves until
+ * released. Binding happens here, not in {@code endpointActivation}: a failure
  * there would take the application down with it. When the server cannot bind (port in use, no permission, no such
  * interface yet) it logs once, reports {@code down} with the reason through {@link NetbootStatus} and tries again
- * every {@code retry-interval} (30 s); a settings error is reported the same way and not retried.
+ * every {@code retry-interval} (30 s); a settings error is logged and reported the same way, naming the setting,
+ * and not retried.
  */
 abstract class ServerActivation<L> implements Work {
 
     private static final Logger LOG = Logger.getLogger(ServerActivation.class.getName());
-    static final String RETRY_SETTING = "retry-interval";
     private static final Duration APP_WAIT = Duration.ofSeconds(2);
 
     protected final String name;
     protected final Endpoints<L> endpoints;
     protected final NetbootActivationSpec spec;
     protected final WorkExecutor executor;
+    private final Function<String, Optional<String>> source;
     private final Object lock = new Object();
     private volatile boolean released;
     private String lastFailure;
     private Duration retry = Duration.ofSeconds(30);
 
-    ServerActivation(String name, Endpoints<L> endpoints, NetbootActivationSpec spec, WorkExecutor executor) {
+    ServerActivation(String name, Endpoints<L> endpoints, NetbootActivationSpec spec, WorkExecutor executor,
+                     Function<String, Optional<String>> source) {
         this.name = name;
         this.endpoints = endpoints;
         this.spec = spec;
         this.executor = executor;
+        this.source = source;
     }
-
-    /** The application's overrides, asked through the endpoint. */
-    protected abstract Map<String, String> applicationSettings();
 
     protected abstract boolean enabled(Settings settings);
 
@@ -109,14 +111,18 @@ abstract class ServerActivation<L> implements Work {
             if (settings == null) {
                 return;
             }
-            retry = settings.duration(RETRY_SETTING, "30s");
+            retry = settings.retryInterval();
             if (!enabled(settings)) {
                 NetbootStatus.engine(name, ServerState.DISABLED, disabledReason());
                 LOG.info(name.toUpperCase() + " server off: " + disabledReason());
                 return;
             }
+            if (!awaitApplication()) {
+                return;
+            }
             while (!released) {
                 try {
+                    settings.serverAddress().ifPresent(NetbootStatus::serverAddress);
                     Engine opened = open(settings);
                     engine = opened;
                     if (released) {
@@ -145,35 +151,47 @@ abstract class ServerActivation<L> implements Work {
         return "not configured";
     }
 
-    /** Reads the settings, waiting while the application is not ready; null once released. */
+    /** Reads the settings; null when one does not parse (logged and reported, naming the setting). */
     private Settings settings() {
+        try {
+            return Settings.read(spec.values(), source);
+        } catch (IllegalArgumentException bad) {
+            NetbootStatus.engine(name, ServerState.DOWN, "settings: " + bad.getMessage());
+            LOG.severe(name.toUpperCase() + " server not started: " + bad.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Waits until the application's endpoint can be created (its MDB deployed and started): the server answers
+     * nothing it cannot ask the application about. False once released.
+     */
+    private boolean awaitApplication() {
         while (!released) {
-            Map<String, String> overrides;
             try {
-                overrides = applicationSettings();
+                endpoints.current();
+                return true;
             } catch (IllegalStateException notReady) {
                 pause(APP_WAIT);
-                continue;
-            }
-            try {
-                return Settings.of(spec.values(), overrides);
-            } catch (IllegalArgumentException bad) {
-                NetbootStatus.engine(name, ServerState.DOWN, "settings: " + bad.getMessage());
-                LOG.severe(name.toUpperCase() + " server not started: " + bad.getMessage());
-                return null;
             }
         }
-        return null;
+        return false;
     }
 
     /** Logs a failure once (again only when the reason changes), and reports it through health. */
     private void failed(String reason) {
-        NetbootStatus.engine(name, ServerState.DOWN, reason + " (retrying every " + retry.toSeconds() + " s)");
+        NetbootStatus.engine(name, ServerState.DOWN, reason + " (retrying every " + seconds(retry) + " s)");
         if (!Objects.equals(reason, lastFailure)) {
             LOG.warning(name.toUpperCase() + " server cannot start: " + reason + "; the rest of the server runs on,"
-                    + " retrying every " + retry.toSeconds() + " s");
+                    + " retrying every " + seconds(retry) + " s");
             lastFailure = reason;
         }
+    }
+
+    /** {@code 30}, or {@code 0.2} for a test's short interval. */
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? String.valueOf(d.toSeconds())
+                : java.math.BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
     private void pause(Duration duration) {

@@ -1,5 +1,28 @@
 package io.rpideploy.netboot.ra;
 
+import static io.rpideploy.netboot.api.NetbootSetting.BOOT_ROOT;
+import static io.rpideploy.netboot.api.NetbootSetting.DHCP_CLIENT_PORT;
+import static io.rpideploy.netboot.api.NetbootSetting.DHCP_PORT;
+import static io.rpideploy.netboot.api.NetbootSetting.DNS;
+import static io.rpideploy.netboot.api.NetbootSetting.INTERFACE;
+import static io.rpideploy.netboot.api.NetbootSetting.LEASE_TIME;
+import static io.rpideploy.netboot.api.NetbootSetting.POOL_END;
+import static io.rpideploy.netboot.api.NetbootSetting.POOL_START;
+import static io.rpideploy.netboot.api.NetbootSetting.RETRY_INTERVAL;
+import static io.rpideploy.netboot.api.NetbootSetting.ROGUE_CHECK_INTERVAL;
+import static io.rpideploy.netboot.api.NetbootSetting.ROUTER;
+import static io.rpideploy.netboot.api.NetbootSetting.SERVER_IP;
+import static io.rpideploy.netboot.api.NetbootSetting.SUBNET_MASK;
+import static io.rpideploy.netboot.api.NetbootSetting.TFTP_ADDRESS;
+import static io.rpideploy.netboot.api.NetbootSetting.TFTP_MAX_BLOCK_SIZE;
+import static io.rpideploy.netboot.api.NetbootSetting.TFTP_MAX_TRANSFERS;
+import static io.rpideploy.netboot.api.NetbootSetting.TFTP_MAX_WINDOW_SIZE;
+import static io.rpideploy.netboot.api.NetbootSetting.TFTP_PORT;
+import static io.rpideploy.netboot.api.NetbootSetting.TFTP_RETRIES;
+import static io.rpideploy.netboot.api.NetbootSetting.TFTP_TIMEOUT;
+
+import io.rpideploy.netboot.api.DataFolders;
+import io.rpideploy.netboot.api.NetbootSetting;
 import io.rpideploy.netboot.dhcp.DhcpSettings;
 import io.rpideploy.netboot.tftp.TftpSettings;
 import java.net.Inet4Address;
@@ -11,168 +34,106 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Function;
 
 /**
- * The servers' settings: an ActivationSpec's properties with the application's settings of the same name laid
- * over them, parsed. Unset addresses are derived from the deployment interface (its first IPv4 address and prefix;
- * the plan's pool {@code .100}-{@code .250}). Every parse error names the setting.
+ * The servers' settings, parsed by the {@link NetbootSetting} catalog: the process's settings
+ * ({@link ProcessSettings}) over the ActivationSpec's properties. Unset addresses are derived from the deployment
+ * interface (its first IPv4 address and prefix; the plan's pool {@code .100}-{@code .250}); the boot root and the
+ * boot environments from the data folders, as the application derives them ({@link DataFolders}).
  */
 final class Settings {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
-    private final Map<String, String> values;
+    private final Map<NetbootSetting<?>, Object> values;
+    private final DataFolders folders;
 
-    private Settings(Map<String, String> values) {
+    private Settings(Map<NetbootSetting<?>, Object> values, DataFolders folders) {
         this.values = values;
+        this.folders = folders;
     }
 
-    /** {@code overrides} win over {@code spec}; both keyed by setting name. */
-    static Settings of(Map<String, String> spec, Map<String, String> overrides) {
-        Map<String, String> merged = new HashMap<>(spec);
-        overrides.forEach((k, v) -> {
-            if (v != null && !v.isBlank()) {
-                merged.put(k, v.trim());
+    /**
+     * Reads and parses every adapter setting, so a typo is reported at activation rather than at first use.
+     *
+     * @param spec   the ActivationSpec's properties by setting key ({@code server-ip})
+     * @param source the process's settings by config name; each one set wins over the spec
+     * @throws io.rpideploy.netboot.api.InvalidNetbootSettingException naming the first setting that does not parse
+     */
+    static Settings read(Map<String, String> spec, Function<String, Optional<String>> source) {
+        Map<NetbootSetting<?>, Object> values = new HashMap<>();
+        for (NetbootSetting<?> setting : NetbootSetting.all()) {
+            if (setting.reader() == NetbootSetting.Reader.ADAPTER) {
+                Optional<String> specified = Optional.ofNullable(spec.get(setting.key()));
+                setting.read(name -> source.apply(name).filter(v -> !v.isBlank()).or(() -> specified))
+                        .ifPresent(v -> values.put(setting, v));
             }
-        });
-        Settings settings = new Settings(merged);
-        settings.checkSyntax();
-        return settings;
+        }
+        return new Settings(values, DataFolders.from(source));
     }
 
-    Optional<String> text(String name) {
-        return Optional.ofNullable(values.get(name)).filter(v -> !v.isBlank());
+    /** The setting's value, or its default; empty when unset without a default. */
+    @SuppressWarnings("unchecked")
+    <T> Optional<T> get(NetbootSetting<T> setting) {
+        return Optional.ofNullable((T) values.get(setting));
+    }
+
+    private <T> T require(NetbootSetting<T> setting) {
+        return get(setting).orElseThrow(() -> new IllegalStateException(setting + " has no default"));
     }
 
     /** DHCP runs only when an interface is named: a laptop must never hand out addresses by accident. */
     boolean dhcpEnabled() {
-        return text("interface").isPresent();
+        return get(INTERFACE).isPresent();
     }
 
     /** TFTP runs when the deployment interface or a TFTP address is set. */
     boolean tftpEnabled() {
-        return text("interface").isPresent() || text("tftp-address").isPresent() || text("server-ip").isPresent();
+        return get(INTERFACE).isPresent() || get(TFTP_ADDRESS).isPresent() || get(SERVER_IP).isPresent();
+    }
+
+    Duration retryInterval() {
+        return require(RETRY_INTERVAL);
+    }
+
+    /**
+     * This server on the deployment network, as boards reach it (the {@code rpideploy.server=} URL): the server IP,
+     * else the TFTP address, else the interface's first IPv4 address; empty when none is set.
+     */
+    Optional<Inet4Address> serverAddress() {
+        return get(SERVER_IP).or(() -> get(TFTP_ADDRESS))
+                .or(() -> get(INTERFACE).map(name -> interfaceAddress(name).address()));
     }
 
     DhcpSettings dhcp() {
-        String name = text("interface").orElseThrow();
-        Inet4Address serverIp = ipv4("server-ip").orElseGet(() -> interfaceAddress(name).address());
-        Inet4Address mask = ipv4("subnet-mask").orElseGet(() -> maskOf(interfaceAddress(name).prefix()));
+        String name = get(INTERFACE).orElseThrow();
+        Inet4Address serverIp = get(SERVER_IP).orElseGet(() -> interfaceAddress(name).address());
+        Inet4Address mask = get(SUBNET_MASK).orElseGet(() -> maskOf(interfaceAddress(name).prefix()));
         int net = toInt(serverIp) & toInt(mask);
-        Inet4Address start = ipv4("pool-start").orElseGet(() -> fromInt(net | 100));
-        Inet4Address end = ipv4("pool-end").orElseGet(() -> fromInt(net | 250));
-        List<Inet4Address> dns = new ArrayList<>();
-        for (String item : text("dns").orElse("").split("[,\\s]+")) {
-            if (!item.isBlank()) {
-                dns.add(parseIpv4("dns", item));
-            }
-        }
+        Inet4Address start = get(POOL_START).orElseGet(() -> fromInt(net | 100));
+        Inet4Address end = get(POOL_END).orElseGet(() -> fromInt(net | 250));
         try {
-            return new DhcpSettings(name, serverIp, mask, start, end, duration("lease-time", "12h"),
-                    ipv4("router").orElse(null), dns, integer("dhcp-port", 67), integer("dhcp-client-port", 68),
-                    duration("rogue-check-interval", "5m"));
+            return new DhcpSettings(name, serverIp, mask, start, end, require(LEASE_TIME), get(ROUTER).orElse(null),
+                    get(DNS).orElse(List.of()), require(DHCP_PORT), require(DHCP_CLIENT_PORT),
+                    require(ROGUE_CHECK_INTERVAL));
         } catch (IllegalArgumentException | NullPointerException bad) {
             throw new IllegalArgumentException("DHCP settings: " + bad.getMessage(), bad);
         }
     }
 
-    /** Folders separated by the platform's path separator ({@code :}), blanks ignored. */
-    static List<Path> paths(String text) {
-        List<Path> paths = new ArrayList<>();
-        for (String part : text.split(java.io.File.pathSeparator)) {
-            if (!part.isBlank()) {
-                paths.add(Path.of(part.trim()));
-            }
-        }
-        return paths;
-    }
-
     TftpSettings tftp() {
-        Inet4Address address = ipv4("tftp-address").or(() -> ipv4("server-ip"))
-                .orElseGet(() -> interfaceAddress(text("interface").orElseThrow()).address());
-        Path root = Path.of(text("boot-root").orElseThrow(() -> new IllegalArgumentException(
-                "boot-root: not set")));
+        Inet4Address address = get(TFTP_ADDRESS).or(() -> get(SERVER_IP))
+                .orElseGet(() -> interfaceAddress(get(INTERFACE).orElseThrow()).address());
+        Path root = get(BOOT_ROOT).orElse(folders.boot());
         try {
-            return new TftpSettings(new InetSocketAddress(address, integer("tftp-port", 69)), root,
-                    duration("tftp-timeout", "1s"), integer("tftp-retries", 5),
-                    integer("tftp-max-block-size", 65464), integer("tftp-max-window-size", 64),
-                    integer("tftp-max-transfers", 512),
-                    text("environment-root").map(Settings::paths).orElse(List.of()));
+            return new TftpSettings(new InetSocketAddress(address, require(TFTP_PORT)), root, require(TFTP_TIMEOUT),
+                    require(TFTP_RETRIES), require(TFTP_MAX_BLOCK_SIZE), require(TFTP_MAX_WINDOW_SIZE),
+                    require(TFTP_MAX_TRANSFERS), List.of(folders.bootEnvironments(), folders.installerEnvironment()));
         } catch (IllegalArgumentException | NullPointerException bad) {
             throw new IllegalArgumentException("TFTP settings: " + bad.getMessage(), bad);
-        }
-    }
-
-    /** Parses whatever is set, so a typo is reported at activation rather than at first use. */
-    private void checkSyntax() {
-        for (String name : List.of("server-ip", "subnet-mask", "pool-start", "pool-end", "router", "tftp-address")) {
-            ipv4(name);
-        }
-        for (String name : List.of("lease-time", "rogue-check-interval", "tftp-timeout", "retry-interval")) {
-            if (text(name).isPresent()) {
-                duration(name, "0");
-            }
-        }
-        for (String name : List.of("dhcp-port", "dhcp-client-port", "tftp-port", "tftp-retries",
-                "tftp-max-block-size", "tftp-max-window-size", "tftp-max-transfers")) {
-            integer(name, 0);
-        }
-    }
-
-    private Optional<Inet4Address> ipv4(String name) {
-        return text(name).map(v -> parseIpv4(name, v));
-    }
-
-    private int integer(String name, int fallback) {
-        String v = text(name).orElse(null);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + ": '" + v + "' is not a whole number");
-        }
-    }
-
-    /** {@code 12h}, {@code 30m}, {@code 90s}, {@code 500ms}, {@code 3600} (seconds) or ISO-8601 {@code PT12H}. */
-    Duration duration(String name, String fallback) {
-        String v = text(name).orElse(fallback).toLowerCase(Locale.ROOT);
-        Matcher m = DURATION.matcher(v);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "s" : m.group(2);
-            return switch (unit) {
-                case "ms" -> Duration.ofMillis(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                default -> Duration.ofSeconds(n);
-            };
-        }
-        try {
-            return Duration.parse(v.toUpperCase(Locale.ROOT));
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(name + ": '" + v + "' is not a duration (e.g. 12h, 30m, 90s)");
-        }
-    }
-
-    static Inet4Address parseIpv4(String name, String text) {
-        if (!text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            throw new IllegalArgumentException(name + ": '" + text + "' is not an IPv4 address");
-        }
-        try {
-            return (Inet4Address) InetAddress.getByName(text); // a literal: no lookup
-        } catch (UnknownHostException | ClassCastException e) {
-            throw new IllegalArgumentException(name + ": '" + text + "' is not an IPv4 address");
         }
     }
 
@@ -184,17 +145,17 @@ final class Settings {
         try {
             NetworkInterface nic = NetworkInterface.getByName(name);
             if (nic == null) {
-                throw new IllegalArgumentException("interface: no network interface '" + name + "' on this host");
+                throw new IllegalArgumentException(INTERFACE + ": no network interface '" + name + "' on this host");
             }
             for (InterfaceAddress a : nic.getInterfaceAddresses()) {
                 if (a.getAddress() instanceof Inet4Address v4) {
                     return new InterfaceIpv4(v4, a.getNetworkPrefixLength());
                 }
             }
-            throw new IllegalArgumentException("interface: '" + name + "' has no IPv4 address; give it one or set "
-                    + "server-ip");
+            throw new IllegalArgumentException(INTERFACE + ": '" + name + "' has no IPv4 address; give it one or set "
+                    + SERVER_IP);
         } catch (SocketException e) {
-            throw new IllegalArgumentException("interface: cannot read '" + name + "': " + e.getMessage());
+            throw new IllegalArgumentException(INTERFACE + ": cannot read '" + name + "': " + e.getMessage());
         }
     }
 

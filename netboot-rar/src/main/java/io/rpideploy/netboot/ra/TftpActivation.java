@@ -2,6 +2,7 @@ package io.rpideploy.netboot.ra;
 
 import io.rpideploy.netboot.api.TftpTransferReport;
 
+import io.rpideploy.netboot.api.NetbootSetting;
 import io.rpideploy.netboot.api.TftpListener;
 import io.rpideploy.netboot.policy.BootFileSource;
 import io.rpideploy.netboot.policy.NetbootEvents;
@@ -9,18 +10,15 @@ import io.rpideploy.netboot.tftp.TftpServer;
 import io.rpideploy.netboot.tftp.TftpSettings;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /** The TFTP server of one activation: files from the application's MDB, transfers reported back in batches. */
 final class TftpActivation extends ServerActivation<TftpListener> {
 
-    TftpActivation(Endpoints<TftpListener> endpoints, TftpActivationSpec spec, WorkExecutor executor) {
-        super("tftp", endpoints, spec, executor);
-    }
-
-    @Override
-    protected Map<String, String> applicationSettings() {
-        return endpoints.current().settings();
+    TftpActivation(Endpoints<TftpListener> endpoints, TftpActivationSpec spec, WorkExecutor executor,
+                   Function<String, Optional<String>> source) {
+        super("tftp", endpoints, spec, executor, source);
     }
 
     @Override
@@ -30,7 +28,8 @@ final class TftpActivation extends ServerActivation<TftpListener> {
 
     @Override
     protected String disabledReason() {
-        return "no deployment interface, server-ip or tftp-address set";
+        return "none of " + NetbootSetting.INTERFACE + ", " + NetbootSetting.SERVER_IP + " or "
+                + NetbootSetting.TFTP_ADDRESS + " set";
     }
 
     @Override

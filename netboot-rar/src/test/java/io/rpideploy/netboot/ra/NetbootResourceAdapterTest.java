@@ -46,7 +46,10 @@ class NetbootResourceAdapterTest {
     private final List<TftpTransferReport> reports = new CopyOnWriteArrayList<>();
     private final AtomicInteger endpointsCreated = new AtomicInteger();
     private final AtomicInteger endpointsReleased = new AtomicInteger();
-    private final NetbootResourceAdapter adapter = new NetbootResourceAdapter();
+    /** The process's settings, as the adapter would read them from the environment. */
+    private final Map<String, String> settings = new java.util.concurrent.ConcurrentHashMap<>();
+    private final NetbootResourceAdapter adapter = new NetbootResourceAdapter(
+            name -> java.util.Optional.ofNullable(settings.get(name)));
 
     @AfterEach
     void stop() throws Exception {
@@ -62,10 +65,12 @@ class NetbootResourceAdapterTest {
         adapter.start(context());
         DatagramSocket blocker = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         int port = blocker.getLocalPort();
-        MessageEndpointFactory factory = factory(Map.of("tftp-address", "127.0.0.1", "tftp-port",
-                String.valueOf(port), "boot-root", bootRoot.toString(), "retry-interval", "200ms"));
+        settings.putAll(Map.of("rpideploy.netboot.tftp-address", "127.0.0.1", "rpideploy.netboot.tftp-port",
+                String.valueOf(port), "rpideploy.netboot.boot-root", bootRoot.toString(),
+                "rpideploy.netboot.retry-interval", "200ms"));
+        MessageEndpointFactory factory = factory();
         TftpActivationSpec spec = new TftpActivationSpec();
-        spec.setTftpPort("69");
+        spec.setTftpPort("69"); // the process's setting wins
         adapter.endpointActivation(factory, spec); // must not throw although the port is taken
 
         await(() -> state("down"), "down while the port is in use");
@@ -74,6 +79,8 @@ class NetbootResourceAdapterTest {
 
         blocker.close();
         await(() -> state("up"), "up once the port is free");
+        assertEquals("127.0.0.1", NetbootStatus.serverAddress().orElseThrow().getHostAddress(),
+                "the address boot files name, published once");
 
         byte[] served = fetch(port, "1a2b3c4d/cmdline.txt");
         assertArrayEquals("generated for 1a2b3c4d/cmdline.txt\n".getBytes(StandardCharsets.US_ASCII), served);
@@ -94,9 +101,21 @@ class NetbootResourceAdapterTest {
     @Test
     void withoutAnAddressTheServerStaysOffAndHealthy() throws Exception {
         adapter.start(context());
-        adapter.endpointActivation(factory(Map.of("boot-root", bootRoot.toString())), new TftpActivationSpec());
+        adapter.endpointActivation(factory(), new TftpActivationSpec());
         await(() -> state("disabled"), "off when nothing is configured");
         assertTrue(NetbootStatus.engines().get("tftp").healthy());
+    }
+
+    @Test
+    void aBadSettingIsReportedDownNamingItAndTheApplicationKeepsRunning() throws Exception {
+        adapter.start(context());
+        settings.put("rpideploy.netboot.tftp-port", "sixty-nine");
+        settings.put("rpideploy.netboot.tftp-address", "127.0.0.1");
+        adapter.endpointActivation(factory(), new TftpActivationSpec()); // must not throw
+        await(() -> state("down"), "down with a bad setting");
+        String reason = NetbootStatus.engines().get("tftp").detail();
+        assertEquals("settings: rpideploy.netboot.tftp-port (RPIDEPLOY_NETBOOT_TFTP_PORT): 'sixty-nine' is not a"
+                + " whole number", reason);
     }
 
     private boolean state(String wanted) {
@@ -152,8 +171,8 @@ class NetbootResourceAdapterTest {
                         method.getName().equals("getWorkManager") ? workManager : null);
     }
 
-    /** An MDB stand-in: the application's settings, a generated file for every name, reports recorded. */
-    private MessageEndpointFactory factory(Map<String, String> settings) {
+    /** An MDB stand-in: a generated file for every name, reports recorded. */
+    private MessageEndpointFactory factory() {
         return (MessageEndpointFactory) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {MessageEndpointFactory.class}, (factoryProxy, factoryMethod, factoryArgs) -> {
                     switch (factoryMethod.getName()) {
@@ -166,7 +185,6 @@ class NetbootResourceAdapterTest {
                     return Proxy.newProxyInstance(getClass().getClassLoader(),
                             new Class<?>[] {TftpListener.class, MessageEndpoint.class}, (proxy, method, args) ->
                                     switch (method.getName()) {
-                                        case "settings" -> settings;
                                         case "open" -> new BootFile.Generated(("generated for "
                                                 + ((BootRequest) args[0]).requested()
                                                 + "\n").getBytes(StandardCharsets.US_ASCII));

@@ -6,6 +6,7 @@ import io.rpideploy.images.control.ImageActivated;
 import io.rpideploy.images.control.ImageRegistry;
 import io.rpideploy.images.control.ImageStore;
 import io.rpideploy.images.entity.MasterImage;
+import io.rpideploy.netboot.api.DataFolders;
 import io.rpideploy.platform.control.DomainException;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
@@ -117,10 +118,12 @@ public class BootEnvironments {
 
     @PostConstruct
     void resolve() {
-        root = dirSetting.filter(s -> !s.isBlank()).map(Path::of).orElse(Path.of(home).resolve("boot-env"))
-                .toAbsolutePath().normalize();
-        installerDir = installerSetting.filter(s -> !s.isBlank()).map(Path::of)
-                .orElse(Path.of(home).resolve(INSTALLER_DIR)).toAbsolutePath().normalize();
+        // derived as the netboot adapter derives them: it serves these trees to boards
+        Map<String, Optional<String>> settings = Map.of(DataFolders.HOME, Optional.of(home), DataFolders.BOOT_ENV_DIR,
+                dirSetting, DataFolders.INSTALLER_DIR, installerSetting);
+        DataFolders folders = DataFolders.from(name -> settings.getOrDefault(name, Optional.empty()));
+        root = folders.bootEnvironments();
+        installerDir = folders.installerEnvironment();
     }
 
     /** At deployment: the folder exists; a product whose tree is missing or older than its active image is rebuilt. */

@@ -2,7 +2,6 @@ package io.rpideploy.netboot.boundary;
 
 import io.rpideploy.netboot.api.DhcpListener;
 import io.rpideploy.netboot.control.LeaseBook;
-import io.rpideploy.netboot.control.NetbootConfig;
 import io.rpideploy.netboot.control.NetbootJournal;
 import io.rpideploy.netboot.control.NetbootPolicy;
 import io.rpideploy.netboot.api.DhcpClient;
@@ -16,7 +15,6 @@ import jakarta.inject.Inject;
 import java.net.Inet4Address;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The DHCP server's endpoint in the application: translates and delegates, nothing else. No container transaction
@@ -29,9 +27,6 @@ import java.util.Map;
 public class DhcpMdb implements DhcpListener {
 
     @Inject
-    NetbootConfig config;
-
-    @Inject
     NetbootPolicy policy;
 
     @Inject
@@ -39,11 +34,6 @@ public class DhcpMdb implements DhcpListener {
 
     @Inject
     NetbootJournal journal;
-
-    @Override
-    public Map<String, String> settings() {
-        return config.adapterSettings();
-    }
 
     @Override
     public DhcpDecision decide(DhcpClient client) {

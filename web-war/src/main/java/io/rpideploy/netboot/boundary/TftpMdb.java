@@ -2,7 +2,6 @@ package io.rpideploy.netboot.boundary;
 
 import io.rpideploy.netboot.api.TftpListener;
 import io.rpideploy.netboot.control.BootFiles;
-import io.rpideploy.netboot.control.NetbootConfig;
 import io.rpideploy.netboot.control.NetbootJournal;
 import io.rpideploy.netboot.api.BootFile;
 import io.rpideploy.netboot.api.BootRequest;
@@ -12,7 +11,6 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The TFTP server's endpoint in the application: asked only for names the boot tree does not hold (what the server
@@ -25,19 +23,10 @@ import java.util.Map;
 public class TftpMdb implements TftpListener {
 
     @Inject
-    NetbootConfig config;
-
-    @Inject
     BootFiles files;
 
     @Inject
     NetbootJournal journal;
-
-
-    @Override
-    public Map<String, String> settings() {
-        return config.adapterSettings();
-    }
 
     @Override
     public BootFile open(BootRequest request) {

@@ -5,15 +5,12 @@ import io.rpideploy.hostnames.entity.Product;
 import io.rpideploy.netboot.api.BoardSerial;
 import io.rpideploy.netboot.api.BootFile;
 import io.rpideploy.netboot.api.BootRequest;
+import io.rpideploy.netboot.api.NetbootStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -163,24 +160,8 @@ public class BootFiles {
         return serverIp().map(ip -> "http://" + ip + ":" + port());
     }
 
+    /** The address the adapter worked out for this server (a TFTP request is answered only once it has one). */
     private Optional<String> serverIp() {
-        Optional<String> configured = config.value("server-ip").or(() -> config.value("tftp-address"));
-        if (configured.isPresent()) {
-            return configured;
-        }
-        return config.value("interface").flatMap(BootFiles::firstIpv4);
-    }
-
-    private static Optional<String> firstIpv4(String interfaceName) {
-        try {
-            NetworkInterface nic = NetworkInterface.getByName(interfaceName);
-            if (nic == null) {
-                return Optional.empty();
-            }
-            return Collections.list(nic.getInetAddresses()).stream().filter(a -> a instanceof Inet4Address)
-                    .map(InetAddress::getHostAddress).findFirst();
-        } catch (SocketException e) {
-            return Optional.empty();
-        }
+        return NetbootStatus.serverAddress().map(Inet4Address::getHostAddress);
     }
 }

@@ -3,19 +3,24 @@ package io.rpideploy.netboot.control;
 import io.rpideploy.netboot.api.NetbootStatus;
 import io.rpideploy.platform.control.HealthContribution;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * {@code checks.netboot}: the adapter runs and each server is up or disabled; a server that cannot bind makes the
- * whole server DOWN (boards cannot boot).
+ * {@code checks.netboot}: the adapter runs and each server is up or disabled; a server that cannot bind, or a
+ * netboot setting of the application's that does not parse, makes the whole server DOWN (boards cannot boot).
  */
 @ApplicationScoped
 public class NetbootHealth implements HealthContribution {
+
+    @Inject
+    NetbootConfig config;
 
     @Override
     public String name() {
@@ -39,7 +44,11 @@ public class NetbootHealth implements HealthContribution {
                 }
                 servers.add(e.getKey(), server);
             }
-            netboot.add("status", since.isPresent() && serversUp ? "up" : "down");
+            List<String> problems = config.problems();
+            if (!problems.isEmpty()) {
+                netboot.add("settings", JSON.createArrayBuilder(problems));
+            }
+            netboot.add("status", since.isPresent() && serversUp && problems.isEmpty() ? "up" : "down");
             since.ifPresent(s -> netboot.add("adapter_started_at", s.toString()));
             netboot.add("servers", servers);
         } catch (LinkageError noAdapter) {

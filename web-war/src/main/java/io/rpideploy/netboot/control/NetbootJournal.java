@@ -1,5 +1,6 @@
 package io.rpideploy.netboot.control;
 
+import io.rpideploy.netboot.api.NetbootSetting;
 import io.rpideploy.netboot.api.DhcpExchange;
 import io.rpideploy.netboot.api.TftpTransferReport;
 import io.rpideploy.platform.control.InstantConverter;
@@ -159,7 +160,7 @@ public class NetbootJournal {
             return;
         }
         lastPrune = now;
-        int days = Integer.parseInt(config.value("event-retention-days", "30"));
+        int days = config.get(NetbootSetting.EVENT_RETENTION_DAYS).orElseThrow();
         try (PreparedStatement delete = c.prepareStatement("DELETE FROM netboot_event WHERE at < ?")) {
             delete.setString(1, InstantConverter.format(now.minus(Duration.ofDays(days))));
             delete.executeUpdate();

@@ -8,6 +8,7 @@ import io.rpideploy.netboot.api.DhcpClient;
 import io.rpideploy.netboot.api.DhcpDecision;
 import io.rpideploy.netboot.api.DhcpDecision.BootOffer;
 import io.rpideploy.netboot.api.MacAddress;
+import io.rpideploy.netboot.api.NetbootSetting;
 import io.rpideploy.netboot.api.SerialNumber;
 import io.rpideploy.platform.control.DomainException;
 import jakarta.annotation.PostConstruct;
@@ -57,20 +58,20 @@ public class NetbootPolicy {
     private final Set<MacAddress> finishedMacs = ConcurrentHashMap.newKeySet();
     private final Set<String> finishedSuffixes = ConcurrentHashMap.newKeySet();
     private Map<MacAddress, Inet4Address> reservations = Map.of();
-    private String arm64UefiFile = BootFiles.GRUB_ARM64;
-    private String x64UefiFile = "ipxe.efi";
-    private String biosFile = "undionly.kpxe";
-    private String ipxeScript = BootFiles.IPXE_SCRIPT;
-    boolean piArchitectureZero;
+    private String arm64UefiFile = NetbootSetting.BOOT_FILE_UEFI_ARM64.defaultValue().orElseThrow();
+    private String x64UefiFile = NetbootSetting.BOOT_FILE_UEFI_X64.defaultValue().orElseThrow();
+    private String biosFile = NetbootSetting.BOOT_FILE_BIOS.defaultValue().orElseThrow();
+    private String ipxeScript = NetbootSetting.BOOT_FILE_IPXE.defaultValue().orElseThrow();
+    boolean piArchitectureZero = NetbootSetting.PI_ARCHITECTURE_ZERO.defaultValue().orElseThrow();
 
     @PostConstruct
     void load() {
-        reservations = parseReservations(config.value("reservations", ""));
-        arm64UefiFile = config.value("boot-file-uefi-arm64", arm64UefiFile);
-        x64UefiFile = config.value("boot-file-uefi-x64", x64UefiFile);
-        biosFile = config.value("boot-file-bios", biosFile);
-        ipxeScript = config.value("boot-file-ipxe", ipxeScript);
-        piArchitectureZero = Boolean.parseBoolean(config.value("pi-architecture-zero", "false"));
+        reservations = parseReservations(config.get(NetbootSetting.RESERVATIONS).orElse(""));
+        arm64UefiFile = config.get(NetbootSetting.BOOT_FILE_UEFI_ARM64).orElseThrow();
+        x64UefiFile = config.get(NetbootSetting.BOOT_FILE_UEFI_X64).orElseThrow();
+        biosFile = config.get(NetbootSetting.BOOT_FILE_BIOS).orElseThrow();
+        ipxeScript = config.get(NetbootSetting.BOOT_FILE_IPXE).orElseThrow();
+        piArchitectureZero = config.get(NetbootSetting.PI_ARCHITECTURE_ZERO).orElseThrow();
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("SELECT d.serial_number, d.mac_address FROM deployment d"
                 + " LEFT JOIN device v ON v.id = d.device_id"

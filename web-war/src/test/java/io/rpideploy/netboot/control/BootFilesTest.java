@@ -10,8 +10,12 @@ import io.rpideploy.bootenv.control.BootEnvironments;
 import io.rpideploy.hostnames.entity.Product;
 import io.rpideploy.netboot.api.BootFile;
 import io.rpideploy.netboot.api.BootRequest;
+import io.rpideploy.netboot.api.NetbootStatus;
 import java.lang.reflect.Proxy;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,7 +88,19 @@ class BootFilesTest {
         return new String(assertInstanceOf(BootFile.Generated.class, answer).content(), StandardCharsets.US_ASCII);
     }
 
+    @AfterEach
+    void forgetTheServerAddress() {
+        NetbootStatus.serverAddress(null);
+    }
+
+    /** The settings; {@code rpideploy.netboot.server-ip} as the adapter publishes it once it has read it. */
     private BootFiles files(Map<String, String> settings) {
+        String serverIp = settings.get("rpideploy.netboot.server-ip");
+        try {
+            NetbootStatus.serverAddress(serverIp == null ? null : (Inet4Address) InetAddress.getByName(serverIp));
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
         Map<String, String> all = new HashMap<>(settings);
         NetbootConfig config = new NetbootConfig();
         config.config = (Config) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Config.class},
