@@ -1,5 +1,6 @@
 package io.rpideploy.deployments.boundary;
 
+import io.rpideploy.deployments.control.ConfigRate;
 import io.rpideploy.deployments.control.DeploymentRules;
 import io.rpideploy.deployments.control.DeploymentService;
 import io.rpideploy.deployments.control.DeploymentService.ConfigRequest;
@@ -33,6 +34,9 @@ public class ConfigResource {
     DeploymentService deployments;
 
     @Inject
+    ConfigRate rate;
+
+    @Inject
     @ConfigProperty(name = "rpideploy.deployment.public-url")
     Optional<String> publicUrl;
 
@@ -42,6 +46,7 @@ public class ConfigResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public ConfigAnswer config(JsonValue body) {
+        rate.take(request.getRemoteAddr()); // before anything is read or assigned
         JsonInput in = JsonInput.of(body);
         String product = in.string("product_type");
         String venue = in.string("venue_code");

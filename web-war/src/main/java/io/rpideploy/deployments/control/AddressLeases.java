@@ -11,4 +11,7 @@ public interface AddressLeases {
 
     /** The MAC holding a current lease on this IPv4 address; empty when none is known. */
     Optional<MacAddress> holderOf(String ip);
+
+    /** Whether this server's DHCP is serving the deployment network now (then every board there holds a lease). */
+    boolean serving();
 }

@@ -107,6 +107,12 @@ public class DeploymentService {
                 DomainException.Kind.NOT_FOUND, "product_type", "No active image for " + product.name()
                 + ": upload one and activate it"));
 
+        // where our DHCP serves the network every board holds a lease: an address without one is not a board
+        if (leases.isResolvable() && leases.get().serving() && !ReportOrigin.loopback(ip)
+                && leases.get().holderOf(ip).isEmpty()) {
+            throw new DomainException(DomainException.Kind.FORBIDDEN, null, "Address " + ip + " holds no lease "
+                    + "from this server's DHCP: boards get their address from it before they ask for a hostname");
+        }
         // a run of this board going on from another address or network card is not interrupted by this request
         Optional<Deployment> elsewhere = ReportOrigin.runningElsewhere(timeline.openOfBoard(serial, mac, null), ip, mac,
                 clock.instant(), Duration.ofMinutes(watchdogMinutes));

@@ -2,6 +2,7 @@ package io.rpideploy.deployments.control;
 
 import io.rpideploy.deployments.control.DeploymentRules.Figures;
 import io.rpideploy.deployments.entity.Deployment;
+import io.rpideploy.hostnames.control.HostnameService;
 import io.rpideploy.deployments.entity.DeploymentState;
 import io.rpideploy.platform.control.InstantConverter;
 import io.rpideploy.platform.control.SerializedWrite;
@@ -36,9 +37,17 @@ public class DeploymentWatchdog {
     DeploymentTimeline timeline;
 
     @Inject
+    HostnameService hostnames;
+
+    @Inject
     @ConfigProperty(name = "rpideploy.deployment.watchdog-minutes",
             defaultValue = "" + DeploymentRules.DEFAULT_WATCHDOG_MINUTES)
     int minutes;
+
+    private boolean everSucceeded(String hostname) {
+        return ((Number) em.createNativeQuery("SELECT COUNT(*) FROM deployment WHERE hostname = ?1"
+                + " AND status = 'success'").setParameter(1, hostname).getSingleResult()).longValue() > 0;
+    }
 
     /** One round at {@code now}; returns how many deployments it interrupted. */
     @SerializedWrite
@@ -55,8 +64,14 @@ public class DeploymentWatchdog {
         for (Deployment found : candidates) {
             Deployment d = em.find(Deployment.class, found.getId());
             if (DeploymentRules.silent(d.getState(), d.getLastSeenAt(), now, limit)) {
+                boolean neverStarted = d.getState() == DeploymentState.STARTED;
                 timeline.enter(d, DeploymentState.INTERRUPTED, "No report from the board for "
                         + limit.toMinutes() + " minutes", null, Figures.NONE, d.getIpAddress(), false);
+                if (neverStarted && d.getHostname() != null && !everSucceeded(d.getHostname())) {
+                    // a name handed out to a board that never began: back to the pool (invented serials drain none)
+                    hostnames.releaseUnused(d.getHostname(), "no report after /api/config (deployment " + d.getId()
+                            + ")");
+                }
                 interrupted++;
             }
         }

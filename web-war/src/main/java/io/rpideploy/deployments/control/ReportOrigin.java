@@ -82,6 +82,15 @@ public final class ReportOrigin {
         return Optional.empty();
     }
 
+    /** The server's own host (tests, a proxy on the same machine): not a board on the deployment network. */
+    public static boolean loopback(String ip) {
+        try {
+            return ip != null && java.net.InetAddress.getByName(ip).isLoopbackAddress();
+        } catch (java.net.UnknownHostException notAnAddress) {
+            return false;
+        }
+    }
+
     public static DomainException busy(Deployment d) {
         return DomainException.conflict("serial_number", "This board is being imaged from another address or "
                 + "network card (deployment " + d.getId() + "); ask again when that run has ended or gone quiet");

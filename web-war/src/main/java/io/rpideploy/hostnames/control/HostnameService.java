@@ -201,6 +201,27 @@ public class HostnameService implements VenuePool {
         return slot;
     }
 
+    /**
+     * Gives back a name a board was handed but never used (it asked /api/config and was not heard from again), so
+     * invented or abandoned requests cannot keep a venue's pool empty. Recorded in the audit log as the system's.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void releaseUnused(String hostname, String why) {
+        Optional<HostnameSlot> found = em.createNamedQuery(HostnameSlot.BY_HOSTNAME, HostnameSlot.class)
+                .setParameter("hostname", hostname).getResultStream().findFirst();
+        if (found.isEmpty() || found.get().getStatus() != SlotStatus.ASSIGNED) {
+            return;
+        }
+        HostnameSlot slot = found.get();
+        Device device = slot.getDevice();
+        if (slot.getHostname().equals(device.getCurrentHostname())) {
+            device.setCurrentHostname(null);
+        }
+        slot.release();
+        audit.record(AuditLog.SYSTEM, "hostname.release", slot.getHostname(), "unused by " + device.label() + ": "
+                + why);
+    }
+
     /** Takes a hostname out of service for good (a kart scrapped or renumbered). */
     @SerializedWrite
     @Transactional

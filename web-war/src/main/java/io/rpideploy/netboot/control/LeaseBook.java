@@ -7,6 +7,8 @@ import io.rpideploy.platform.control.SerializedWrite;
 import jakarta.annotation.Resource;
 import io.rpideploy.deployments.control.AddressLeases;
 import io.rpideploy.netboot.api.MacAddress;
+import io.rpideploy.netboot.api.NetbootStatus;
+import io.rpideploy.netboot.api.ServerState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.net.Inet4Address;
@@ -53,6 +55,12 @@ public class LeaseBook implements AddressLeases {
         } catch (SQLException | RuntimeException unreadable) {
             return Optional.empty(); // no lease known: the address check alone applies
         }
+    }
+
+    @Override
+    public boolean serving() {
+        NetbootStatus.Engine dhcp = NetbootStatus.engines().get("dhcp");
+        return dhcp != null && dhcp.state() == ServerState.UP;
     }
 
     public List<DhcpLease> load() {

@@ -39,6 +39,8 @@ public final class ApiErrors {
             case NOT_FOUND -> response(404, "not_found", e.getMessage(), e.field());
             case CONFLICT -> response(409, "conflict", e.getMessage(), e.field());
             case FORBIDDEN -> response(403, "forbidden", e.getMessage(), e.field());
+            case TOO_MANY_REQUESTS -> Response.fromResponse(response(429, "too_many_requests", e.getMessage(),
+                    e.field())).header("Retry-After", "60").build();
             case UNAVAILABLE -> Response.fromResponse(response(503, "unavailable", e.getMessage(), e.field()))
                     .header("Retry-After", "1").build();
         };

@@ -7,7 +7,7 @@ package io.rpideploy.platform.control;
 public class DomainException extends RuntimeException {
 
     /** What kind of "no" it is; the API maps each kind to one HTTP status. */
-    public enum Kind { INVALID_INPUT, NOT_FOUND, CONFLICT, FORBIDDEN, UNAVAILABLE }
+    public enum Kind { INVALID_INPUT, NOT_FOUND, CONFLICT, FORBIDDEN, TOO_MANY_REQUESTS, UNAVAILABLE }
 
     private final Kind kind;
     private final String field;
