@@ -38,7 +38,16 @@ final class RawHttp {
 
     static Answer send(int port, String method, String rawPath, Map<String, String> headers, byte[] body)
             throws IOException {
+        return sendFrom(null, port, method, rawPath, headers, body);
+    }
+
+    /** As {@link #send}, from a local address of the caller's choice (127.0.0.2: another host, as far as the server can tell). */
+    static Answer sendFrom(String localAddress, int port, String method, String rawPath, Map<String, String> headers,
+                           byte[] body) throws IOException {
         try (Socket socket = new Socket()) {
+            if (localAddress != null) {
+                socket.bind(new InetSocketAddress(localAddress, 0));
+            }
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             socket.setSoTimeout(15000);
             StringBuilder request = new StringBuilder(method).append(' ').append(rawPath).append(" HTTP/1.1\r\n")

@@ -349,6 +349,87 @@ class SecurityIT {
         assertEquals(404, config.statusCode());
     }
 
+    /**
+     * 200 clients that send their request bodies one byte at a time (more than the server's 128 request threads)
+     * cannot take the threads: one address gets only a few slow reads at once (the rest 429 at once), each ends
+     * with a 408 at its deadline, and /health and a board's /api/config answer throughout.
+     */
+    @Test
+    void clientsTricklingBodiesCannotTakeTheThreads() throws Exception {
+        // a body that trickles in but does complete is served as usual, with its login
+        assertEquals(201, trickled(MANAGEMENT, "/api/venues", "{\"code\":\"SLOW\",\"name\":\"Slow\"}",
+                Map.of("Authorization", basic())));
+        assertEquals(400, trickled(DEPLOYMENT, "/api/config", "{\"venue_code\":\"SECU\"}", Map.of()));
+
+        List<java.net.Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                java.net.Socket socket = new java.net.Socket();
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", DEPLOYMENT), 5000);
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream().write(("POST /api/config HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                        + "application/json\r\nContent-Length: 60\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+                slow.add(socket);
+            }
+            long start = System.nanoTime();
+            for (int round = 0; round < 3; round++) {
+                for (java.net.Socket socket : slow) {
+                    try {
+                        socket.getOutputStream().write(' '); // still coming...
+                    } catch (java.io.IOException refusedAlready) {
+                        // answered 429 and closed
+                    }
+                }
+                assertEquals(200, RawHttp.get(DEPLOYMENT, "/health", Map.of()).status());
+                // a board elsewhere on the network (its body sent after its headers, as most clients do)
+                RawHttp.Answer config = RawHttp.sendFrom("127.0.0.2", DEPLOYMENT, "POST", "/api/config",
+                        Map.of("Content-Type", "application/json"), "{}".getBytes(StandardCharsets.US_ASCII));
+                assertEquals(400, config.status(), config.body()); // answered (no product_type), not held
+                Thread.sleep(1000);
+            }
+            assertTrue((System.nanoTime() - start) / 1e9 < 20, "answers came while 200 bodies trickled");
+            int refused = 0;
+            int timedOut = 0;
+            for (java.net.Socket socket : slow) {
+                String answer = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                if (answer.contains("429")) {
+                    refused++;
+                } else if (answer.contains("408")) {
+                    timedOut++;
+                }
+            }
+            assertEquals(200, refused + timedOut, refused + " refused, " + timedOut + " timed out");
+            assertTrue(timedOut <= 8, timedOut + " slow reads at once from one address");
+        } finally {
+            for (java.net.Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
+    /** Sends a request whose body arrives in three parts a few hundred milliseconds apart; returns the status. */
+    private static int trickled(int port, String path, String json, Map<String, String> headers) throws Exception {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(15_000);
+            StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                    + "\r\n");
+            headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+            var out = socket.getOutputStream();
+            out.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            int third = body.length / 3;
+            for (int[] part : new int[][] {{0, third}, {third, 2 * third}, {2 * third, body.length}}) {
+                Thread.sleep(300);
+                out.write(body, part[0], part[1] - part[0]);
+                out.flush();
+            }
+            String answer = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            return Integer.parseInt(answer.substring(9, 12));
+        }
+    }
+
     /** The console's form login as a browser does it; returns the session cookie ({@code JSESSIONID=...}). */
     static String login() throws Exception {
         RawHttp.Answer form = RawHttp.get(MANAGEMENT, "/login.xhtml", Map.of());

@@ -2,6 +2,7 @@ package io.rpideploy.platform.boundary;
 
 import io.rpideploy.platform.control.JsonDepth;
 import io.rpideploy.platform.control.ListenerPolicy;
+import io.rpideploy.platform.control.SlowBodies;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -14,8 +15,8 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -23,7 +24,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * API request bodies are small: each is read here, whole and bounded, before JAX-RS parses it. A body over the
  * limit is a 413 (a 100 MB JSON body must not reach a parser that builds it in memory); a JSON body nested deeper
- * than {@link JsonDepth#MAX} is a 400. Image uploads stream to disk and are exempt.
+ * than {@link JsonDepth#MAX} is a 400; a body that trickles in gets a deadline, and one address few such reads at once.
+ * Image uploads stream to disk and are exempt.
  */
 @WebFilter(urlPatterns = "/api/*", asyncSupported = true)
 public class BodyLimits extends HttpFilter {
@@ -34,6 +36,13 @@ public class BodyLimits extends HttpFilter {
     @ConfigProperty(name = "rpideploy.api.max-body-bytes", defaultValue = "65536")
     int maxBytes;
 
+    @Inject
+    @ConfigProperty(name = "rpideploy.api.body-timeout-seconds", defaultValue = "10")
+    int bodyTimeoutSeconds;
+
+    @Inject
+    SlowBodies slowBodies;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -43,17 +52,41 @@ public class BodyLimits extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        if (request.getContentLengthLong() > maxBytes) {
+        long length = request.getContentLengthLong();
+        if (length > maxBytes) {
             tooLarge(response);
             return;
         }
+        ServletInputStream in = request.getInputStream();
         byte[] body;
-        try (InputStream in = request.getInputStream()) {
-            body = in.readNBytes(maxBytes + 1);
-        }
-        if (body.length > maxBytes) {
-            tooLarge(response);
-            return;
+        if (length >= 0 && in.available() >= length) {
+            body = in.readNBytes((int) length); // all here already (the usual case): no waiting
+        } else {
+            // a body still on its way holds a request thread while it comes: few per address, for a bounded time
+            String address = request.getRemoteAddr();
+            if (!slowBodies.enter(address)) {
+                response.setHeader("Connection", "close");
+                ApiErrors.write(response, 429, "too_many_requests", "Too many unfinished request bodies from "
+                        + address);
+                return;
+            }
+            try {
+                body = readWithin(in, bodyTimeoutSeconds * 1_000_000_000L);
+            } catch (IOException stalled) {
+                body = null; // no byte within the listeners' read timeout: the same answer as a missed deadline
+            } finally {
+                slowBodies.leave(address);
+            }
+            if (body == null) {
+                response.setHeader("Connection", "close");
+                ApiErrors.write(response, 408, "request_timeout", "The request body did not arrive within "
+                        + bodyTimeoutSeconds + " s");
+                return;
+            }
+            if (body.length > maxBytes) {
+                tooLarge(response);
+                return;
+            }
         }
         String type = request.getContentType();
         if (type != null && type.toLowerCase().contains("json") && JsonDepth.of(body) > JsonDepth.MAX) {
@@ -62,6 +95,25 @@ public class BodyLimits extends HttpFilter {
             return;
         }
         chain.doFilter(new Buffered(request, body), response);
+    }
+
+    /** The body, up to one byte over the limit; null when it did not end within the deadline. */
+    private byte[] readWithin(ServletInputStream in, long nanos) throws IOException {
+        long deadline = System.nanoTime() + nanos;
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        int n;
+        // each read returns what has arrived; a client sending a byte every few seconds runs into the deadline
+        while ((n = in.read(chunk, 0, Math.min(chunk.length, maxBytes + 1 - received.size()))) > 0) {
+            received.write(chunk, 0, n);
+            if (received.size() > maxBytes) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                return null;
+            }
+        }
+        return received.toByteArray();
     }
 
     private void tooLarge(HttpServletResponse response) throws IOException {
