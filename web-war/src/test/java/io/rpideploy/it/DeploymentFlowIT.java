@@ -63,7 +63,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * End to end: 20 simulated installers run the plan's sequence at once against the real war (status "starting",
  * config, a resumed download of the image in two ranges, checksum, the remaining states), half of them announcing
- * that they can wait for a download slot (503 + Retry-After), half as the plan's script (held, never refused). The
+ * that they can wait for a download slot (503 + Retry-After), half as the plan's script (served at once). The
  * server keeps its default of 10 download slots, and the downloads are paced slowly enough that the queue is used.
  * Then every byte, every deployment row, the timeline, the stats and the daily log are checked.
  */
@@ -411,7 +411,7 @@ class DeploymentFlowIT {
             Socket socket = new Socket();
             try {
                 socket.setReceiveBufferSize(64 * 1024); // before connect, so the window is fixed (no autotuning)
-                socket.setSoTimeout(150_000); // a plain client may be held until its turn
+                socket.setSoTimeout(150_000); // one that can wait may poll a while; a plain one is served at once
                 socket.connect(new InetSocketAddress(url.getHost(), url.getPort()), 10_000);
                 StringBuilder request = new StringBuilder("GET " + url.getRawPath() + " HTTP/1.1\r\nHost: "
                         + url.getHost() + ":" + url.getPort() + "\r\nRange: bytes=" + first + "-"

@@ -1,5 +1,6 @@
 package io.rpideploy.installer.http;
 
+import io.rpideploy.installer.download.Decoders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,6 +27,7 @@ public final class HttpJson {
             c.setDoOutput(true);
             c.setRequestProperty("Content-Type", "application/json");
             c.setRequestProperty("Accept", "application/json");
+            c.setRequestProperty(Decoders.DECOMPRESSES_HEADER, Decoders.DECOMPRESSES);
             byte[] body = json.getBytes(StandardCharsets.UTF_8);
             c.setFixedLengthStreamingMode(body.length);
             try (OutputStream out = c.getOutputStream()) {

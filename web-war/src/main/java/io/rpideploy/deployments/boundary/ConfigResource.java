@@ -4,6 +4,7 @@ import io.rpideploy.deployments.control.DeploymentRules;
 import io.rpideploy.deployments.control.DeploymentService;
 import io.rpideploy.deployments.control.DeploymentService.ConfigRequest;
 import io.rpideploy.deployments.control.DeploymentService.Configured;
+import io.rpideploy.images.entity.ImageFormat;
 import io.rpideploy.platform.boundary.JsonInput;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -45,11 +46,15 @@ public class ConfigResource {
         Configured c = deployments.config(new ConfigRequest(in.string("product_type"), in.string("venue_code"),
                 in.string("serial_number"), in.string("mac_address")), request.getRemoteAddr());
         Optional<String> base = publicUrl.filter(u -> !u.isBlank());
+        // a client that cannot decompress is served the raw image at the same URL: size and checksum of that
+        boolean asStored = c.imageFilename() == null || ImageFormat.of(c.imageFilename())
+                .map(f -> f.servedAsStoredTo(request.getHeader(ImageFormat.DECOMPRESSES_HEADER))).orElse(true);
         return new ConfigAnswer(DeploymentRules.serverIp(base, request.getLocalAddr()), c.hostname(),
                 c.productType(), c.venueCode(), DeploymentRules.imageUrl(base, request.getLocalAddr(),
-                request.getLocalPort(), request.getContextPath(), c.imageFilename()), c.imageSize(),
-                c.imageChecksum(), c.imageVersion(), c.at(), c.deploymentId(), c.imageUncompressedSize(),
-                c.imageUncompressedChecksum());
+                request.getLocalPort(), request.getContextPath(), c.imageFilename()),
+                asStored ? c.imageSize() : c.imageUncompressedSize(),
+                asStored ? c.imageChecksum() : c.imageUncompressedChecksum(), c.imageVersion(), c.at(),
+                c.deploymentId(), c.imageUncompressedSize(), c.imageUncompressedChecksum());
     }
 
     /**
