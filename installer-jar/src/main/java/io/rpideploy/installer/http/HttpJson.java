@@ -1,12 +1,12 @@
 package io.rpideploy.installer.http;
 
-import io.rpideploy.installer.download.Decoders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** One JSON POST with timeouts; the answer's status and body (error bodies included). */
 public final class HttpJson {
@@ -19,15 +19,21 @@ public final class HttpJson {
     }
 
     public static Answer post(String url, String json, int timeoutMillis) throws IOException {
+        return post(url, json, timeoutMillis, Map.of());
+    }
+
+    /** The same with extra request headers. */
+    public static Answer post(String url, String json, int timeoutMillis, Map<String, String> headers)
+            throws IOException {
         HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
         try {
+            headers.forEach(c::setRequestProperty);
             c.setConnectTimeout(timeoutMillis);
             c.setReadTimeout(timeoutMillis);
             c.setRequestMethod("POST");
             c.setDoOutput(true);
             c.setRequestProperty("Content-Type", "application/json");
             c.setRequestProperty("Accept", "application/json");
-            c.setRequestProperty(Decoders.DECOMPRESSES_HEADER, Decoders.DECOMPRESSES);
             byte[] body = json.getBytes(StandardCharsets.UTF_8);
             c.setFixedLengthStreamingMode(body.length);
             try (OutputStream out = c.getOutputStream()) {
