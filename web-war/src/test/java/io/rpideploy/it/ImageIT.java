@@ -137,8 +137,17 @@ class ImageIT {
         assertEquals(sha256(gz.toByteArray()), image.getString("checksum"));
         assertEquals(plain.length, image.getJsonNumber("uncompressed_size").longValue());
         assertEquals(sha256(plain), image.getString("uncompressed_checksum"));
+        // our installer says it decompresses: the file as stored
         assertArrayEquals(gz.toByteArray(), bytes(deployment.request("/images/" + image.getString("filename"))
-                .GET()).body());
+                .header("X-RpiDeploy-Decompresses", "gz, xz, zst").GET()).body());
+        // the plan's installer says nothing: the raw image, its SHA-256 as ETag, never the compressed bytes
+        HttpResponse<byte[]> raw = bytes(deployment.request("/images/" + image.getString("filename")).GET());
+        assertArrayEquals(plain, raw.body());
+        assertEquals("\"sha256-" + sha256(plain) + "\"", raw.headers().firstValue("ETag").orElse(""));
+        HttpResponse<byte[]> rawTail = bytes(deployment.request("/images/" + image.getString("filename"))
+                .header("Range", "bytes=" + (plain.length - 100) + "-").GET());
+        assertEquals(206, rawTail.statusCode());
+        assertArrayEquals(Arrays.copyOfRange(plain, plain.length - 100, plain.length), rawTail.body());
 
         byte[] broken = gz.toByteArray().clone();
         for (int i = broken.length / 2; i < broken.length / 2 + 64; i++) {
@@ -341,7 +350,7 @@ class ImageIT {
     }
 
     @Test
-    void downloadsBeyondTheLimitQueueInOrderAndClientsThatCannotWaitAreNeverRefused() throws Exception {
+    void downloadsBeyondTheLimitQueueInOrderAndClientsThatCannotWaitAreServedAtOnce() throws Exception {
         // 32 MiB of noise: more than loopback's socket buffers, so a client that stops reading keeps its slot
         Reply uploaded = upload(admin, "RXP2", "queue-1", "queue.img", random(32 << 20, 9), null);
         assertEquals(201, uploaded.status(), uploaded.toString());
@@ -371,15 +380,20 @@ class ImageIT {
             assertTrue(statusLine(first).contains(" 200 "), "late-1 is admitted when it comes back");
             streaming.add(first);
 
-            // the plan's script announces nothing: it is held, not refused, and streams once a slot frees
+            // the plan's script announces nothing and gives up after 30 s without a byte: it is served at once,
+            // above capacity, while every slot is taken and others queue
             Socket plain = new Socket();
             plain.connect(new InetSocketAddress("127.0.0.1", Api.DEPLOYMENT_PORT), 10_000);
-            plain.setSoTimeout(30_000);
+            plain.setSoTimeout(5_000);
             plain.getOutputStream().write(("GET /images/" + name + " HTTP/1.1\r\nHost: x\r\n"
                     + "X-RpiDeploy-Client: plan-script\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            streaming.remove(0).close();
-            assertTrue(statusLine(plain).contains(" 200 "), "held, then served");
+            assertTrue(statusLine(plain).contains(" 200 "), "served at once, not held");
             streaming.add(plain);
+            JsonObject above = admin.get("/api/downloads").json();
+            assertEquals(capacity + 1, above.getJsonArray("streaming").size(), above.toString());
+            assertTrue(above.getJsonArray("streaming").stream().anyMatch(e -> e.asJsonObject()
+                    .getBoolean("above_capacity")), above.toString());
+            assertEquals(503, waitingDownload(name, "late-2").statusCode(), "those that can wait still queue");
         } finally {
             for (Socket socket : streaming) {
                 socket.close();

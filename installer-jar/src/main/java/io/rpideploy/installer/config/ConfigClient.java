@@ -1,5 +1,6 @@
 package io.rpideploy.installer.config;
 
+import io.rpideploy.installer.download.Decoders;
 import io.rpideploy.installer.http.HttpJson;
 import io.rpideploy.installer.http.Json;
 import io.rpideploy.installer.report.ExitCode;
@@ -39,7 +40,9 @@ public final class ConfigClient {
         while (true) {
             attempt++;
             try {
-                HttpJson.Answer answer = HttpJson.post(server + "/api/config", body, 10_000);
+                // says it decompresses: a compressed image's size and checksum are then those of the file as stored
+                HttpJson.Answer answer = HttpJson.post(server + "/api/config", body, 10_000,
+                        Map.of(Decoders.DECOMPRESSES_HEADER, Decoders.DECOMPRESSES));
                 if (answer.status() == 200) {
                     try {
                         return DeploymentConfig.of(Json.parseObject(answer.body()));

@@ -12,6 +12,13 @@ public final class Decoders {
     /** The compression formats the installer reads. */
     public enum Format { RAW, GZIP, XZ, ZSTD }
 
+    /**
+     * Said to the server on {@code /api/config} and every image request: this installer decompresses these, so it
+     * gets a compressed image as stored (a client that does not say so gets the raw image).
+     */
+    public static final String DECOMPRESSES_HEADER = "X-RpiDeploy-Decompresses";
+    public static final String DECOMPRESSES = "gz, xz, zst";
+
     private Decoders() {
     }
 

@@ -343,6 +343,7 @@ public final class ImageStream extends InputStream implements ReadableByteChanne
     private Map<String, String> requestHeaders() {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("X-RpiDeploy-Can-Wait", "1");
+        h.put(Decoders.DECOMPRESSES_HEADER, Decoders.DECOMPRESSES);
         if (client != null) {
             h.put("X-RpiDeploy-Client", client);
         }
@@ -474,6 +475,7 @@ public final class ImageStream extends InputStream implements ReadableByteChanne
         HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
         try {
             c.setRequestMethod("HEAD");
+            c.setRequestProperty(Decoders.DECOMPRESSES_HEADER, Decoders.DECOMPRESSES);
             c.setConnectTimeout(10_000);
             c.setReadTimeout(30_000);
             if (client != null) {

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** One JSON POST with timeouts; the answer's status and body (error bodies included). */
 public final class HttpJson {
@@ -18,8 +19,15 @@ public final class HttpJson {
     }
 
     public static Answer post(String url, String json, int timeoutMillis) throws IOException {
+        return post(url, json, timeoutMillis, Map.of());
+    }
+
+    /** The same with extra request headers. */
+    public static Answer post(String url, String json, int timeoutMillis, Map<String, String> headers)
+            throws IOException {
         HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
         try {
+            headers.forEach(c::setRequestProperty);
             c.setConnectTimeout(timeoutMillis);
             c.setReadTimeout(timeoutMillis);
             c.setRequestMethod("POST");

@@ -86,7 +86,8 @@ class ImageStreamTest {
         List<String> requests = new ArrayList<>();
         server.createContext("/img", x -> {
             synchronized (requests) {
-                requests.add(x.getRequestMethod() + " " + x.getRequestHeaders().getFirst("X-RpiDeploy-Client"));
+                requests.add(x.getRequestMethod() + " " + x.getRequestHeaders().getFirst("X-RpiDeploy-Client") + " "
+                        + x.getRequestHeaders().getFirst("X-RpiDeploy-Decompresses"));
             }
             x.sendResponseHeaders(200, 0); // chunked
             try (OutputStream out = x.getResponseBody()) {
@@ -101,7 +102,8 @@ class ImageStreamTest {
         } finally {
             server.stop(0);
         }
-        assertEquals(List.of("GET c2", "GET c2"), requests);
+        // both paths say the installer decompresses: the server then sends a compressed image as stored
+        assertEquals(List.of("GET c2 gz, xz, zst", "GET c2 gz, xz, zst"), requests);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.rpideploy.deployments.control.DeploymentService;
 import io.rpideploy.deployments.control.DeploymentService.ConfigRequest;
 import io.rpideploy.deployments.control.DeploymentService.Configured;
 import io.rpideploy.hostnames.control.HostnameRules;
+import io.rpideploy.images.entity.ImageFormat;
 import io.rpideploy.platform.boundary.JsonInput;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -59,11 +60,15 @@ public class ConfigResource {
                 DeploymentRules.serial(serial, "serial_number"), HostnameRules.mac(mac, "mac_address")),
                 request.getRemoteAddr());
         Optional<String> base = publicUrl.filter(u -> !u.isBlank());
+        // a client that cannot decompress is served the raw image at the same URL: size and checksum of that
+        boolean asStored = c.imageFilename() == null || ImageFormat.of(c.imageFilename())
+                .map(f -> f.servedAsStoredTo(request.getHeader(ImageFormat.DECOMPRESSES_HEADER))).orElse(true);
         return new ConfigAnswer(DeploymentRules.serverIp(base, request.getLocalAddr()), c.hostname(),
                 c.productType(), c.venueCode(), DeploymentRules.imageUrl(base, request.getLocalAddr(),
-                request.getLocalPort(), request.getContextPath(), c.imageFilename()), c.imageSize(),
-                c.imageChecksum(), c.imageVersion(), c.at(), c.deploymentId(), c.imageUncompressedSize(),
-                c.imageUncompressedChecksum(), c.reportToken());
+                request.getLocalPort(), request.getContextPath(), c.imageFilename()),
+                asStored ? c.imageSize() : c.imageUncompressedSize(),
+                asStored ? c.imageChecksum() : c.imageUncompressedChecksum(), c.imageVersion(), c.at(),
+                c.deploymentId(), c.imageUncompressedSize(), c.imageUncompressedChecksum(), c.reportToken());
     }
 
     private static boolean sent(String text) {

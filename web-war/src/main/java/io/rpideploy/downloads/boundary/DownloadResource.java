@@ -27,18 +27,18 @@ public class DownloadResource {
     public QueueView get() {
         DownloadQueue.Snapshot snapshot = downloads.queue().snapshot();
         return new QueueView(snapshot.capacity(), snapshot.streaming().stream().map(EntryView::of).toList(),
-                snapshot.waiting().stream().map(EntryView::of).toList());
+                snapshot.waiting().stream().map(EntryView::of).toList(), downloads.queue().stalled());
     }
 
-    /** The queue as the API shows it. */
-    public record QueueView(int maxConcurrent, List<EntryView> streaming, List<EntryView> waiting) {
+    /** The queue as the API shows it; {@code stalled}: transfers that lost their slot for want of progress. */
+    public record QueueView(int maxConcurrent, List<EntryView> streaming, List<EntryView> waiting, long stalled) {
     }
 
-    /** One client. */
-    public record EntryView(String client, String file, Instant since, int position, boolean holdingConnection) {
+    /** One client; {@code aboveCapacity}: one that cannot wait, served at once beyond the slots. */
+    public record EntryView(String client, String file, Instant since, int position, boolean aboveCapacity) {
         static EntryView of(DownloadQueue.Entry e) {
             return new EntryView(e.client(), e.file(), Instant.ofEpochMilli(e.sinceMillis()), e.position(),
-                    e.holdingConnection());
+                    e.aboveCapacity());
         }
     }
 }

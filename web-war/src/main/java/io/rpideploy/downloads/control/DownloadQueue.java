@@ -8,39 +8,46 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import java.util.logging.Logger;
 
 /**
- * Admission control for image downloads: at most {@code capacity} stream at once, the others wait in one queue in
- * order of arrival. Two kinds of client wait differently:
+ * Admission control for image downloads: at most {@code capacity} clients that can wait stream at once, the others
+ * wait in one queue in order of arrival. Two kinds of client are treated differently:
  * <ul>
  * <li>one that announced it can wait (our installer) is answered "not yet, you are number n" and comes back after
  * the suggested delay; when its turn comes the slot is kept for it for a while ({@code holdFor});</li>
- * <li>one that did not (the plan's script fails on any error status) is never refused: its request is held open
- * until its turn, and after {@code maxHold} it is let through anyway rather than failing.</li>
+ * <li>one that did not (the plan's script gives up after 30 s without a byte and never retries) is served at once,
+ * even above capacity: the link's fair sharing between TCP connections paces it. Holding it before its first byte
+ * would fail it; it counts as streaming, so clients that can wait queue behind it.</li>
  * </ul>
- * Plain Java, no container: time comes from the injected clock; the servlet calls {@link #admit} and, when the
- * transfer ends however it ends, {@link Ticket#close()}.
+ * Nobody waits on a thread: a queued client is not connected at all. A transfer that makes no progress for
+ * {@code writeTimeout} (a client that stopped reading) loses its slot, so stalled clients cannot block the queue.
+ * Plain Java, no container: time comes from the injected clock; the servlet calls {@link #tryAdmit} or
+ * {@link #admitNow}, reports {@link Ticket#progressed()} and, when the transfer ends however it ends,
+ * {@link Ticket#close()}.
  */
 public final class DownloadQueue {
 
+    private static final Logger LOG = Logger.getLogger(DownloadQueue.class.getName());
+
     private final int capacity;
     private final long holdForMillis;
-    private final long maxHoldMillis;
+    private final long writeTimeoutMillis;
     private final LongSupplier clock;
 
-    private int streaming;
     private long nextId;
     /** Waiting clients in arrival order, keyed by client (a board announcing itself twice keeps its place). */
     private final Map<String, Waiter> queue = new LinkedHashMap<>();
     private final Map<Long, Active> active = new LinkedHashMap<>();
+    private long stalled;
 
-    public DownloadQueue(int capacity, Duration holdFor, Duration maxHold, LongSupplier clock) {
+    public DownloadQueue(int capacity, Duration holdFor, Duration writeTimeout, LongSupplier clock) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1");
         }
         this.capacity = capacity;
         this.holdForMillis = holdFor.toMillis();
-        this.maxHoldMillis = maxHold.toMillis();
+        this.writeTimeoutMillis = writeTimeout.toMillis();
         this.clock = clock;
     }
 
@@ -49,60 +56,44 @@ public final class DownloadQueue {
      * queue and when to ask again.
      */
     public synchronized Decision tryAdmit(String client, String file) {
-        expireAbsent();
+        expire();
         Waiter waiter = queue.get(client);
         if (waiter == null) {
-            waiter = new Waiter(client, file, clock.getAsLong(), false);
+            waiter = new Waiter(client, file, clock.getAsLong());
             queue.put(client, waiter);
         }
         waiter.lastSeen = clock.getAsLong();
-        if (isNext(waiter) && streaming < capacity) {
+        if (isNext(waiter)) {
             queue.remove(client);
-            return new Decision(start(client, file), 0, 0);
+            return new Decision(start(client, file, false), 0, 0);
         }
         return new Decision(null, position(waiter), retryAfterSeconds());
     }
 
-    /**
-     * A client that cannot wait: holds the calling thread until its turn (or {@code maxHold}), then always returns a
-     * ticket. Interrupting the thread (server stop) lets it through as well.
-     */
-    public synchronized Ticket admitBlocking(String client, String file) {
-        Waiter waiter = new Waiter(client + "#" + (++nextId), file, clock.getAsLong(), true);
-        queue.put(waiter.key, waiter);
-        long deadline = clock.getAsLong() + maxHoldMillis;
-        try {
-            while (!(isNext(waiter) && streaming < capacity) && clock.getAsLong() < deadline) {
-                expireAbsent();
-                wait(Math.max(1, Math.min(1000, deadline - clock.getAsLong())));
-            }
-        } catch (InterruptedException stopping) {
-            Thread.currentThread().interrupt();
-        } finally {
-            queue.remove(waiter.key);
-        }
-        notifyAll(); // the one behind may be next now
-        return start(client, file);
+    /** A client that cannot wait: streams now, above capacity if need be. */
+    public synchronized Ticket admitNow(String client, String file) {
+        expire();
+        return start(client, file, active.size() >= capacity);
     }
 
     /** Who streams and who waits, for the console and /api/downloads. */
     public synchronized Snapshot snapshot() {
-        expireAbsent();
+        expire();
         List<Entry> streamingNow = new ArrayList<>();
         for (Active a : active.values()) {
-            streamingNow.add(new Entry(a.client, a.file, a.since, 0, false));
+            streamingNow.add(new Entry(a.client, a.file, a.since, 0, a.aboveCapacity));
         }
         List<Entry> waiting = new ArrayList<>();
         int position = 0;
         for (Waiter w : queue.values()) {
-            waiting.add(new Entry(w.client, w.file, w.since, ++position, w.blocking));
+            waiting.add(new Entry(w.client, w.file, w.since, ++position, false));
         }
         return new Snapshot(capacity, streamingNow, waiting);
     }
 
     private boolean isNext(Waiter waiter) {
         // the first `capacity - streaming` waiters may start; anyone behind them waits for their turn
-        int free = capacity - streaming;
+        int free = capacity - active.size();
         int ahead = 0;
         for (Waiter w : queue.values()) {
             if (w == waiter) {
@@ -129,43 +120,55 @@ public final class DownloadQueue {
         return Math.max(1, Math.min(5, holdForMillis / 4000));
     }
 
-    /** A polling client that has not come back within holdFor has given up: it leaves the queue. */
-    private void expireAbsent() {
+    /**
+     * A polling client that has not come back within holdFor has given up: it leaves the queue. A transfer without
+     * progress for writeTimeout has stalled: its slot is freed (the servlet's own end of it closes nothing twice).
+     */
+    private void expire() {
         long now = clock.getAsLong();
-        boolean removed = false;
-        for (Iterator<Waiter> it = queue.values().iterator(); it.hasNext();) {
-            Waiter w = it.next();
-            if (!w.blocking && now - w.lastSeen > holdForMillis) {
+        queue.values().removeIf(w -> now - w.lastSeen > holdForMillis);
+        for (Iterator<Active> it = active.values().iterator(); it.hasNext();) {
+            Active a = it.next();
+            if (now - a.lastProgress > writeTimeoutMillis) {
                 it.remove();
-                removed = true;
+                stalled++;
+                LOG.info(() -> "download of " + a.file + " to " + a.client + " made no progress for "
+                        + writeTimeoutMillis / 1000 + " s: its slot is freed");
             }
-        }
-        if (removed) {
-            notifyAll();
         }
     }
 
-    private Ticket start(String client, String file) {
-        streaming++;
+    /** How many transfers lost their slot for want of progress, since start (for the health check). */
+    public synchronized long stalled() {
+        return stalled;
+    }
+
+    private Ticket start(String client, String file, boolean aboveCapacity) {
         long id = ++nextId;
-        active.put(id, new Active(client, file, clock.getAsLong()));
-        return new Ticket(id);
+        Active a = new Active(client, file, clock.getAsLong(), aboveCapacity);
+        active.put(id, a);
+        return new Ticket(id, a);
     }
 
     private synchronized void finish(long id) {
-        if (active.remove(id) != null) {
-            streaming--;
-            notifyAll();
-        }
+        active.remove(id);
     }
+
 
     /** Held while streaming; closing it (in a finally) frees the slot for the next in line. */
     public final class Ticket implements AutoCloseable {
         private final long id;
+        private final Active transfer;
         private boolean closed;
 
-        private Ticket(long id) {
+        private Ticket(long id, Active transfer) {
             this.id = id;
+            this.transfer = transfer;
+        }
+
+        /** Bytes went out: the transfer is alive (called for every write: a volatile store, no lock). */
+        public void progressed() {
+            transfer.lastProgress = clock.getAsLong();
         }
 
         @Override
@@ -184,31 +187,40 @@ public final class DownloadQueue {
         }
     }
 
-    /** One client streaming or waiting. */
-    public record Entry(String client, String file, long sinceMillis, int position, boolean holdingConnection) {
+    /** One client streaming (perhaps above capacity: it could not wait) or waiting. */
+    public record Entry(String client, String file, long sinceMillis, int position, boolean aboveCapacity) {
     }
 
     public record Snapshot(int capacity, List<Entry> streaming, List<Entry> waiting) {
     }
 
     private static final class Waiter {
-        final String key;
         final String client;
         final String file;
         final long since;
-        final boolean blocking;
         long lastSeen;
 
-        Waiter(String key, String file, long since, boolean blocking) {
-            this.key = key;
-            this.client = blocking ? key.substring(0, key.lastIndexOf('#')) : key;
+        Waiter(String client, String file, long since) {
+            this.client = client;
             this.file = file;
             this.since = since;
-            this.blocking = blocking;
             this.lastSeen = since;
         }
     }
 
-    private record Active(String client, String file, long since) {
+    private static final class Active {
+        final String client;
+        final String file;
+        final long since;
+        final boolean aboveCapacity;
+        volatile long lastProgress;
+
+        Active(String client, String file, long since, boolean aboveCapacity) {
+            this.client = client;
+            this.file = file;
+            this.since = since;
+            this.aboveCapacity = aboveCapacity;
+            this.lastProgress = since;
+        }
     }
 }

@@ -10,7 +10,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class Downloads {
 
-    /** A client announcing this header (any value but "0") can wait and accepts 503 with Retry-After. */
+    /**
+     * A client announcing this header (any value but "0") can wait and accepts 503 with Retry-After; any other is
+     * served at once.
+     */
     public static final String CAN_WAIT_HEADER = "X-RpiDeploy-Can-Wait";
     /** Who is downloading (the board serial), so a board keeps its place across retries; else the address. */
     public static final String CLIENT_HEADER = "X-RpiDeploy-Client";
@@ -26,14 +29,14 @@ public class Downloads {
     int holdSeconds;
 
     @Inject
-    @ConfigProperty(name = "rpideploy.downloads.max-hold-minutes", defaultValue = "30")
-    int maxHoldMinutes;
+    @ConfigProperty(name = "rpideploy.downloads.write-timeout-seconds", defaultValue = "60")
+    int writeTimeoutSeconds;
 
     private DownloadQueue queue;
 
     @PostConstruct
     void create() {
-        queue = new DownloadQueue(maxConcurrent, Duration.ofSeconds(holdSeconds), Duration.ofMinutes(maxHoldMinutes),
+        queue = new DownloadQueue(maxConcurrent, Duration.ofSeconds(holdSeconds), Duration.ofSeconds(Math.max(1, writeTimeoutSeconds)),
                 System::currentTimeMillis);
     }
 

@@ -5,6 +5,8 @@ import io.rpideploy.downloads.control.DownloadQueue;
 import io.rpideploy.downloads.control.Downloads;
 import io.rpideploy.images.control.ImageRegistry;
 import io.rpideploy.images.control.ImageStore;
+import io.rpideploy.images.control.RawCopies;
+import io.rpideploy.images.entity.ImageFormat;
 import io.rpideploy.images.entity.MasterImage;
 import io.rpideploy.platform.boundary.ApiErrors;
 import io.rpideploy.platform.control.ListenerPolicy;
@@ -34,6 +36,9 @@ import java.util.logging.Logger;
  * <p>Bodies of {@value #ZERO_COPY_MIN} bytes and more go out with sendfile ({@link ZeroCopy}); smaller ones, or
  * all of them where the container offers no sendfile, are copied with positional reads into a 256 KiB buffer.
  * An image's download slot is given back when its last byte has been handed to the socket.
+ *
+ * <p>A compressed image goes as stored only to a client that says it decompresses that format
+ * ({@code X-RpiDeploy-Decompresses}); any other gets its raw copy ({@link RawCopies}), with the raw SHA-256 as ETag.
  */
 @WebServlet(urlPatterns = {"/images/*", "/boot/*"}, asyncSupported = true)
 public class ImageFileServlet extends HttpServlet {
@@ -52,6 +57,9 @@ public class ImageFileServlet extends HttpServlet {
 
     @Inject
     Downloads downloads;
+
+    @Inject
+    RawCopies rawCopies;
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -74,6 +82,28 @@ public class ImageFileServlet extends HttpServlet {
             return;
         }
         Path file = found.get();
+        Optional<MasterImage> registered = image ? registry.byFilename(file.getFileName().toString())
+                : Optional.empty();
+        String checksum = registered.map(MasterImage::getChecksum).orElse(null);
+        Long registeredSize = registered.map(MasterImage::getSizeBytes).orElse(null);
+        String servedName = file.getFileName().toString();
+        if (image) {
+            response.setHeader("Vary", ImageFormat.DECOMPRESSES_HEADER); // the same URL, raw or compressed
+        }
+        if (registered.isPresent()
+                && !registered.get().getFormat().servedAsStoredTo(request.getHeader(ImageFormat.DECOMPRESSES_HEADER))) {
+            // a client that cannot decompress would write compressed bytes to its card: it gets the raw image
+            MasterImage compressed = registered.get();
+            Optional<Path> raw = rawCopies.ready(compressed);
+            if (raw.isEmpty()) {
+                notRaw(response, compressed);
+                return;
+            }
+            file = raw.get();
+            checksum = compressed.getUncompressedChecksum();
+            registeredSize = compressed.getUncompressedSize();
+            servedName = compressed.getFormat().rawName(servedName);
+        }
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class);
@@ -83,8 +113,7 @@ public class ImageFileServlet extends HttpServlet {
         }
         long size = attributes.size();
         long modified = attributes.lastModifiedTime().toMillis() / 1000 * 1000; // HTTP dates have seconds
-        String etag = etag(image ? registry.byFilename(file.getFileName().toString()) : Optional.empty(),
-                size, attributes.lastModifiedTime().toMillis());
+        String etag = etag(checksum, registeredSize, size, attributes.lastModifiedTime().toMillis());
 
         response.setHeader("Accept-Ranges", "bytes");
         response.setHeader("ETag", etag);
@@ -113,7 +142,7 @@ public class ImageFileServlet extends HttpServlet {
         }
         DownloadQueue.Ticket slot = ticket;
         try {
-            if (stream(file, range, body, image, request, response, slot)) {
+            if (stream(file, servedName, range, body, image, request, response, slot)) {
                 slot = null; // the transfer goes on: it gives the slot back when it ends
             }
         } finally {
@@ -125,7 +154,8 @@ public class ImageFileServlet extends HttpServlet {
 
     /**
      * Admission control: a client announcing that it can wait gets a slot or 503 with Retry-After and its place in
-     * the queue; any other client (the plan's script fails on an error status) is held until its turn, never refused.
+     * the queue; any other client (the plan's script fails on an error status, and after 30 s without a byte) is
+     * served at once, and the link's fair sharing paces it.
      */
     private DownloadQueue.Ticket admit(HttpServletRequest request, HttpServletResponse response, String name)
             throws IOException {
@@ -133,7 +163,7 @@ public class ImageFileServlet extends HttpServlet {
                 .map(c -> c.length() > 64 ? c.substring(0, 64) : c).orElse(request.getRemoteAddr());
         String canWait = request.getHeader(Downloads.CAN_WAIT_HEADER);
         if (canWait == null || canWait.isBlank() || canWait.equals("0")) {
-            return downloads.queue().admitBlocking(client, name);
+            return downloads.queue().admitNow(client, name);
         }
         DownloadQueue.Decision decision = downloads.queue().tryAdmit(client, name);
         if (decision.admitted().isPresent()) {
@@ -147,11 +177,12 @@ public class ImageFileServlet extends HttpServlet {
     }
 
     /** @return true when the body goes on after this returns (sendfile), which then closes {@code slot} */
-    private boolean stream(Path file, ByteRange range, boolean body, boolean image, HttpServletRequest request,
-                           HttpServletResponse response, DownloadQueue.Ticket slot) throws IOException {
+    private boolean stream(Path file, String servedName, ByteRange range, boolean body, boolean image,
+                           HttpServletRequest request, HttpServletResponse response, DownloadQueue.Ticket slot)
+            throws IOException {
         response.setContentType("application/octet-stream");
-        if (image && file.getFileName().toString().matches("[A-Za-z0-9._-]+")) { // nothing to quote or escape
-            response.setHeader("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
+        if (image && servedName.matches("[A-Za-z0-9._-]+")) { // nothing to quote or escape
+            response.setHeader("Content-Disposition", "attachment; filename=\"" + servedName + "\"");
         }
         if (range.kind() == ByteRange.Kind.PARTIAL) {
             response.setStatus(HttpServletResponse.SC_PARTIAL_CONTENT); // section 15.3.7
@@ -162,7 +193,7 @@ public class ImageFileServlet extends HttpServlet {
             return false;
         }
         if (image && range.first() == 0) {
-            LOG.info(() -> "image download " + file.getFileName() + " to " + request.getRemoteAddr()
+            LOG.info(() -> "image download " + servedName + " to " + request.getRemoteAddr()
                     + " (" + range.length() + " bytes)");
         }
         // sendfile writes raw bytes to the socket: only on HTTP/1.x (after an h2c upgrade they would break the
@@ -173,15 +204,19 @@ public class ImageFileServlet extends HttpServlet {
                     if (slot != null) {
                         slot.close();
                     }
-                }, () -> copy(file, range.first(), range.length(), request, response))) {
+                }, progress(slot), () -> copy(file, range.first(), range.length(), request, response, slot))) {
             return true;
         }
-        copy(file, range.first(), range.length(), request, response);
+        copy(file, range.first(), range.length(), request, response, slot);
         return false;
     }
 
+    private static Runnable progress(DownloadQueue.Ticket slot) {
+        return slot == null ? () -> { } : slot::progressed;
+    }
+
     private static void copy(Path file, long first, long length, HttpServletRequest request,
-                             HttpServletResponse response) throws IOException {
+                             HttpServletResponse response, DownloadQueue.Ticket slot) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             OutputStream out = response.getOutputStream();
             byte[] buffer = new byte[BUFFER];
@@ -197,6 +232,9 @@ public class ImageFileServlet extends HttpServlet {
                     throw new IOException("file truncated while being served");
                 }
                 out.write(buffer, 0, read);
+                if (slot != null) {
+                    slot.progressed();
+                }
                 position += read;
                 remaining -= read;
             }
@@ -207,12 +245,27 @@ public class ImageFileServlet extends HttpServlet {
         }
     }
 
-    /** Strong validator: the SHA-256 of a registered image; otherwise size and modification time. */
-    static String etag(Optional<MasterImage> registered, long size, long modifiedMillis) {
-        return registered.filter(i -> i.getChecksum() != null && i.getSizeBytes() != null
-                        && i.getSizeBytes() == size)
-                .map(i -> "\"sha256-" + i.getChecksum() + "\"")
-                .orElse("\"" + Long.toHexString(size) + "-" + Long.toHexString(modifiedMillis) + "\"");
+    /**
+     * Strong validator: the registered SHA-256 of what is served (the stored file, or the raw copy) while its size is
+     * the registered one; otherwise size and modification time.
+     */
+    static String etag(String checksum, Long registeredSize, long size, long modifiedMillis) {
+        return checksum != null && registeredSize != null && registeredSize == size ? "\"sha256-" + checksum + "\""
+                : "\"" + Long.toHexString(size) + "-" + Long.toHexString(modifiedMillis) + "\"";
+    }
+
+    /** A compressed image whose raw copy is missing: refused, never sent compressed to a client that cannot read it. */
+    private static void notRaw(HttpServletResponse response, MasterImage image) throws IOException {
+        if (image.getUncompressedChecksum() == null) {
+            ApiErrors.write(response, 406, "not_acceptable", image.getFilename() + " is compressed and its raw "
+                    + "size is unknown; send " + ImageFormat.DECOMPRESSES_HEADER + ": " + image.getFormat().label()
+                    + " if this client decompresses it");
+            return;
+        }
+        response.setHeader("Retry-After", "30");
+        ApiErrors.write(response, 503, "raw_copy_not_ready", "The raw copy of " + image.getFilename()
+                + " is still being made; send " + ImageFormat.DECOMPRESSES_HEADER + ": " + image.getFormat().label()
+                + " if this client decompresses it");
     }
 
     /**

@@ -55,12 +55,13 @@ public final class ZeroCopy {
     }
 
     /**
-     * Starts the transfer; {@code done} runs once when it has ended, well or not.
+     * Starts the transfer; {@code done} runs once when it has ended, well or not; {@code progress} whenever Grizzly
+     * reports a partial write (the download queue's write timeout watches it).
      *
      * @return false when zero copy is not available here (nothing was started, nothing was written)
      */
     static boolean send(HttpServletRequest request, HttpServletResponse response, Path file, long first,
-                        long length, Runnable done, Copy fallback) {
+                        long length, Runnable done, Runnable progress, Copy fallback) {
         if (Boolean.FALSE.equals(usable) || !request.isAsyncSupported()) {
             return false;
         }
@@ -110,7 +111,11 @@ public final class ZeroCopy {
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];
                     case "toString" -> "sendfile " + file;
-                    default -> null; // updated(...): progress
+                    case "updated" -> {
+                        progress.run();
+                        yield null;
+                    }
+                    default -> null;
                 });
         try {
             // not committed before: Grizzly writes the status and headers (set through the servlet API, which keeps

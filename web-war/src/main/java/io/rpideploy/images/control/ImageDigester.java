@@ -107,7 +107,7 @@ public final class ImageDigester {
                 format.compressed() ? uncompressedChecksum : checksum);
     }
 
-    private static InputStream decompressor(InputStream in, ImageFormat format) throws IOException {
+    static InputStream decompressor(InputStream in, ImageFormat format) throws IOException {
         return switch (format) {
             case GZ -> new GZIPInputStream(in, BUFFER);
             case XZ -> new XZInputStream(in, XZ_MEMORY_LIMIT_KIB);

@@ -32,6 +32,8 @@ public class ImageStore {
     private static final Logger LOG = Logger.getLogger(ImageStore.class.getName());
     static final String INCOMING = ".incoming";
     static final String IMPORT = "import";
+    /** Raw copies of compressed images, for clients that cannot decompress; hidden, so never served by name. */
+    static final String RAW = ".raw";
     static final String TEMP_PREFIX = "upload-";
 
     @Inject
@@ -52,6 +54,7 @@ public class ImageStore {
     private Path images;
     private Path incoming;
     private Path importDir;
+    private Path raw;
     private Path boot;
 
     @PostConstruct
@@ -63,12 +66,13 @@ public class ImageStore {
                 .toAbsolutePath().normalize();
         incoming = images.resolve(INCOMING);
         importDir = images.resolve(IMPORT);
+        raw = images.resolve(RAW);
     }
 
     /** At deployment: the folders exist, and temporary files of uploads cut off by a crash are gone. */
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
         try {
-            for (Path dir : new Path[] {images, incoming, importDir, boot}) {
+            for (Path dir : new Path[] {images, incoming, importDir, raw, boot}) {
                 Files.createDirectories(dir);
             }
         } catch (IOException e) {
@@ -102,6 +106,11 @@ public class ImageStore {
 
     public Path incoming() {
         return incoming;
+    }
+
+    /** Where the raw copy of the compressed image stored as {@code filename} lives (it may not exist). */
+    public Path rawCopy(String filename) {
+        return raw.resolve(filename);
     }
 
     /** A new, empty temporary file for one upload. */
@@ -178,10 +187,11 @@ public class ImageStore {
         }
     }
 
-    /** Removes an image's file from the store (after its deletion was committed). */
+    /** Removes an image's file, and its raw copy if any, from the store (after its deletion was committed). */
     public void deleteImage(String filename) {
         if (StorePaths.plainName(filename)) {
             deleteQuietly(images.resolve(filename));
+            deleteQuietly(raw.resolve(filename));
         }
     }
 }

@@ -40,6 +40,9 @@ public class ImageUploads {
     @Inject
     ImageRegistry registry;
 
+    @Inject
+    RawCopies rawCopies;
+
     /** The plan's upload: parts {@code image} (file), {@code product_type}, {@code version}, {@code description}. */
     public MasterImage upload(String contentType, InputStream body) {
         String boundary = MultipartReader.boundary(contentType).orElseThrow(() -> DomainException.invalid(null,
@@ -88,13 +91,16 @@ public class ImageUploads {
             Path stored = serverSide(() -> store.moveIn(source, name, registry::filenameTaken),
                     "cannot move the upload into " + store.images());
             temp = null;
+            MasterImage image;
             try {
-                return registry.register(new ImageRegistry.NewImage(stored.getFileName().toString(), original,
+                image = registry.register(new ImageRegistry.NewImage(stored.getFileName().toString(), original,
                         product, version, format, digests, fields.get("description"), "upload"));
             } catch (RuntimeException e) {
                 store.deleteQuietly(stored);
                 throw e;
             }
+            rawCopies.makeQuietly(image); // before the answer: the image is usable by every client once listed
+            return image;
         } catch (MultipartReader.Malformed e) {
             throw DomainException.invalid(null, e.getMessage());
         } catch (ImageDigester.TransferFailed e) {
@@ -139,13 +145,16 @@ public class ImageUploads {
         }
         Path stored = serverSide(() -> store.moveIn(source, ImageNames.storedName(product, version, sanitised),
                 registry::filenameTaken), "cannot move " + source + " into the store");
+        MasterImage image;
         try {
-            return registry.register(new ImageRegistry.NewImage(stored.getFileName().toString(), filename, product,
+            image = registry.register(new ImageRegistry.NewImage(stored.getFileName().toString(), filename, product,
                     version, format, digests, description, "import"));
         } catch (RuntimeException e) {
             store.moveBack(stored, source);
             throw e;
         }
+        rawCopies.makeQuietly(image);
+        return image;
     }
 
     /** Deletes an image (refused for the active one) and then its file. */

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rpideploy.downloads.control.DownloadQueue.Decision;
 import io.rpideploy.downloads.control.DownloadQueue.Ticket;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DownloadQueueTest {
@@ -77,36 +75,53 @@ class DownloadQueueTest {
     }
 
     @Test
-    void aClientThatCannotWaitIsHeldUntilASlotFrees() throws Exception {
-        DownloadQueue q = new DownloadQueue(1, Duration.ofSeconds(20), Duration.ofMinutes(1), System::currentTimeMillis);
-        Ticket first = q.tryAdmit("a", "x.img").ticket();
-        CompletableFuture<Ticket> held = CompletableFuture.supplyAsync(() -> q.admitBlocking("plan-script", "x.img"));
-        assertThrows(held);
-        assertEquals(1, q.snapshot().waiting().size());
-        assertTrue(q.snapshot().waiting().get(0).holdingConnection());
-        first.close();
-        Ticket second = held.get(5, TimeUnit.SECONDS);
-        assertEquals(1, q.snapshot().streaming().size());
-        second.close();
+    void aClientThatCannotWaitStreamsAtOnceAndTheOnesThatCanQueueBehindIt() {
+        DownloadQueue q = queue(1);
+        Ticket ours = q.tryAdmit("ours", "x.img").ticket();
+        Ticket plan1 = q.admitNow("plan-1", "x.img");
+        Ticket plan2 = q.admitNow("plan-2", "x.img");
+        DownloadQueue.Snapshot s = q.snapshot();
+        assertEquals(3, s.streaming().size(), "served at once, above capacity: never held before its first byte");
+        assertEquals(List.of(false, true, true), s.streaming().stream().map(DownloadQueue.Entry::aboveCapacity)
+                .toList());
+        ours.close();
+        assertFalse(q.tryAdmit("waits", "x.img").admitted().isPresent(), "the slots are taken by the plan's");
+        plan1.close();
+        assertFalse(q.tryAdmit("waits", "x.img").admitted().isPresent(), "one still streams: capacity 1 is used");
+        plan2.close();
+        assertTrue(q.tryAdmit("waits", "x.img").admitted().isPresent());
     }
 
     @Test
-    void aClientThatCannotWaitIsNeverRefusedEvenWhenNothingFrees() throws Exception {
-        DownloadQueue q = new DownloadQueue(1, Duration.ofSeconds(20), Duration.ofMillis(300),
-                System::currentTimeMillis);
-        q.tryAdmit("a", "x.img");
-        Ticket late = CompletableFuture.supplyAsync(() -> q.admitBlocking("plan-script", "x.img"))
-                .get(5, TimeUnit.SECONDS);
-        assertEquals(2, q.snapshot().streaming().size(), "let through after maxHold, above capacity");
-        late.close();
+    void aTransferWithoutProgressLosesItsSlotAfterTheWriteTimeout() {
+        DownloadQueue q = new DownloadQueue(2, Duration.ofSeconds(20), Duration.ofSeconds(60), () -> now);
+        Ticket stalled = q.tryAdmit("reads-64k-and-stops", "x.img").ticket();
+        Ticket busy = q.tryAdmit("busy", "x.img").ticket();
+        assertFalse(q.tryAdmit("next", "x.img").admitted().isPresent());
+        for (int i = 0; i < 7; i++) { // 70 s: the busy one keeps writing, the stalled one does not
+            now += 10_000;
+            busy.progressed();
+        }
+        Ticket next = q.tryAdmit("next", "x.img").ticket();
+        assertTrue(next != null, "the stalled transfer's slot went to the next in line");
+        assertEquals(1, q.stalled());
+        assertEquals(List.of("busy", "next"), q.snapshot().streaming().stream().map(DownloadQueue.Entry::client)
+                .toList());
+        stalled.close(); // the servlet's own close later frees nothing more
+        assertFalse(q.tryAdmit("another", "x.img").admitted().isPresent());
     }
 
-    private static void assertThrows(CompletableFuture<?> stillWaiting) throws Exception {
-        try {
-            stillWaiting.get(300, TimeUnit.MILLISECONDS);
-            throw new AssertionError("should still be waiting for a slot");
-        } catch (TimeoutException expected) {
-            // held, as it should be
+    @Test
+    void tenStalledClientsThatCannotWaitDoNotBlockTheQueueForever() {
+        DownloadQueue q = queue(3);
+        List<Ticket> stalled = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            stalled.add(q.admitNow("stalled-" + i, "x.img"));
         }
+        assertFalse(q.tryAdmit("ours", "x.img").admitted().isPresent());
+        now += Duration.ofMinutes(11).toMillis();
+        assertTrue(q.tryAdmit("ours", "x.img").admitted().isPresent(), "every stalled slot was freed");
+        assertEquals(10, q.stalled());
+        stalled.forEach(Ticket::close);
     }
 }
