@@ -84,6 +84,10 @@ public class ImageFileServlet extends HttpServlet {
         Path file = found.get();
         Optional<MasterImage> registered = image ? registry.byFilename(file.getFileName().toString())
                 : Optional.empty();
+        if (image && registered.isEmpty()) {
+            notFound(response); // a file someone put in the folder is not an image until it is registered
+            return;
+        }
         String checksum = registered.map(MasterImage::getChecksum).orElse(null);
         Long registeredSize = registered.map(MasterImage::getSizeBytes).orElse(null);
         String servedName = file.getFileName().toString();
@@ -112,6 +116,16 @@ public class ImageFileServlet extends HttpServlet {
             return;
         }
         long size = attributes.size();
+        if (registeredSize != null && size != registeredSize) {
+            // changed on disk since it was hashed: never send bytes that do not match what /api/config promised
+            long expected = registeredSize;
+            Path changed = file;
+            LOG.warning(() -> "Image file " + changed + " is " + size + " bytes, registered with "
+                    + expected + ": not served until it is registered again");
+            ApiErrors.write(response, 503, "image_changed", "This image file changed on disk after it was "
+                    + "registered; it is not served");
+            return;
+        }
         long modified = attributes.lastModifiedTime().toMillis() / 1000 * 1000; // HTTP dates have seconds
         String etag = etag(checksum, registeredSize, size, attributes.lastModifiedTime().toMillis());
 

@@ -5,6 +5,7 @@ import io.rpideploy.hostnames.entity.Product;
 import io.rpideploy.images.entity.ImageFormat;
 import io.rpideploy.images.entity.MasterImage;
 import io.rpideploy.platform.control.DomainException;
+import io.rpideploy.platform.control.TextRules;
 import io.rpideploy.platform.control.SerializedWrite;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -161,12 +162,7 @@ public class ImageRegistry {
     }
 
     private static String text(String value, String field) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        if (value.length() > MAX_TEXT) {
-            throw DomainException.invalid(field, field + " is at most " + MAX_TEXT + " characters");
-        }
-        return value.strip();
+        // notes and descriptions may break lines; control and direction characters are refused
+        return TextRules.multiline(field, field, value, MAX_TEXT);
     }
 }
