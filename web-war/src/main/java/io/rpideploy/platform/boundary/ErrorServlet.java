@@ -1,5 +1,6 @@
 package io.rpideploy.platform.boundary;
 
+import io.rpideploy.platform.control.DomainException;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -37,6 +38,14 @@ public class ErrorServlet extends HttpServlet {
             case 405 -> "method_not_allowed";
             default -> "error";
         };
+        DomainException database = failure == null ? null : ErrorMappers.Unexpected.databaseRefusal(failure);
+        if (database != null) {
+            // the database refused (locked, unwritable): "retry", as the API's mappers answer it
+            response.resetBuffer();
+            response.setHeader("Retry-After", "1");
+            ApiErrors.write(response, 503, "unavailable", database.getMessage());
+            return;
+        }
         if (failure != null || status >= 500) {
             String incident = UUID.randomUUID().toString().substring(0, 8);
             LOG.log(Level.SEVERE, "incident " + incident + " at " + uri, failure);
