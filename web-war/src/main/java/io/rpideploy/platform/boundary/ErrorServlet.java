@@ -41,12 +41,11 @@ public class ErrorServlet extends HttpServlet {
         DomainException database = failure == null ? null : ErrorMappers.Unexpected.databaseRefusal(failure);
         if (database != null) {
             // the database refused (locked, unwritable): "retry", as the API's mappers answer it
-            response.resetBuffer();
+            status = 503;
+            error = "unavailable";
+            message = database.getMessage();
             response.setHeader("Retry-After", "1");
-            ApiErrors.write(response, 503, "unavailable", database.getMessage());
-            return;
-        }
-        if (failure != null || status >= 500) {
+        } else if (failure != null || status >= 500) {
             String incident = UUID.randomUUID().toString().substring(0, 8);
             LOG.log(Level.SEVERE, "incident " + incident + " at " + uri, failure);
             status = 500;
