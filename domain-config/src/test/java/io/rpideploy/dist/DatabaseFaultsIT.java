@@ -327,7 +327,17 @@ class DatabaseFaultsIT {
                 + acknowledgedVenues.size() + ", health answers " + health.size() + " (503: "
                 + health.stream().filter(h -> h.status() == 503).count() + "), longest wait " + longestWaitMillis.get()
                 + " ms");
+        lines.add("first write through after the lock " + firstSuccessAfter(lockEnd) + " ms, after the unwritable "
+                + "files " + firstSuccessAfter(unwritableEnd) + " ms; /health 200 again after "
+                + health.stream().filter(h -> h.at().isAfter(unwritableEnd) && h.status() == 200).findFirst()
+                .map(h -> Duration.between(unwritableEnd, h.at()).toMillis() + " ms").orElse("never"));
         System.out.println(String.join("\n", lines));
+    }
+
+    private long firstSuccessAfter(Instant end) {
+        return outcomes.stream().filter(o -> o.at().isAfter(end) && !o.what().equals("config")
+                        && (o.status() == 200 || o.status() == 201))
+                .mapToLong(o -> Duration.between(end, o.at()).toMillis()).min().orElse(-1);
     }
 
     private static String integrityCheck(Path database) throws Exception {
