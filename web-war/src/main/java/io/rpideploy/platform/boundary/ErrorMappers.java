@@ -1,5 +1,6 @@
 package io.rpideploy.platform.boundary;
 
+import io.rpideploy.platform.control.DatabaseFailures;
 import io.rpideploy.platform.control.DomainException;
 import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
@@ -129,6 +130,10 @@ public final class ErrorMappers {
             if (domain != null) {
                 return ApiErrors.of(domain);
             }
+            DomainException database = databaseRefusal(e);
+            if (database != null) {
+                return ApiErrors.of(database);
+            }
             return internal(e);
         }
 
@@ -137,6 +142,22 @@ public final class ErrorMappers {
             LOG.log(Level.SEVERE, "incident " + incident, e);
             return ApiErrors.response(500, "internal_error", "Something went wrong on the server (incident "
                     + incident + "); the details are in the server log", null);
+        }
+
+        /**
+         * The database itself said no (locked by another process, unwritable, disk full) outside a serialized
+         * write, e.g. in a read: 503 "retry", not a 500. Logged without the trace: the cause is outside the server.
+         */
+        static DomainException databaseRefusal(Throwable e) {
+            DatabaseFailures.Kind kind = DatabaseFailures.classify(e);
+            if (kind == DatabaseFailures.Kind.NONE) {
+                return null;
+            }
+            LOG.warning(() -> "database refused a request (" + kind + "): " + e);
+            return new DomainException(DomainException.Kind.UNAVAILABLE, null, kind == DatabaseFailures.Kind.BUSY
+                    ? "The database is locked by another process; retry in a moment"
+                    : "The database cannot be written right now (files not writable or disk full); retry in a "
+                    + "moment");
         }
 
         /** Interceptors and transactions may wrap a rule's refusal; find it. */

@@ -1,5 +1,6 @@
 package io.rpideploy.platform.boundary;
 
+import io.rpideploy.platform.control.DomainException;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -37,7 +38,14 @@ public class ErrorServlet extends HttpServlet {
             case 405 -> "method_not_allowed";
             default -> "error";
         };
-        if (failure != null || status >= 500) {
+        DomainException database = failure == null ? null : ErrorMappers.Unexpected.databaseRefusal(failure);
+        if (database != null) {
+            // the database refused (locked, unwritable): "retry", as the API's mappers answer it
+            status = 503;
+            error = "unavailable";
+            message = database.getMessage();
+            response.setHeader("Retry-After", "1");
+        } else if (failure != null || status >= 500) {
             String incident = UUID.randomUUID().toString().substring(0, 8);
             LOG.log(Level.SEVERE, "incident " + incident + " at " + uri, failure);
             status = 500;

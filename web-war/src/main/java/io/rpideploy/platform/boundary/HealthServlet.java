@@ -1,6 +1,7 @@
 package io.rpideploy.platform.boundary;
 
 import io.rpideploy.platform.control.DatabaseMigrations;
+import io.rpideploy.platform.control.DatabaseProbe;
 import jakarta.annotation.Resource;
 import io.rpideploy.platform.control.HealthContribution;
 import jakarta.enterprise.inject.Instance;
@@ -23,7 +24,8 @@ import javax.sql.DataSource;
 
 /**
  * {@code GET /health} on both listeners, without login: {@code {status, timestamp, checks}}. The database is checked
- * here; every other entry is a feature's {@link HealthContribution} (image store, downloads, netboot, boot
+ * here, by reading and by a write ({@link DatabaseProbe}: a database that answers reads but refuses writes is down);
+ * every other entry is a feature's {@link HealthContribution} (image store, downloads, netboot, boot
  * environment), so this servlet depends on no feature. 200 when the database answers and every contribution is
  * healthy by its own rule, 503 otherwise. A plain servlet so it stays outside the API's authentication.
  */
@@ -43,6 +45,8 @@ public class HealthServlet extends HttpServlet {
     @Inject
     DatabaseMigrations migrations;
 
+    @Inject
+    DatabaseProbe probe;
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -52,13 +56,27 @@ public class HealthServlet extends HttpServlet {
              Statement statement = connection.createStatement();
              ResultSet journal = statement.executeQuery("PRAGMA journal_mode")) {
             journal.next();
-            database.add("status", "up").add("journal_mode", journal.getString(1))
+            database.add("journal_mode", journal.getString(1))
                     .add("schema_version", String.valueOf(migrations.schemaVersion()));
             up = true;
         } catch (SQLException e) {
             getServletContext().log("health: database check failed", e);
             database.add("status", "down").add("message", "database not reachable");
             up = false;
+        }
+        if (up) {
+            DatabaseProbe.Result writes;
+            try {
+                writes = probe.check();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                writes = new DatabaseProbe.Result("down", "health check interrupted", false);
+            }
+            database.add("status", writes.status());
+            if (writes.message() != null) {
+                database.add("message", writes.message());
+            }
+            up = writes.healthy();
         }
         JsonObjectBuilder checks = JSON.createObjectBuilder().add("database", database);
         for (HealthContribution contribution : contributions) {

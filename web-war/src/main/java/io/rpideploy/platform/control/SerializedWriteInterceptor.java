@@ -4,6 +4,7 @@ import jakarta.annotation.Priority;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
+import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -13,6 +14,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * barging allowed, a writer could lose its turn again and again, and under many concurrent clients the slowest
  * assignments waited several times as long as the typical one (figures in docs/performance.md). Waiting is bounded
  * by {@link #MAX_WAIT_SECONDS}.
+ * <p>
+ * The outermost write also turns the database's own refusals (locked by another process beyond the busy timeout,
+ * files unwritable, disk full) into "unavailable, retry" (503) instead of a 500, and records the outcome for
+ * {@code /health} ({@link DatabaseWriteState}). A write refused only because its pooled connection was read-only
+ * (opened while the file was unwritable; nothing was written) is tried again on another connection.
  */
 @SerializedWrite
 @Interceptor
@@ -23,6 +29,8 @@ public class SerializedWriteInterceptor {
     private static final ReentrantLock WRITER = new ReentrantLock(true);
     /** How long a write waits for its turn before the caller gets "busy, retry" (never SQLITE_BUSY). */
     private static final long MAX_WAIT_SECONDS = 60;
+    /** Attempts of a write refused by read-only connections: each refusal retires its connection. */
+    static final int READ_ONLY_ATTEMPTS = 3;
 
     @AroundInvoke
     public Object serialize(InvocationContext invocation) throws Exception {
@@ -31,14 +39,59 @@ public class SerializedWriteInterceptor {
                     "The database is busy with other changes; retry in a moment");
         }
         try {
-            return invocation.proceed();
+            if (WRITER.getHoldCount() > 1) {
+                return invocation.proceed(); // nested: the outermost write decides
+            }
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    Object result = invocation.proceed();
+                    DatabaseWriteState.succeeded();
+                    return result;
+                } catch (Exception | Error e) {
+                    DatabaseFailures.Kind kind = DatabaseFailures.classify(e);
+                    if (kind == DatabaseFailures.Kind.NONE) {
+                        throw e;
+                    }
+                    DatabaseWriteState.failed(kind);
+                    if (kind == DatabaseFailures.Kind.UNWRITABLE && attempt < READ_ONLY_ATTEMPTS
+                            && readOnlyConnection(e)) {
+                        continue;
+                    }
+                    throw unavailable(kind);
+                }
+            }
         } finally {
             WRITER.unlock();
         }
     }
 
+    static DomainException unavailable(DatabaseFailures.Kind kind) {
+        return new DomainException(DomainException.Kind.UNAVAILABLE, null, kind == DatabaseFailures.Kind.BUSY
+                ? "The database is locked by another process; retry in a moment"
+                : "The database cannot be written right now (files not writable or disk full); retry in a moment");
+    }
+
+    /** SQLITE_READONLY: SQLite refused before writing anything, so running the transaction again is safe. */
+    static boolean readOnlyConnection(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && (sql.getErrorCode() & 0xff) == 8) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Writers waiting now (for health and benchmarks). */
     public static int queueLength() {
         return WRITER.getQueueLength();
+    }
+
+    /** Takes the writers' turn for a probe of the database ({@code /health}); false if not within the wait. */
+    static boolean tryTurn(long wait, TimeUnit unit) throws InterruptedException {
+        return WRITER.tryLock(wait, unit);
+    }
+
+    static void endTurn() {
+        WRITER.unlock();
     }
 }
