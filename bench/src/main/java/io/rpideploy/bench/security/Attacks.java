@@ -400,6 +400,8 @@ final class Attacks {
         private final int bodiesPerSender;
         private final long bodyBytes;
         private final Map<String, Integer> outcomes = new ConcurrentHashMap<>();
+        /** The most bytes of one body sent before that outcome, by outcome. */
+        private final Map<String, Long> mostSent = new ConcurrentHashMap<>();
         private final AtomicLong sentBytes = new AtomicLong();
 
         HugeBodies(Target target, int senders, int bodiesPerSender, long bodyBytes) {
@@ -480,15 +482,17 @@ final class Attacks {
                     untrack(s);
                 }
             }
-            String mb = written < 1024 * 1024 ? "< 1 MiB" : (written >> 20) + " MiB";
-            outcomes.merge(mode + ": " + outcome + " after " + mb + " sent", 1, Integer::sum);
+            outcomes.merge(mode + " " + outcome, 1, Integer::sum);
+            mostSent.merge(mode + " " + outcome, written, Math::max);
         }
 
         @Override
         String stats() {
             return String.format("%d senders x up to %d bodies of %d MB (alternately Content-Length and chunked); "
-                    + "%.0f MB sent in %.1f s; outcomes %s", senders, bodiesPerSender, bodyBytes / 1_000_000,
-                    sentBytes.get() / 1e6, seconds(), histogram(outcomes));
+                    + "%.0f MB sent in %.1f s; outcomes %s, at most %s MiB of one body sent before each",
+                    senders, bodiesPerSender, bodyBytes / 1_000_000, sentBytes.get() / 1e6, seconds(),
+                    histogram(outcomes), new TreeMap<>(mostSent).values().stream().map(b -> String.format("%.1f",
+                            b / 1048576.0)).toList());
         }
     }
 
@@ -585,6 +589,7 @@ final class Attacks {
         private final AtomicInteger done = new AtomicInteger();
         private String afterwards = "";
         private double burstSeconds;
+        private volatile long peakSendQueue = -1;
 
         StalledWatcher(Target target, int watchers, int burstClients, double burstRate, int burstMax) {
             super("7 stalled /live watcher", target);
@@ -610,6 +615,7 @@ final class Attacks {
                 handshakes.merge(head.status(), 1, Integer::sum);
                 watching.add(s); // and never read again
             }
+            spawn("send-queue", this::sampleSendQueues);
             long burstStart = System.nanoTime();
             for (int c = 0; c < burstClients; c++) {
                 spawn("burst-" + c, () -> {
@@ -645,6 +651,50 @@ final class Attacks {
                     }
                 });
             }
+        }
+
+        /**
+         * The server's send queue on each watcher connection, from /proc/net/tcp (both ends are local): how much the
+         * kernel holds for a watcher that stopped reading. The server's sends stall only once it is full.
+         */
+        private void sampleSendQueues() {
+            java.util.Set<String> serverEnds = new java.util.HashSet<>();
+            for (Socket s : watching) {
+                // the server's end of our connection: local = the server's address and port, remote = ours
+                serverEnds.add(procEnd(s.getInetAddress().getAddress(), s.getPort()) + " "
+                        + procEnd(s.getLocalAddress().getAddress(), s.getLocalPort()));
+            }
+            while (running()) {
+                long total = 0;
+                try {
+                    // Java's sockets are IPv6 ones by default: IPv4 connections show as ::ffff:a.b.c.d in tcp6
+                    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+                        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
+                            String[] f = line.trim().split("\\s+");
+                            if (f.length > 4 && f[1].contains(":") && f[2].contains(":")
+                                    && serverEnds.contains(tail(f[1]) + " " + tail(f[2]))) {
+                                total += Long.parseLong(f[4].substring(0, f[4].indexOf(':')), 16);
+                            }
+                        }
+                    }
+                    peakSendQueue = Math.max(peakSendQueue, total);
+                } catch (IOException | RuntimeException e) {
+                    return; // no /proc: the figure stays unknown
+                }
+                pause(500);
+            }
+        }
+
+        /** An IPv4 end as /proc/net/tcp prints it: the address as one host-order (little-endian) word, the port. */
+        private static String procEnd(byte[] ipv4, int port) {
+            return String.format("%02X%02X%02X%02X:%04X", ipv4[3] & 0xff, ipv4[2] & 0xff, ipv4[1] & 0xff,
+                    ipv4[0] & 0xff, port);
+        }
+
+        /** The last IPv4 word and the port of an address of /proc/net/tcp or tcp6. */
+        private static String tail(String end) {
+            int colon = end.indexOf(':');
+            return end.substring(colon - 8);
         }
 
         @Override
@@ -685,9 +735,11 @@ final class Attacks {
             long[] nonZero = Arrays.stream(measured).filter(v -> v > 0).toArray();
             return String.format("%d watcher(s) of /live with admin Basic auth (handshake statuses %s) that never "
                     + "read; meanwhile %d hostname assignments (RXP2, %d clients, %s, bound %d) in %.1f s: statuses "
-                    + "%s, p50 %.1f ms, p99 %.1f ms; %s", watchers, histogram(handshakes), n, burstClients,
-                    burstRate > 0 ? String.format("paced at %.0f/s", burstRate) : "unpaced", burstMax, burstSeconds,
-                    histogram(statuses), percentile(nonZero, 50) / 1e6, percentile(nonZero, 99) / 1e6, afterwards);
+                    + "%s, p50 %.1f ms, p99 %.1f ms; the server's send queue to the watcher(s) peaked at %s; %s",
+                    watchers, histogram(handshakes), n, burstClients, burstRate > 0
+                            ? String.format("paced at %.0f/s", burstRate) : "unpaced", burstMax, burstSeconds,
+                    histogram(statuses), percentile(nonZero, 50) / 1e6, percentile(nonZero, 99) / 1e6,
+                    peakSendQueue < 0 ? "(unknown)" : peakSendQueue / 1024 + " KiB", afterwards);
         }
     }
 
