@@ -43,7 +43,8 @@ import java.util.regex.Pattern;
  *
  * <p>Probes come from 127.0.0.2, attackers from 127.0.0.1 (both to the server on 127.0.0.1): a board or an operator
  * is never on the attacker's address, and a per-address limit must be able to tell them apart. The password
- * guessing runs last, since it may lock the admin account the other attacks use.
+ * guessing runs last, since it may lock the admin account the other attacks use. Attack 7c is 7's burst of hostname
+ * assignments without the stalled watcher: what the burst alone costs the probes.
  *
  * <p>Run from the repository root: {@code mvn -B -Pbenchmark verify
  * -Dbench.main=io.rpideploy.bench.security.AttackBenchmark}; {@code -Dbench.attackSeconds=5 -Dbench.idleSamples=20
@@ -66,7 +67,7 @@ public final class AttackBenchmark {
     private final int rampSeconds = Integer.getInteger("bench.rampSeconds", 3);
     private final int recoverySeconds = Integer.getInteger("bench.recoverySeconds", 60);
     private final long imageBytes = Long.getLong("bench.imageMiB", 64) << 20;
-    private final String attackList = System.getProperty("bench.attacks", "1,2,3,4,5,7,6");
+    private final String attackList = System.getProperty("bench.attacks", "1,2,3,4,5,7c,7,6");
     private final int startTimeoutSeconds = Integer.getInteger("bench.startTimeoutSeconds", 300);
     private final InetAddress probeAddress = address(System.getProperty("bench.probeAddress", "127.0.0.2"));
     private final InetAddress attackerAddress = address(System.getProperty("bench.attackerAddress", "127.0.0.1"));
@@ -214,11 +215,12 @@ public final class AttackBenchmark {
                     Long.getLong("bench.hugeBodyMB", 100) * 1_000_000);
             case "6" -> new Attacks.PasswordGuessing(target, Integer.getInteger("bench.guessClients", 4),
                     Integer.getInteger("bench.guessMax", 100_000), loginHiddenField);
-            case "7" -> new Attacks.StalledWatcher(target, Integer.getInteger("bench.liveWatchers", 1),
+            case "7", "7c" -> new Attacks.StalledWatcher(target, id.equals("7c") ? 0
+                    : Integer.getInteger("bench.liveWatchers", 1),
                     Integer.getInteger("bench.burstClients", 16),
                     Double.parseDouble(System.getProperty("bench.burstRate", "0")),
                     Integer.getInteger("bench.burstMax", 20_000));
-            default -> throw new IllegalArgumentException("bench.attacks: unknown attack " + id + " (1-7)");
+            default -> throw new IllegalArgumentException("bench.attacks: unknown attack " + id + " (1-7, 7c)");
         };
     }
 

@@ -592,7 +592,7 @@ final class Attacks {
         private volatile long peakSendQueue = -1;
 
         StalledWatcher(Target target, int watchers, int burstClients, double burstRate, int burstMax) {
-            super("7 stalled /live watcher", target);
+            super(watchers == 0 ? "7c same burst, no watcher" : "7 stalled /live watcher", target);
             this.watchers = watchers;
             this.burstClients = burstClients;
             this.burstRate = burstRate;
@@ -658,31 +658,43 @@ final class Attacks {
          * kernel holds for a watcher that stopped reading. The server's sends stall only once it is full.
          */
         private void sampleSendQueues() {
-            java.util.Set<String> serverEnds = new java.util.HashSet<>();
-            for (Socket s : watching) {
-                // the server's end of our connection: local = the server's address and port, remote = ours
-                serverEnds.add(procEnd(s.getInetAddress().getAddress(), s.getPort()) + " "
-                        + procEnd(s.getLocalAddress().getAddress(), s.getLocalPort()));
-            }
             while (running()) {
-                long total = 0;
                 try {
-                    // Java's sockets are IPv6 ones by default: IPv4 connections show as ::ffff:a.b.c.d in tcp6
-                    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-                        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
-                            String[] f = line.trim().split("\\s+");
-                            if (f.length > 4 && f[1].contains(":") && f[2].contains(":")
-                                    && serverEnds.contains(tail(f[1]) + " " + tail(f[2]))) {
-                                total += Long.parseLong(f[4].substring(0, f[4].indexOf(':')), 16);
-                            }
-                        }
-                    }
+                    long total = serverEnds().values().stream().mapToLong(e -> e[1]).sum();
                     peakSendQueue = Math.max(peakSendQueue, total);
                 } catch (IOException | RuntimeException e) {
                     return; // no /proc: the figure stays unknown
                 }
                 pause(500);
             }
+        }
+
+        /**
+         * The server's end of each watcher connection in /proc/net/tcp(6): its TCP state (1 established) and send
+         * queue in bytes, by our local port; a connection the server has fully closed is absent.
+         */
+        private Map<Integer, long[]> serverEnds() throws IOException {
+            Map<String, Integer> wanted = new java.util.HashMap<>();
+            for (Socket s : watching) {
+                // local = the server's address and port, remote = ours
+                wanted.put(procEnd(s.getInetAddress().getAddress(), s.getPort()) + " "
+                        + procEnd(s.getLocalAddress().getAddress(), s.getLocalPort()), s.getLocalPort());
+            }
+            Map<Integer, long[]> ends = new java.util.HashMap<>();
+            // Java's sockets are IPv6 ones by default: IPv4 connections show as ::ffff:a.b.c.d in tcp6
+            for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 4 && f[1].contains(":") && f[2].contains(":")) {
+                        Integer port = wanted.get(tail(f[1]) + " " + tail(f[2]));
+                        if (port != null) {
+                            ends.put(port, new long[] {Long.parseLong(f[3], 16),
+                                Long.parseLong(f[4].substring(0, f[4].indexOf(':')), 16)});
+                        }
+                    }
+                }
+            }
+            return ends;
         }
 
         /** An IPv4 end as /proc/net/tcp prints it: the address as one host-order (little-endian) word, the port. */
@@ -699,8 +711,29 @@ final class Attacks {
 
         @Override
         public void close() {
-            // before the sockets are closed: did the server drop the watcher that stopped reading?
+            // before the sockets are closed: did the server drop the watcher that stopped reading? Its last send
+            // waits while the kernel's queue is full, and the server gives up on a send after 10 s
             stop.set(true);
+            long waitStart = System.nanoTime();
+            String closing = "";
+            try {
+                while (!watching.isEmpty() && System.nanoTime() - waitStart < 15_000_000_000L) {
+                    Map<Integer, long[]> ends = serverEnds();
+                    if (ends.size() < watching.size() || ends.values().stream().anyMatch(e -> e[0] != 1)) {
+                        closing = String.format("the server closed the watcher %.1f s after the burst; ",
+                                (System.nanoTime() - waitStart) / 1e9);
+                        break;
+                    }
+                    Thread.sleep(250);
+                }
+                if (closing.isEmpty() && !watching.isEmpty()) {
+                    closing = "the server still held the watcher 15 s after the burst; ";
+                }
+            } catch (IOException | RuntimeException e) {
+                closing = "";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             int dropped = 0;
             long buffered = 0;
             for (Socket s : watching) {
@@ -723,8 +756,8 @@ final class Attacks {
                     dropped++; // reset
                 }
             }
-            afterwards = String.format("read afterwards from the watcher socket(s): %d KiB, then the server had "
-                    + "closed %d of %d", buffered / 1024, dropped, watching.size());
+            afterwards = String.format("%sread afterwards from the watcher socket(s): %d KiB, then the end of %d of "
+                    + "%d", closing, buffered / 1024, dropped, watching.size());
             super.close();
         }
 
@@ -733,13 +766,17 @@ final class Attacks {
             int n = Math.min(done.get(), burstMax);
             long[] measured = Arrays.copyOf(latencies, Math.min(taken.get(), burstMax));
             long[] nonZero = Arrays.stream(measured).filter(v -> v > 0).toArray();
-            return String.format("%d watcher(s) of /live with admin Basic auth (handshake statuses %s) that never "
-                    + "read; meanwhile %d hostname assignments (RXP2, %d clients, %s, bound %d) in %.1f s: statuses "
-                    + "%s, p50 %.1f ms, p99 %.1f ms; the server's send queue to the watcher(s) peaked at %s; %s",
-                    watchers, histogram(handshakes), n, burstClients, burstRate > 0
+            String burst = String.format("%d hostname assignments (RXP2, %d clients, %s, bound %d) in %.1f s: "
+                    + "statuses %s, p50 %.1f ms, p99 %.1f ms", n, burstClients, burstRate > 0
                             ? String.format("paced at %.0f/s", burstRate) : "unpaced", burstMax, burstSeconds,
-                    histogram(statuses), percentile(nonZero, 50) / 1e6, percentile(nonZero, 99) / 1e6,
-                    peakSendQueue < 0 ? "(unknown)" : peakSendQueue / 1024 + " KiB", afterwards);
+                    histogram(statuses), percentile(nonZero, 50) / 1e6, percentile(nonZero, 99) / 1e6);
+            if (watchers == 0) {
+                return "no watcher; " + burst;
+            }
+            return String.format("%d watcher(s) of /live with admin Basic auth (handshake statuses %s) that never "
+                    + "read; meanwhile %s; the server's send queue to the watcher(s) peaked at %s; %s", watchers,
+                    histogram(handshakes), burst, peakSendQueue < 0 ? "(unknown)" : peakSendQueue / 1024 + " KiB",
+                    afterwards);
         }
     }
 
