@@ -697,6 +697,48 @@ final class Attacks {
             return ends;
         }
 
+        /**
+         * What the server sent, as WebSocket frames (RFC 6455 section 5.2; a server's frames are not masked): how
+         * many messages, how many told of dropped ones, and whether a close frame came and with which code.
+         */
+        private static String frames(byte[] data) {
+            int text = 0;
+            int droppedNotices = 0;
+            String close = "no close frame";
+            int at = 0;
+            while (at + 2 <= data.length) {
+                int opcode = data[at] & 0x0f;
+                long length = data[at + 1] & 0x7f;
+                int header = 2;
+                if (length == 126 && at + 4 <= data.length) {
+                    length = ((data[at + 2] & 0xff) << 8) | (data[at + 3] & 0xff);
+                    header = 4;
+                } else if (length == 127 && at + 10 <= data.length) {
+                    length = 0;
+                    for (int i = 0; i < 8; i++) {
+                        length = (length << 8) | (data[at + 2 + i] & 0xff);
+                    }
+                    header = 10;
+                }
+                if (at + header + length > data.length) {
+                    break; // cut off: the rest never came
+                }
+                if (opcode == 1) {
+                    text++;
+                    String message = new String(data, at + header, (int) Math.min(length, 200),
+                            StandardCharsets.UTF_8);
+                    if (message.contains("live.dropped")) {
+                        droppedNotices++;
+                    }
+                } else if (opcode == 8) {
+                    close = length >= 2 ? "close frame, code " + (((data[at + header] & 0xff) << 8)
+                            | (data[at + header + 1] & 0xff)) : "close frame";
+                }
+                at += header + (int) length;
+            }
+            return String.format("%d messages, %d of them live.dropped notices, %s", text, droppedNotices, close);
+        }
+
         /** An IPv4 end as /proc/net/tcp prints it: the address as one host-order (little-endian) word, the port. */
         private static String procEnd(byte[] ipv4, int port) {
             return String.format("%02X%02X%02X%02X:%04X", ipv4[3] & 0xff, ipv4[2] & 0xff, ipv4[1] & 0xff,
@@ -734,30 +776,35 @@ final class Attacks {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            int dropped = 0;
+            int ended = 0;
             long buffered = 0;
+            List<String> frames = new ArrayList<>();
             for (Socket s : watching) {
+                java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
                 try {
                     s.setSoTimeout(3000);
                     InputStream in = s.getInputStream();
                     byte[] buffer = new byte[64 * 1024];
                     long deadlineDrain = System.nanoTime() + 10_000_000_000L;
-                    while (System.nanoTime() < deadlineDrain) {
+                    while (System.nanoTime() < deadlineDrain && got.size() < 64 << 20) {
                         int r = in.read(buffer);
                         if (r < 0) {
-                            dropped++;
+                            ended++;
                             break;
                         }
-                        buffered += r;
+                        got.write(buffer, 0, r);
                     }
                 } catch (SocketTimeoutException stillOpen) {
-                    // the server kept the watcher: nothing more came within 3 s, and no end
+                    // nothing more came within 3 s, and no end
                 } catch (IOException e) {
-                    dropped++; // reset
+                    ended++; // reset
                 }
+                buffered += got.size();
+                frames.add(frames(got.toByteArray()));
             }
-            afterwards = String.format("%sread afterwards from the watcher socket(s): %d KiB, then the end of %d of "
-                    + "%d", closing, buffered / 1024, dropped, watching.size());
+            afterwards = String.format("%sread afterwards from the watcher socket(s): %d KiB (%s), then the end of "
+                    + "the connection on %d of %d", closing, buffered / 1024, String.join("; ", frames), ended,
+                    watching.size());
             super.close();
         }
 
