@@ -23,7 +23,8 @@ public final class BenchmarkLauncher {
     /** JVM options by benchmark, where it has any (the load generators of the server benchmarks ran with these). */
     private static final Map<String, String> JVM_OPTIONS = Map.of(
             "io.rpideploy.bench.server.AssignmentBenchmark", "-Xmx256m",
-            "io.rpideploy.bench.server.DeploymentBenchmark", "-Xmx256m");
+            "io.rpideploy.bench.server.DeploymentBenchmark", "-Xmx256m",
+            "io.rpideploy.bench.security.AttackBenchmark", "-Xmx256m");
     /** An outer bound; each benchmark bounds its own steps. */
     private static final long TIMEOUT_MINUTES = 45;
 
@@ -36,7 +37,8 @@ public final class BenchmarkLauncher {
             throw new IllegalArgumentException("-Dbench.main=<class> is required, one of: "
                     + "io.rpideploy.bench.server.AssignmentBenchmark, io.rpideploy.bench.server.DeploymentBenchmark, "
                     + "io.rpideploy.bench.dhcp.DhcpBenchmark, io.rpideploy.bench.tftp.TftpBenchmark, "
-                    + "io.rpideploy.bench.installer.ThroughputBenchmark (README, Performance)");
+                    + "io.rpideploy.bench.installer.ThroughputBenchmark, io.rpideploy.bench.boot.BootBenchmark, "
+                    + "io.rpideploy.bench.security.AttackBenchmark (README, Performance)");
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -9,26 +9,26 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.stream.Stream;
 
-/** What both benchmark programs need: settings, throw-away secrets, the machine's load, clean-up. */
-final class BenchSupport {
+/** What the benchmark programs need: settings, throw-away secrets, the machine's load, clean-up. */
+public final class BenchSupport {
 
     private BenchSupport() {
     }
 
-    static String randomHex(int bytes) {
+    public static String randomHex(int bytes) {
         byte[] random = new byte[bytes];
         new SecureRandom().nextBytes(random);
         return HexFormat.of().formatHex(random);
     }
 
     /** CPU time of this (the load generator's) process. */
-    static long clientCpuNanos() {
+    public static long clientCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
     /** The 1, 5 and 15 minute load averages: printed so a reader can tell a busy machine's figures. */
-    static String loadAverage() {
+    public static String loadAverage() {
         try {
             String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return fields[0] + " " + fields[1] + " " + fields[2];
@@ -37,7 +37,7 @@ final class BenchSupport {
         }
     }
 
-    static void deleteTree(Path root) {
+    public static void deleteTree(Path root) {
         if (root == null || !Files.exists(root)) {
             return;
         }
@@ -48,7 +48,7 @@ final class BenchSupport {
         }
     }
 
-    static String required(String property) {
+    public static String required(String property) {
         String value = System.getProperty(property);
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("system property " + property + " is required");
@@ -56,7 +56,7 @@ final class BenchSupport {
         return value;
     }
 
-    static void requireFile(Path file) {
+    public static void requireFile(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException(file + " is missing: build the distribution first (mvn -B -q package"
                     + " -DskipTests -DskipITs)");
@@ -64,7 +64,7 @@ final class BenchSupport {
     }
 
     /** A benchmark's body, which may throw. */
-    interface Body {
+    public interface Body {
         void run() throws Exception;
     }
 
@@ -72,7 +72,7 @@ final class BenchSupport {
      * Runs a benchmark program: exit 1 with the cause on failure, and in every case stop the servers started, then
      * run the program's own clean-up before the JVM exits.
      */
-    static void runMain(Body body, Runnable cleanUp) {
+    public static void runMain(Body body, Runnable cleanUp) {
         int status = 0;
         try {
             body.run();

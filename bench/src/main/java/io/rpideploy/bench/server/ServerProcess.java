@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * interrupted: a shutdown hook kills whatever is still running, process tree included (the start script execs
  * java, but a wrapper might fork instead).
  */
-final class ServerProcess {
+public final class ServerProcess {
 
     private static final Set<ServerProcess> RUNNING = ConcurrentHashMap.newKeySet();
     private static final HttpClient PROBE = HttpClient.newBuilder()
@@ -51,7 +51,7 @@ final class ServerProcess {
      * caller's shell cannot change what is measured). Fails when a port is taken: polling would reach someone
      * else's server.
      */
-    static ServerProcess start(String name, List<String> command, Map<String, String> env, Path log, int... ports)
+    public static ServerProcess start(String name, List<String> command, Map<String, String> env, Path log, int... ports)
             throws IOException {
         for (int port : ports) {
             requireFree(port);
@@ -67,7 +67,7 @@ final class ServerProcess {
     }
 
     /** Seconds from the process start to the first 200 of {@code url}. */
-    double awaitOk(URI url, Duration timeout) throws InterruptedException {
+    public double awaitOk(URI url, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).GET().build();
         while (System.nanoTime() < deadline) {
@@ -99,7 +99,7 @@ final class ServerProcess {
     }
 
     /** Resident memory of the java process, from /proc (VmRSS), in KiB. */
-    long rssKiB() throws IOException {
+    public long rssKiB() throws IOException {
         long pid = javaPid();
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith("VmRSS:")) {
@@ -110,7 +110,7 @@ final class ServerProcess {
     }
 
     /** CPU time (user + system) the java process has used so far, in seconds, from /proc (clock ticks of 1/100 s). */
-    double cpuSeconds() throws IOException {
+    public double cpuSeconds() throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(javaPid()), "stat"));
         // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -137,19 +137,19 @@ final class ServerProcess {
     }
 
     /** The java process: the started one itself when the script exec'd java, else its java descendant. */
-    long javaPid() {
+    public long javaPid() {
         return Stream.concat(Stream.of(process.toHandle()), process.descendants())
                 .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
                 .findFirst().orElseThrow(() -> new IllegalStateException(name + ": no java process found"))
                 .pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Kills the process tree at once: the benchmark has no use for a graceful stop. */
-    void stop() {
+    public void stop() {
         // the root first: an nginx master would respawn workers killed before it, and those would be left over
         List<ProcessHandle> tree = new ArrayList<>();
         tree.add(process.toHandle());
@@ -165,7 +165,7 @@ final class ServerProcess {
         RUNNING.remove(this);
     }
 
-    static void stopAll() {
+    public static void stopAll() {
         for (ServerProcess server : List.copyOf(RUNNING)) {
             server.stop();
         }
