@@ -5,7 +5,9 @@ import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
@@ -28,6 +30,12 @@ public class LiveEndpoint {
             return;
         }
         hub.join(session);
+    }
+
+    /** Browsers answer the hub's pings by themselves: the answer shows this one still reads. */
+    @OnMessage
+    public void pong(PongMessage pong, Session session) {
+        hub.pong(session);
     }
 
     @OnClose

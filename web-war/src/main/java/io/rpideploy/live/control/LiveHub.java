@@ -8,6 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -110,7 +112,40 @@ public class LiveHub {
         lastSent.remove(key);
     }
 
+    /** A ping to every watcher every few seconds; one that stopped answering is dropped. */
+    static final long PING_MILLIS = 5_000;
+    private long lastPing;
+
+    /** The browser answered a ping. */
+    public void pong(Session session) {
+        Outbox outbox = sessions.get(session);
+        if (outbox != null) {
+            outbox.ponged();
+        }
+    }
+
+    void pingDue() {
+        long now = clock.getAsLong();
+        if (now - lastPing < PING_MILLIS) {
+            return;
+        }
+        lastPing = now;
+        ByteBuffer payload = ByteBuffer.wrap(Long.toString(now).getBytes(StandardCharsets.US_ASCII));
+        for (Map.Entry<Session, Outbox> watcher : sessions.entrySet()) {
+            if (!watcher.getValue().answering(now)) {
+                drop(watcher.getKey());
+                continue;
+            }
+            try {
+                watcher.getKey().getAsyncRemote().sendPing(payload.duplicate());
+            } catch (IOException | RuntimeException gone) {
+                drop(watcher.getKey());
+            }
+        }
+    }
+
     void flushDue() {
+        pingDue();
         long now = clock.getAsLong();
         for (Map.Entry<String, String> entry : pending.entrySet()) {
             Long last = lastSent.get(entry.getKey());

@@ -16,11 +16,14 @@ final class Outbox {
 
     static final int CAPACITY = 256;
     static final long STALL_MILLIS = 10_000;
+    /** A browser that has not answered a ping for this long has stopped reading. */
+    static final long PONG_MILLIS = 15_000;
 
     private final Session session;
     private final LongSupplier clock;
     private final Runnable onFailure;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private volatile long lastPong;
     private boolean sending;
     private long sendingSince;
     private int dropped;
@@ -29,6 +32,21 @@ final class Outbox {
         this.session = session;
         this.clock = clock;
         this.onFailure = onFailure;
+        this.lastPong = clock.getAsLong();
+    }
+
+    /** The browser answered a ping: it is reading. */
+    void ponged() {
+        lastPong = clock.getAsLong();
+    }
+
+    /**
+     * Whether the browser has answered a ping lately. The container's asynchronous send completes once a message is
+     * queued on the connection, so a send that never completes does not show a browser that stopped reading; an
+     * unanswered ping does (browsers answer pings by themselves, RFC 6455 §5.5.2).
+     */
+    boolean answering(long now) {
+        return now - lastPong <= PONG_MILLIS;
     }
 
     /** Queues a message and starts sending when idle; false when this browser has stalled and must go. */

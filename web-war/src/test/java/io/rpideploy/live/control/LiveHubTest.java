@@ -18,9 +18,12 @@ class LiveHubTest {
     private long now = 10_000;
     private final LiveHub hub = new LiveHub();
 
+    private final Session first;
+
     LiveHubTest() {
         hub.clock = () -> now;
-        hub.join(browser(received));
+        first = browser(received);
+        hub.join(first);
         assertEquals(List.of("{\"type\":\"live.joined\"}"), received, "a new watcher is told it is subscribed");
         received.clear();
     }
@@ -86,6 +89,22 @@ class LiveHubTest {
         now += Outbox.STALL_MILLIS + 1;
         hub.publish("late");
         assertEquals(1, hub.watchers(), "a browser whose send has waited too long is dropped");
+    }
+
+    @Test
+    void aBrowserThatStopsAnsweringPingsIsDropped() {
+        Session silent = browser(new ArrayList<>(), true, null);
+        hub.join(silent);
+        Session reading = browser(new ArrayList<>(), true, null);
+        hub.join(reading);
+        assertEquals(3, hub.watchers());
+        for (int second = 0; second < 20; second++) {
+            now += 1000;
+            hub.pong(reading); // a browser answers every ping by itself
+            hub.pong(first); // the constructor's browser too
+            hub.flushDue();
+        }
+        assertEquals(2, hub.watchers(), "the one that never answered is gone");
     }
 
     private static Session browser(List<String> sink) {
