@@ -3,19 +3,12 @@ package io.rpideploy.dist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -72,7 +65,7 @@ class CrashRecoveryIT {
                             HttpResponse<String> reply = first.post("/api/hostname/assign", "{\"product_type\":"
                                     + "\"KXP2\",\"venue_code\":\"CRSH\",\"serial_number\":\"" + serial + "\"}");
                             if (reply.statusCode() == 200) {
-                                acknowledged.put(json(reply.body()).getString("hostname"), serial);
+                                acknowledged.put(Server.json(reply.body()).getString("hostname"), serial);
                             }
                         } catch (IOException | InterruptedException | RuntimeException cut) {
                             failures.incrementAndGet(); // the kill cuts requests in flight: never acknowledged
@@ -97,7 +90,7 @@ class CrashRecoveryIT {
             HttpResponse<String> slots = second.get("/api/venues/CRSH/slots?status=assigned&limit=1000", true);
             assertEquals(200, slots.statusCode(), slots.body());
             Map<String, String> stored = new HashMap<>();
-            for (JsonValue slot : json(slots.body()).getJsonArray("slots")) {
+            for (JsonValue slot : Server.json(slots.body()).getJsonArray("slots")) {
                 stored.put(slot.asJsonObject().getString("hostname"), slot.asJsonObject().getString("serial_number"));
             }
             for (Map.Entry<String, String> ack : acknowledged.entrySet()) {
@@ -107,23 +100,8 @@ class CrashRecoveryIT {
             HttpResponse<String> next = second.post("/api/hostname/assign",
                     "{\"product_type\":\"KXP2\",\"venue_code\":\"CRSH\",\"serial_number\":\"d000000000000001\"}");
             assertEquals(200, next.statusCode(), next.body());
-            assertTrue(!stored.containsKey(json(next.body()).getString("hostname")));
+            assertTrue(!stored.containsKey(Server.json(next.body()).getString("hostname")));
         }
-        assertEquals("ok", integrityCheck(home.resolve("rpideploy.db")));
-    }
-
-    private static String integrityCheck(Path database) throws SQLException {
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("PRAGMA integrity_check")) {
-            result.next();
-            return result.getString(1);
-        }
-    }
-
-    private static JsonObject json(String body) {
-        try (var reader = Json.createReader(new StringReader(body))) {
-            return reader.readObject();
-        }
+        assertEquals("ok", Server.integrityCheck(home.resolve("rpideploy.db")));
     }
 }

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.StringReader;
 import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -18,10 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -147,7 +141,7 @@ class DatabaseFaultsIT {
             }
             assertEverythingAcknowledgedIsStored(server);
         }
-        assertEquals("ok", integrityCheck(database));
+        assertEquals("ok", Server.integrityCheck(database));
     }
 
     /** One client: assignments, venue creations and /api/config, one after another, until told to stop. */
@@ -167,7 +161,7 @@ class DatabaseFaultsIT {
                         + "\"venue_code\":\"DBFT\",\"serial_number\":\"" + serial + "\"}");
                 record("assign", assign, sent);
                 if (assign.statusCode() == 200) {
-                    acknowledgedHostnames.put(json(assign.body()).getString("hostname"), serial);
+                    acknowledgedHostnames.put(Server.json(assign.body()).getString("hostname"), serial);
                 }
                 if (round % 3 == client % 3) {
                     String code = "Q" + Integer.toString(46656 + venues.incrementAndGet(), 36)
@@ -225,12 +219,12 @@ class DatabaseFaultsIT {
     /** A clear 503: our JSON shape, a Retry-After, no stack trace. */
     private static boolean unavailable(Outcome o) {
         return o.status() == 503 && o.retryAfter() != null && o.body().startsWith("{")
-                && json(o.body()).getString("error", "").equals("unavailable") && !o.body().contains("Exception")
+                && Server.json(o.body()).getString("error", "").equals("unavailable") && !o.body().contains("Exception")
                 && !o.body().contains("\tat ");
     }
 
     private static boolean databaseDown(String healthBody) {
-        return json(healthBody).getJsonObject("checks").getJsonObject("database").getString("status").equals("down");
+        return Server.json(healthBody).getJsonObject("checks").getJsonObject("database").getString("status").equals("down");
     }
 
     /** Within RECOVERY after the fault's end writes go through, and from then on every write does. */
@@ -248,7 +242,7 @@ class DatabaseFaultsIT {
         HttpResponse<String> slots = server.get("/api/venues/DBFT/slots?status=assigned&limit=1000", true);
         assertEquals(200, slots.statusCode(), slots.body());
         Map<String, String> stored = new ConcurrentHashMap<>();
-        for (JsonValue slot : json(slots.body()).getJsonArray("slots")) {
+        for (JsonValue slot : Server.json(slots.body()).getJsonArray("slots")) {
             stored.put(slot.asJsonObject().getString("hostname"), slot.asJsonObject().getString("serial_number"));
         }
         for (Map.Entry<String, String> ack : acknowledgedHostnames.entrySet()) {
@@ -257,7 +251,7 @@ class DatabaseFaultsIT {
         HttpResponse<String> list = server.get("/api/venues", true);
         assertEquals(200, list.statusCode(), list.body());
         Set<String> codes = new HashSet<>();
-        for (JsonValue v : json(list.body()).getJsonArray("venues")) {
+        for (JsonValue v : Server.json(list.body()).getJsonArray("venues")) {
             codes.add(v.asJsonObject().getString("code"));
         }
         assertTrue(codes.containsAll(acknowledgedVenues), "acknowledged venues lost: " + acknowledgedVenues);
@@ -338,20 +332,5 @@ class DatabaseFaultsIT {
         return outcomes.stream().filter(o -> o.at().isAfter(end) && !o.what().equals("config")
                         && (o.status() == 200 || o.status() == 201))
                 .mapToLong(o -> Duration.between(end, o.at()).toMillis()).min().orElse(-1);
-    }
-
-    private static String integrityCheck(Path database) throws Exception {
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("PRAGMA integrity_check")) {
-            result.next();
-            return result.getString(1);
-        }
-    }
-
-    private static JsonObject json(String body) {
-        try (var reader = Json.createReader(new StringReader(body))) {
-            return reader.readObject();
-        }
     }
 }

@@ -123,4 +123,20 @@ public final class Server implements AutoCloseable {
             }
         }
     }
+
+    /** SQLite's own verdict on the database file: {@code ok}, or what is wrong. */
+    static String integrityCheck(Path database) throws java.sql.SQLException {
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + database);
+             java.sql.Statement statement = connection.createStatement();
+             java.sql.ResultSet result = statement.executeQuery("PRAGMA integrity_check")) {
+            result.next();
+            return result.getString(1);
+        }
+    }
+
+    static jakarta.json.JsonObject json(String body) {
+        try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(body))) {
+            return reader.readObject();
+        }
+    }
 }

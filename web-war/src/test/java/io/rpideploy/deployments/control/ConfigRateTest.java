@@ -4,42 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.rpideploy.platform.control.DomainException;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import io.rpideploy.platform.control.SteppedClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ConfigRateTest {
 
-    private Instant now = Instant.parse("2026-12-06T08:00:00Z");
+    private final SteppedClock clock = new SteppedClock(Instant.parse("2026-12-06T08:00:00Z"));
     private final ConfigRate rate = new ConfigRate();
 
     @BeforeEach
     void setUp() {
         rate.perMinute = 20;
-        rate.clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-
-            @Override
-            public long millis() {
-                return now.toEpochMilli();
-            }
-        };
+        rate.clock = clock;
     }
 
     @Test
@@ -50,7 +29,7 @@ class ConfigRateTest {
         DomainException refused = assertThrows(DomainException.class, () -> rate.take("192.168.151.100"));
         assertEquals(DomainException.Kind.TOO_MANY_REQUESTS, refused.kind());
         rate.take("192.168.151.101"); // another board is not affected
-        now = now.plusSeconds(3); // one request's worth (20 a minute)
+        clock.advance(Duration.ofSeconds(3)); // one request's worth (20 a minute)
         rate.take("192.168.151.100");
         assertThrows(DomainException.class, () -> rate.take("192.168.151.100"));
     }

@@ -3,39 +3,22 @@ package io.rpideploy.security.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import io.rpideploy.platform.control.SteppedClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class LoginThrottleTest {
 
-    private Instant now = Instant.parse("2026-12-06T08:00:00Z");
+    private final SteppedClock clock = new SteppedClock(Instant.parse("2026-12-06T08:00:00Z"));
     private LoginThrottle throttle;
 
     @BeforeEach
     void setUp() {
         throttle = new LoginThrottle();
         throttle.freeFailures = 5;
-        throttle.clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        };
+        throttle.clock = clock;
     }
 
     @Test
@@ -47,10 +30,10 @@ class LoginThrottleTest {
         assertEquals(Duration.ofSeconds(5), throttle.failed("alice", "10.0.0.1"));
         assertTrue(throttle.lockedFor("ALICE", "10.0.0.9").isPresent(), "the account is locked from anywhere");
         assertTrue(throttle.lockedFor("bob", "10.0.0.1").isEmpty(), "the address is not, yet");
-        now = now.plusSeconds(6);
+        clock.advance(Duration.ofSeconds(6));
         assertTrue(throttle.lockedFor("alice", "10.0.0.1").isEmpty());
         assertEquals(Duration.ofSeconds(10), throttle.failed("alice", "10.0.0.1"));
-        now = now.plusSeconds(11);
+        clock.advance(Duration.ofSeconds(11));
         assertEquals(Duration.ofSeconds(20), throttle.failed("alice", "10.0.0.1"));
     }
 
@@ -75,7 +58,7 @@ class LoginThrottleTest {
         for (int i = 0; i < 3; i++) {
             throttle.failed("carol", "10.0.0.4");
         }
-        now = now.plus(LoginThrottle.WINDOW).plusSeconds(1);
+        clock.advance(LoginThrottle.WINDOW.plusSeconds(1));
         assertEquals(Duration.ZERO, throttle.failed("carol", "10.0.0.4"), "old failures are forgotten");
     }
 
@@ -83,7 +66,7 @@ class LoginThrottleTest {
     void theLockNeverExceedsItsCeiling() {
         Duration last = Duration.ZERO;
         for (int i = 0; i < 40; i++) {
-            now = now.plus(last).plusSeconds(1);
+            clock.advance(last.plusSeconds(1));
             last = throttle.failed("dave", "10.0.0.5");
         }
         assertEquals(LoginThrottle.MAX_LOCK, last);
