@@ -68,11 +68,6 @@ public class AuditLog {
         }
     }
 
-    public List<AuditEvent> latest(int max) {
-        return em.createQuery("SELECT a FROM AuditEvent a ORDER BY a.id DESC", AuditEvent.class)
-                .setMaxResults(max).getResultList();
-    }
-
     /**
      * What the log is searched by, each optional: the actor (exact), the action (exact, or every action of a
      * feature: {@code user} finds {@code user.create} and {@code user.role}), and a time range of days of the
