@@ -1,11 +1,15 @@
 // Live dashboard: listens to /live (the session's login authorises the WebSocket), re-reads /api/stats when something
-// changed, and keeps one card per deploying board. Plain DOM, no framework: the page is small.
+// changed, and keeps one card per deploying board and the latest deployments in a table. Both are drawn at once from
+// what the page carries, and read again from the API each time the socket (re)joins. Plain DOM, no framework.
 (function () {
     "use strict";
     var base = location.pathname.replace(/\/[^/]*$/, "").replace(/\/$/, "");
     var cards = {};
     var statsTimer = null;
+    var historyTimer = null;
+    var recentSize = 10;
     var retry = 1000;
+    var FINAL = ["success", "failed", "interrupted"];
 
     function $(id) { return document.getElementById(id); }
 
@@ -50,10 +54,41 @@
 
     function mib(bytes) { return (bytes / 1048576).toFixed(0) + " MiB"; }
 
+    function millis(text) { return text ? Date.parse(text) : NaN; }
+
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+
+    function clock(date) { return two(date.getHours()) + ":" + two(date.getMinutes()) + ":" + two(date.getSeconds()); }
+
+    /** Local time; the day only when it is not today (the table must fit a tablet). */
+    function when(text) {
+        if (!text) { return ""; }
+        var t = new Date(text);
+        var time = two(t.getHours()) + ":" + two(t.getMinutes());
+        if (t.toDateString() === new Date().toDateString()) { return time; }
+        return t.getFullYear() + "-" + two(t.getMonth() + 1) + "-" + two(t.getDate()) + " " + time;
+    }
+
+    function duration(start, end) {
+        var s = Math.round((millis(end) - millis(start)) / 1000);
+        if (!(s >= 0)) { return ""; }
+        if (s < 60) { return s + " s"; }
+        if (s < 3600) { return Math.floor(s / 60) + " min " + two(s % 60) + " s"; }
+        return Math.floor(s / 3600) + " h " + two(Math.floor(s / 60) % 60) + " min";
+    }
+
+    /** A deployment as the API lists it, in the shape of a live message. */
+    function fromApi(d) {
+        return Object.assign({}, d, {deployment_id: d.id, at: d.last_seen_at || d.updated_at || d.started_at});
+    }
+
     function card(update) {
         var c = cards[update.deployment_id];
+        // a snapshot read from the database may be older than a live message already shown: keep the newer
+        if (c && update.snapshot && millis(c.data.at) > millis(update.at)) { return; }
         // messages carry what changed; the card remembers the rest (venue and product come with "started")
         var d = Object.assign(c ? c.data : {}, update);
+        delete d.snapshot;
         if (!c) {
             c = {root: text("div", "deploy-card", ""), data: d};
             c.title = text("div", "deploy-title", "");
@@ -62,7 +97,8 @@
             var bar = text("div", "deploy-bar", "");
             bar.appendChild(c.bar);
             c.figures = text("div", "muted", "");
-            [c.title, c.status, bar, c.figures].forEach(function (el) { c.root.appendChild(el); });
+            c.seen = text("div", "muted deploy-seen", "");
+            [c.title, c.status, bar, c.figures, c.seen].forEach(function (el) { c.root.appendChild(el); });
             c.root.id = "deployment-" + d.deployment_id;
             $("deployments").appendChild(c.root);
             cards[d.deployment_id] = c;
@@ -83,14 +119,82 @@
             }
         }
         c.figures.textContent = figures;
-        if (["success", "failed", "interrupted"].indexOf(d.status) >= 0) {
+        // the installer is silent for minutes while it writes: say when the board was last heard of
+        c.seen.textContent = d.at && !isNaN(millis(d.at)) ? "last report " + clock(new Date(d.at)) : "";
+        if (FINAL.indexOf(d.status) >= 0 && !c.ending) {
+            c.ending = true;
             c.root.classList.add("deploy-" + d.status);
-            setTimeout(function () {
-                c.root.remove();
-                delete cards[d.deployment_id];
-                if (!Object.keys(cards).length) { $("no-deployments").style.display = ""; }
-            }, 30000);
+            setTimeout(function () { drop(d.deployment_id); }, 30000);
         }
+    }
+
+    function drop(id) {
+        var c = cards[id];
+        if (!c) { return; }
+        c.root.remove();
+        delete cards[id];
+        if (!Object.keys(cards).length) { $("no-deployments").style.display = ""; }
+    }
+
+    /** Draws the unfinished deployments read from the server; a card it no longer lists ended unseen. */
+    function unfinished(list) {
+        var listed = {};
+        list.forEach(function (d) {
+            listed[d.id] = true;
+            card(Object.assign(fromApi(d), {snapshot: true}));
+        });
+        Object.keys(cards).forEach(function (id) {
+            if (!listed[id] && !cards[id].ending) { drop(id); }
+        });
+    }
+
+    function refreshUnfinished() {
+        fetch(base + "/api/deployments/unfinished", {credentials: "same-origin"}).then(function (r) {
+            return r.ok ? r.json() : null;
+        }).then(function (page) {
+            if (page) { unfinished(page.deployments); }
+        });
+    }
+
+    function history(list) {
+        var body = $("history-rows");
+        var rows = list.map(function (d) {
+            var tr = document.createElement("tr");
+            tr.id = "history-" + d.id;
+            tr.setAttribute("data-status", d.status);
+            var status = text("span", "status status-" + d.status, d.status);
+            [text("td", "code-cell", d.hostname || "—"), text("td", "code-cell", d.serial_number || ""),
+                text("td", "nowrap-cell", [d.venue_code, d.product_type].filter(Boolean).join(" · ")),
+                text("td", "code-cell", d.image_version || ""), text("td", null, ""),
+                text("td", "nowrap-cell", when(d.started_at)), text("td", "nowrap-cell completed-col",
+                    when(d.completed_at)), text("td", "number-cell nowrap-cell",
+                    d.completed_at ? duration(d.started_at, d.completed_at) : "")
+            ].forEach(function (td) { tr.appendChild(td); });
+            tr.children[4].appendChild(status);
+            return tr;
+        });
+        if (!rows.length) {
+            var empty = document.createElement("tr");
+            empty.className = "history-empty";
+            var td = text("td", "muted", "No deployments yet.");
+            td.colSpan = 8;
+            empty.appendChild(td);
+            rows.push(empty);
+        }
+        body.replaceChildren.apply(body, rows);
+    }
+
+    /** Re-reads the history's latest rows; state changes come in bursts, so at most once a second. */
+    function refreshHistory() {
+        if (historyTimer) { return; }
+        historyTimer = setTimeout(function () {
+            historyTimer = null;
+            fetch(base + "/api/deployments?limit=" + recentSize, {credentials: "same-origin"}).then(function (r) {
+                return r.ok ? r.json() : null;
+            }).then(function (page) {
+                if (page) { history(page.deployments); }
+            });
+        }, 1000);
     }
 
     function onMessage(event) {
@@ -101,21 +205,29 @@
             $("live-state").className = "live-state live-on";
             refreshStats();
             refreshQueue();
+            refreshUnfinished();
+            refreshHistory();
         } else if (m.type === "hostname.assigned") {
             activity(m.hostname + (m.reused ? " confirmed for " : " assigned to ")
                 + (m.serial_number || m.mac_address));
             refreshStats();
-        } else if (m.type === "deployment.progress" || m.type === "deployment.started") {
+        } else if (m.type === "deployment.progress") {
             card(m);
+        } else if (m.type === "deployment.started") {
+            card(m);
+            refreshHistory();
         } else if (m.type === "live.dropped") {
             // this browser fell behind and the server dropped some messages: re-read the figures
             refreshStats();
             refreshQueue();
+            refreshUnfinished();
+            refreshHistory();
         } else if (m.type === "deployment.state") {
             card(m);
             activity((m.hostname || m.serial_number || "board") + " → " + m.status);
             refreshStats();
             refreshQueue();
+            refreshHistory();
         }
     }
 
@@ -133,6 +245,14 @@
         };
     }
 
+    // what the page brought: drawn before the socket is even open
+    var initial = $("dashboard-data") && $("dashboard-data").getAttribute("data-initial");
+    if (initial) {
+        var data = JSON.parse(initial);
+        recentSize = data.recent_size || recentSize;
+        unfinished(data.unfinished);
+        history(data.recent);
+    }
     connect();
     setInterval(refreshQueue, 5000);
 })();

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -204,6 +205,22 @@ final class ConsoleBrowser implements AutoCloseable {
                     StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Saves the page as a laptop (1366x768) and a tablet (768x1024) show it, as {@code name-laptop} and
+     * {@code name-tablet}, then returns to the tests' window size.
+     */
+    void screenshotSizes(String name) {
+        try {
+            for (Object[] size : new Object[][] {{"laptop", 1366, 768}, {"tablet", 768, 1024}}) {
+                driver.manage().window().setSize(new Dimension((Integer) size[1], (Integer) size[2]));
+                waitForPage();
+                screenshot(name + "-" + size[0]);
+            }
+        } finally {
+            driver.manage().window().setSize(new Dimension(1440, 1000));
         }
     }
 

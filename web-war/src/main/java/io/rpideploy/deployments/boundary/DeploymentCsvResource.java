@@ -1,5 +1,8 @@
 package io.rpideploy.deployments.boundary;
 
+import static io.rpideploy.audit.boundary.CsvCells.cell;
+import static io.rpideploy.audit.boundary.CsvCells.instant;
+
 import io.rpideploy.deployments.control.DeploymentHistory;
 import io.rpideploy.deployments.control.DeploymentHistory.Filter;
 import io.rpideploy.deployments.control.DeploymentHistory.Page;
@@ -19,7 +22,6 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 
@@ -77,24 +79,5 @@ public class DeploymentCsvResource {
                 cell(d.getStatus()), cell(d.getHostname()), cell(d.getSerialNumber()), cell(d.getMacAddress()),
                 cell(d.getIpAddress()), cell(d.getProductType()), cell(d.getVenueCode()), cell(d.getImageVersion()),
                 cell(d.getErrorMessage())) + "\r\n";
-    }
-
-    private static String instant(Instant instant) {
-        return instant == null ? "" : instant.toString();
-    }
-
-    /**
-     * RFC 4180 quoting; a cell a spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe, since
-     * error messages come from the boards.
-     */
-    static String cell(String value) {
-        if (value == null || value.isEmpty()) {
-            return "";
-        }
-        String text = "=+-@".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
-        if (text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")) {
-            return "\"" + text.replace("\"", "\"\"") + "\"";
-        }
-        return text;
     }
 }

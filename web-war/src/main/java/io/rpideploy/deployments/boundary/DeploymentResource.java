@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** {@code /api/deployments} (management listener): the deployment history, filtered and paged, and one timeline. */
 @Path("deployments")
@@ -37,6 +38,9 @@ public class DeploymentResource {
     @Inject
     BoardBootSteps netboot;
 
+    @Inject
+    DashboardDeployments dashboard;
+
     @GET
     public PageView list(@QueryParam("venue_code") String venueCode, @QueryParam("product_type") String productType,
                          @QueryParam("status") String status, @QueryParam("from") String from,
@@ -48,6 +52,13 @@ public class DeploymentResource {
                 limit);
         return new PageView(page.total(), page.offset(), page.limit(),
                 page.deployments().stream().map(DeploymentView::of).toList());
+    }
+
+    /** Every deployment still under way with its last known figures (what the Dashboard draws on load). */
+    @GET
+    @Path("unfinished")
+    public Map<String, List<DeploymentView>> unfinished() {
+        return Map.of("deployments", dashboard.unfinished());
     }
 
     @GET

@@ -12,8 +12,9 @@ import java.io.UncheckedIOException;
 
 /**
  * The login is a property of every console page itself, not of the path it was asked by: once a request has become
- * a Faces view (however its URL was spelled, forwarded or welcome-filed), the view needs a logged-in user, and the
- * Users pages an admin. Runs after the view is known and before any of its values or actions are touched.
+ * a Faces view (however its URL was spelled, forwarded or welcome-filed), the view needs a logged-in user, the
+ * Users pages an admin and the Audit page an operator. Runs after the view is known and before any of its values or
+ * actions are touched.
  */
 public class ConsoleAccess implements PhaseListener {
 
@@ -41,6 +42,9 @@ public class ConsoleAccess implements PhaseListener {
                 faces.responseComplete();
             } else if (view.startsWith("/users/") && !external.isUserInRole(Role.ADMIN_NAME)) {
                 external.responseSendError(HttpServletResponse.SC_FORBIDDEN, "Admins only");
+                faces.responseComplete();
+            } else if (view.startsWith("/audit/") && !external.isUserInRole(Role.OPERATOR_NAME)) {
+                external.responseSendError(HttpServletResponse.SC_FORBIDDEN, "Operators and admins only");
                 faces.responseComplete();
             }
         } catch (IOException clientGone) {

@@ -1,0 +1,32 @@
+package io.rpideploy.audit.boundary;
+
+import java.time.Instant;
+
+/**
+ * Cells of the console's CSV exports (the audit log's and the deployment history's). Kept in the audit feature
+ * because it depends on nothing but the platform, so every feature that exports may use it without a cycle.
+ */
+public final class CsvCells {
+
+    private CsvCells() {
+    }
+
+    /**
+     * RFC 4180 quoting; a cell a spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe, since
+     * the text comes from boards (error messages) and from attackers (names tried at the login).
+     */
+    public static String cell(String value) {
+        if (value == null || value.isEmpty()) {
+            return "";
+        }
+        String text = "=+-@".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        if (text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")) {
+            return "\"" + text.replace("\"", "\"\"") + "\"";
+        }
+        return text;
+    }
+
+    public static String instant(Instant instant) {
+        return instant == null ? "" : instant.toString();
+    }
+}
