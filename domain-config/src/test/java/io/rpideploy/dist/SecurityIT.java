@@ -35,7 +35,7 @@ class SecurityIT {
     private static final int MANAGEMENT_TLS = 17102;
     private static final List<String> PAGES = List.of("/index.xhtml", "/venues/", "/venues/index.xhtml", "/pools/",
             "/deployments/index.xhtml", "/master-images/", "/network/index.xhtml", "/reports/", "/users/",
-            "/users/index.xhtml");
+            "/users/index.xhtml", "/audit/");
     /** Prefixes that need no login on some listener: the places a dot-segment trick starts from. */
     private static final List<String> OPEN_PREFIXES = List.of("/resources", "/images", "/boot",
             "/jakarta.faces.resource", "/javax.faces.resource", "/health");

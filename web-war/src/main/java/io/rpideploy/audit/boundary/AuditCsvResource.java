@@ -1,7 +1,7 @@
 package io.rpideploy.audit.boundary;
 
-import static io.rpideploy.audit.boundary.CsvCells.cell;
-import static io.rpideploy.audit.boundary.CsvCells.instant;
+import static io.rpideploy.platform.boundary.CsvCells.cell;
+import static io.rpideploy.platform.boundary.CsvCells.instant;
 
 import io.rpideploy.audit.control.AuditLog;
 import io.rpideploy.audit.control.AuditLog.Filter;

@@ -1,11 +1,8 @@
-package io.rpideploy.audit.boundary;
+package io.rpideploy.platform.boundary;
 
 import java.time.Instant;
 
-/**
- * Cells of the console's CSV exports (the audit log's and the deployment history's). Kept in the audit feature
- * because it depends on nothing but the platform, so every feature that exports may use it without a cycle.
- */
+/** Cells of the console's CSV exports (the audit log's and the deployment history's), for every feature. */
 public final class CsvCells {
 
     private CsvCells() {

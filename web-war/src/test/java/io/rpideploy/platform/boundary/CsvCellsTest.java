@@ -1,4 +1,4 @@
-package io.rpideploy.audit.boundary;
+package io.rpideploy.platform.boundary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
