@@ -7,6 +7,7 @@ import jakarta.interceptor.InvocationContext;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
 
 /**
  * Lets one database write run at a time, around the transaction so that the commit happens before the next writer
@@ -31,6 +32,10 @@ public class SerializedWriteInterceptor {
     private static final long MAX_WAIT_SECONDS = 60;
     /** Attempts of a write refused by read-only connections: each refusal retires its connection. */
     static final int READ_ONLY_ATTEMPTS = 3;
+    /** Attempts of a write SQLite refused as busy at once (well before its busy timeout). */
+    static final int BUSY_ATTEMPTS = 5;
+    private static final long QUICK_BUSY_NANOS = 2_000_000_000L;
+    private static final Logger LOG = Logger.getLogger(SerializedWriteInterceptor.class.getName());
 
     @AroundInvoke
     public Object serialize(InvocationContext invocation) throws Exception {
@@ -43,6 +48,7 @@ public class SerializedWriteInterceptor {
                 return invocation.proceed(); // nested: the outermost write decides
             }
             for (int attempt = 1; ; attempt++) {
+                long started = System.nanoTime();
                 try {
                     Object result = invocation.proceed();
                     DatabaseWriteState.succeeded();
@@ -55,6 +61,19 @@ public class SerializedWriteInterceptor {
                     DatabaseWriteState.failed(kind);
                     if (kind == DatabaseFailures.Kind.UNWRITABLE && attempt < READ_ONLY_ATTEMPTS
                             && readOnlyConnection(e)) {
+                        continue;
+                    }
+                    if (kind == DatabaseFailures.Kind.BUSY && attempt < BUSY_ATTEMPTS
+                            && System.nanoTime() - started < QUICK_BUSY_NANOS) {
+                        // refused at once, not after the busy timeout: a momentary conflict inside SQLite, not
+                        // another process holding the lock; the transaction was rolled back, so run it again
+                        Throwable root = e;
+                        while (root.getCause() != null && root.getCause() != root) {
+                            root = root.getCause();
+                        }
+                        String cause = String.valueOf(root.getMessage());
+                        LOG.info(() -> "A write was refused as busy at once (" + cause + "); it runs again");
+                        Thread.sleep(20L * attempt);
                         continue;
                     }
                     throw unavailable(kind);

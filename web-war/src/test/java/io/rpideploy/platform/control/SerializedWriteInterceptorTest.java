@@ -42,14 +42,27 @@ class SerializedWriteInterceptorTest {
     }
 
     @Test
-    void anIoErrorOrALockIs503AtOnceWithoutRunningAgain() {
+    void anIoErrorIs503AtOnceWithoutRunningAgain() {
         Invocation io = new Invocation(() -> { throw wrapped(SQLiteErrorCode.SQLITE_IOERR_WRITE); }, () -> "no");
         DomainException unwritable = assertThrows(DomainException.class, () -> interceptor.serialize(io));
         assertEquals(DomainException.Kind.UNAVAILABLE, unwritable.kind());
         assertEquals(1, io.calls);
-        Invocation busy = new Invocation(() -> { throw wrapped(SQLiteErrorCode.SQLITE_BUSY); });
+    }
+
+    @Test
+    void aMomentaryBusyRunsAgainAndALastingOneIs503() throws Exception {
+        Invocation once = new Invocation(() -> { throw wrapped(SQLiteErrorCode.SQLITE_BUSY); }, () -> "written");
+        assertEquals("written", interceptor.serialize(once));
+        assertEquals(2, once.calls);
+        java.util.List<Callable<Object>> always = new java.util.ArrayList<>();
+        for (int i = 0; i < SerializedWriteInterceptor.BUSY_ATTEMPTS; i++) {
+            always.add(() -> { throw wrapped(SQLiteErrorCode.SQLITE_BUSY); });
+        }
+        @SuppressWarnings("unchecked")
+        Invocation busy = new Invocation(always.toArray(new Callable[0]));
         DomainException locked = assertThrows(DomainException.class, () -> interceptor.serialize(busy));
         assertEquals("The database is locked by another process; retry in a moment", locked.getMessage());
+        assertEquals(SerializedWriteInterceptor.BUSY_ATTEMPTS, busy.calls);
     }
 
     @Test
