@@ -2,6 +2,7 @@ package io.rpideploy.audit.control;
 
 import io.rpideploy.audit.entity.AuditEvent;
 import io.rpideploy.platform.control.DomainException;
+import io.rpideploy.platform.control.TimeRange;
 import io.rpideploy.platform.control.InstantConverter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,9 +14,6 @@ import jakarta.transaction.Transactional;
 import java.security.Principal;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -164,11 +162,9 @@ public class AuditLog {
             sql.append(" AND (action = ?").append(values.size() - 1).append(" OR action LIKE ?")
                     .append(values.size()).append(')');
         }
-        Instant from = present(filter.from()) ? instant(filter.from(), "from", false) : null;
-        Instant to = present(filter.to()) ? instant(filter.to(), "to", true) : null;
-        if (from != null && to != null && !from.isBefore(to)) { // to is already exclusive here
-            throw DomainException.invalid("to", "'to' is before 'from'");
-        }
+        TimeRange range = TimeRange.of(filter.from(), filter.to());
+        Instant from = range.from();
+        Instant to = range.to();
         if (from != null) {
             values.add(InstantConverter.format(from));
             sql.append(" AND at >= ?").append(values.size());
@@ -206,24 +202,5 @@ public class AuditLog {
 
     private static boolean present(String text) {
         return text != null && !text.isBlank();
-    }
-
-    /**
-     * A day (its start; for {@code to} the next day's start, so the day is included) or an exact instant, as the
-     * deployment history reads its range.
-     */
-    private static Instant instant(String text, String field, boolean endOfDay) {
-        String value = text.trim();
-        try {
-            if (value.length() == 10) {
-                LocalDate day = LocalDate.parse(value);
-                return (endOfDay ? day.plusDays(1) : day).atStartOfDay(ZoneId.systemDefault()).toInstant();
-            }
-            Instant instant = Instant.parse(value);
-            return endOfDay ? instant.plusMillis(1) : instant;
-        } catch (DateTimeParseException e) {
-            throw DomainException.invalid(field, "'" + field + "' must be a date like 2025-11-25 or an instant like"
-                    + " 2025-11-25T18:00:00Z");
-        }
     }
 }

@@ -6,15 +6,13 @@ import io.rpideploy.deployments.entity.DeploymentState;
 import io.rpideploy.hostnames.control.HostnameRules;
 import io.rpideploy.netboot.api.SerialNumber;
 import io.rpideploy.platform.control.DomainException;
+import io.rpideploy.platform.control.TimeRange;
 import io.rpideploy.platform.control.InstantConverter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.Query;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,11 +58,9 @@ public class DeploymentHistory {
             condition(where, values, "status = ?", DeploymentState.parse(filter.status()).orElseThrow(() ->
                     DomainException.invalid("status", "Unknown status '" + filter.status().trim() + "'")).value());
         }
-        Instant from = present(filter.from()) ? instant(filter.from(), "from", false) : null;
-        Instant to = present(filter.to()) ? instant(filter.to(), "to", true) : null;
-        if (from != null && to != null && !from.isBefore(to)) { // to is already exclusive here
-            throw DomainException.invalid("to", "'to' is before 'from'");
-        }
+        TimeRange range = TimeRange.of(filter.from(), filter.to());
+        Instant from = range.from();
+        Instant to = range.to();
         if (from != null) {
             condition(where, values, "started_at >= ?", InstantConverter.format(from));
         }
@@ -117,21 +113,5 @@ public class DeploymentHistory {
             query.setParameter(i + 1, values.get(i));
         }
         return query;
-    }
-
-    /** A day (its start; for {@code to} the next day's start, so the day is included) or an exact instant. */
-    private Instant instant(String text, String field, boolean endOfDay) {
-        String value = text.trim();
-        try {
-            if (value.length() == 10) {
-                LocalDate day = LocalDate.parse(value);
-                return (endOfDay ? day.plusDays(1) : day).atStartOfDay(ZoneId.systemDefault()).toInstant();
-            }
-            Instant instant = Instant.parse(value);
-            return endOfDay ? instant.plusMillis(1) : instant;
-        } catch (DateTimeParseException e) {
-            throw DomainException.invalid(field, "'" + field + "' must be a date like 2025-11-25 or an instant like"
-                    + " 2025-11-25T18:00:00Z");
-        }
     }
 }
