@@ -523,10 +523,10 @@ final class Attacks {
                             10_000)) {
                         for (int g = guesses.incrementAndGet(); g <= maxGuesses && running();
                                 g = guesses.incrementAndGet()) {
-                            String password = "guess-" + g;
+                            String wrongGuess = "guess-" + g; // never the admin's: each is refused
                             try {
-                                Wire.Answer answer = connection.exchange(form ? formGuess(password)
-                                        : basicGuess(password));
+                                Wire.Answer answer = connection.exchange(form ? formGuess(wrongGuess)
+                                        : basicGuess(wrongGuess));
                                 String kind = form ? "form " + answer.status() : "basic " + answer.status();
                                 if (form && answer.text().contains("Too many failed logins")) {
                                     kind += " locked";
