@@ -41,10 +41,6 @@ public class ConsoleSessions {
         live.decrementAndGet();
     }
 
-    public int live() {
-        return live.get();
-    }
-
     /** Whether one more logged-in session may be created now. */
     public boolean roomForLogin() {
         return live.get() < maxSessions;
