@@ -188,8 +188,7 @@ class ConsoleAuditDashboardIT {
         Api admin = Api.admin();
         assertEquals(200, admin.post("/api/kart-numbers", "{\"venue_code\":\"" + VENUE + "\",\"numbers\":\"1-9\"}")
                 .status());
-        byte[] image = new byte[128 * 1024];
-        new java.util.Random(6).nextBytes(image);
+        byte[] image = ItImages.disk(128 * 1024, 6);
         ItImages.uploadActive(admin, "KXP2", "dash-7", "dash.img", image);
         JsonObject done = config("10000000da5b0001", "2c:cf:67:00:da:01");
         status(id(done), "downloading", 30);

@@ -17,7 +17,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -347,8 +346,7 @@ class ConsoleImagesIT {
     }
 
     private static Path image(String name, int size, long seed) throws IOException {
-        byte[] data = new byte[size];
-        new Random(seed).nextBytes(data);
+        byte[] data = ItImages.disk(size, seed);
         return Files.write(files.resolve(name), data);
     }
 
