@@ -64,7 +64,7 @@ public final class Provisioner {
                 .add("net1", "virtio,bridge=" + c.bridge() + ",tag=" + c.deploymentVlan())
                 .add("onboot", 1)
                 .add("description", "rpi-deploy deployment server (rpideploy provision)");
-        step("create VM", px.post(node() + "/qemu", vm));
+        task("create VM", px.post(node() + "/qemu", vm));
 
         step("resize disk to " + c.diskGiB() + "G", px.put(vm(vmid) + "/resize",
                 params().add("disk", "scsi0").add("size", c.diskGiB() + "G")));
@@ -77,7 +77,7 @@ public final class Provisioner {
         c.dns().ifPresent(d -> ci.add("nameserver", d));
         step("configure cloud-init", px.post(vm(vmid) + "/config", ci));
 
-        step("start", px.post(vm(vmid) + "/status/start", params()));
+        task("start", px.post(vm(vmid) + "/status/start", params()));
         return doctor(vmid);
     }
 
@@ -98,7 +98,7 @@ public final class Provisioner {
     }
 
     public void template(int vmid) throws IOException {
-        step("convert VM " + vmid + " to a template", px.post(vm(vmid) + "/template", params()));
+        task("convert VM " + vmid + " to a template", px.post(vm(vmid) + "/template", params()));
     }
 
     /** A full clone (its own disks, independent of the template); returns the new VM's id. */
@@ -109,7 +109,7 @@ public final class Provisioner {
             p.add("name", name);
         }
         p.add("full", 1).add("storage", c.storage());
-        step("full clone of " + vmid + " as " + id, px.post(vm(vmid) + "/clone", p));
+        task("full clone of " + vmid + " as " + id, px.post(vm(vmid) + "/clone", p));
         return id;
     }
 
@@ -118,12 +118,12 @@ public final class Provisioner {
         if (description != null) {
             p.add("description", description);
         }
-        step("snapshot " + name + " of VM " + vmid, px.post(vm(vmid) + "/snapshot", p));
+        task("snapshot " + name + " of VM " + vmid, px.post(vm(vmid) + "/snapshot", p));
     }
 
     /** vzdump in snapshot mode (the VM keeps running), zstd-compressed, to the backup storage. */
     public void backup(int vmid) throws IOException {
-        step("vzdump backup of VM " + vmid + " to " + c.backupStorage(), px.post(node() + "/vzdump", params()
+        task("vzdump backup of VM " + vmid + " to " + c.backupStorage(), px.post(node() + "/vzdump", params()
                 .add("vmid", vmid).add("storage", c.backupStorage()).add("mode", "snapshot").add("compress", "zstd")));
     }
 
@@ -147,7 +147,7 @@ public final class Provisioner {
             throw new IOException("the cloud image " + c.image() + " is not on node " + c.node()
                     + " and storage.image_url is not set");
         }
-        step("download " + c.imageUrl().get() + " to " + c.image(), px.post(node() + "/storage/"
+        task("download " + c.imageUrl().get() + " to " + c.image(), px.post(node() + "/storage/"
                 + segment(image.storage()) + "/download-url", params().add("content", image.content())
                 .add("filename", image.file()).add("url", c.imageUrl().get())));
     }
@@ -241,9 +241,20 @@ public final class Provisioner {
         return v == JsonValue.TRUE || v instanceof JsonNumber n && n.intValue() != 0;
     }
 
+    /** A call that may finish at once or start a task (resize and config answer null in older releases). */
     private void step(String what, JsonValue answer) throws IOException {
         log.println("provision: " + what);
         px.waitIfTask(answer, c.taskTimeout());
+    }
+
+    /** A call documented to start a task: anything but a UPID means the call did not do what was asked. */
+    private void task(String what, JsonValue answer) throws IOException {
+        log.println("provision: " + what);
+        if (answer.getValueType() != JsonValue.ValueType.STRING
+                || !ProxmoxClient.Upid.is(((JsonString) answer).getString())) {
+            throw new IOException(what + ": Proxmox answered " + answer + " where a task id (UPID) was expected");
+        }
+        px.waitTask(((JsonString) answer).getString(), c.taskTimeout());
     }
 
     private String node() {

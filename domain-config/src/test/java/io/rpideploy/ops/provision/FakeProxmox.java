@@ -90,10 +90,10 @@ final class FakeProxmox implements AutoCloseable {
         server.start();
     }
 
-    /** A key pair made with the JDK's keytool for CN=pve1 (so a name check against 127.0.0.1 would fail). */
+    /** A key pair made with the JDK's keytool: CN=pve1 and the one name 127.0.0.1 (so "localhost" does not match). */
     static void makeKeystore(Path keystore, String password) throws Exception {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "pve", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=pve1",
+                "-genkeypair", "-alias", "pve", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=pve1", "-ext", "SAN=ip:127.0.0.1",
                 "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", password)
                 .redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -104,6 +104,19 @@ final class FakeProxmox implements AutoCloseable {
 
     String url() {
         return "https://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The same server by a name its certificate does not carry. */
+    String urlByOtherName() {
+        return "https://localhost:" + server.getAddress().getPort();
+    }
+
+    /** The self-signed certificate as a PEM file, as /etc/pve/pve-root-ca.pem would be handed out. */
+    void writeCertificatePem(Path file) throws Exception {
+        Files.writeString(file, "-----BEGIN CERTIFICATE-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(certificate.getEncoded())
+                + "\n-----END CERTIFICATE-----\n");
     }
 
     String fingerprint() throws Exception {

@@ -178,6 +178,13 @@ class ProvisionCommandTest {
     }
 
     @Test
+    void aCallThatShouldStartATaskButDoesNotIsAnError() throws Exception {
+        pve.expect("POST", N + "/qemu/104/snapshot", p("snapname", "fresh"), 200, "{\"data\":null}");
+        assertEquals(2, run("snapshot", "--vmid", "104", "--name", "fresh"));
+        assertTrue(err().contains("Proxmox answered null where a task id (UPID) was expected"), err());
+    }
+
+    @Test
     void aTaskThatNeverStopsIsBounded() throws Exception {
         Path file = dir.resolve("c.json");
         Files.writeString(file, Files.readString(config).replace("\"task_timeout_seconds\": 900",
@@ -294,6 +301,33 @@ class ProvisionCommandTest {
         assertEquals(2, run("backup"));
         assertTrue(err().contains("TLS: the server's certificate has SHA-256 fingerprint " + pve.fingerprint()), err());
         assertTrue(pve.log().isEmpty());
+    }
+
+    @Test
+    void aPinnedCertificateNeedsNoMatchingName() throws Exception {
+        config = writeConfig(pve.fingerprint(), 104, 900);
+        Files.writeString(config, Files.readString(config).replace(pve.url(), pve.urlByOtherName()));
+        pve.task("POST", N + "/vzdump", p("vmid", "104", "storage", "local", "mode", "snapshot", "compress", "zstd"),
+                "vzdump", 0, "OK");
+        assertEquals(0, run("backup"), err());
+    }
+
+    @Test
+    void aCaFileIsTrustedWithTheNameChecked() throws Exception {
+        Path ca = dir.resolve("pve-root-ca.pem");
+        pve.writeCertificatePem(ca);
+        config = writeConfig(null, 104, 900);
+        Files.writeString(config, Files.readString(config).replace("\"tls_ca_file\": null",
+                "\"tls_ca_file\": \"" + ca + "\""));
+        pve.task("POST", N + "/vzdump", null, "vzdump", 1, "OK");
+        assertEquals(0, run("backup"), err());
+
+        // the same server by a name its certificate lacks: refused, as a CA-signed certificate must match
+        Files.writeString(config, Files.readString(config).replace(pve.url(), pve.urlByOtherName()));
+        err.reset();
+        assertEquals(2, run("backup"));
+        assertTrue(err().contains("TLS: "), err());
+        assertEquals(3, pve.log().size(), () -> "the refused connection reached the API: " + pve.log());
     }
 
     @Test
