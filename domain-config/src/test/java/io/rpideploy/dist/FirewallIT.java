@@ -118,8 +118,8 @@ class FirewallIT {
         assertArrayEquals(bootFile, tftp(MGMT), "TFTP does not work in the lab without the firewall");
 
         String rules = Files.readString(Path.of("src/main/dist/network/rpi-deploy.nft"))
-                .replace("define MGMT_IF = \"ens18\"", "define MGMT_IF = \"rpfwm0\"")
-                .replace("define DEPLOY_IF = \"ens19\"", "define DEPLOY_IF = \"rpfwd0\"");
+                .replace("define MGMT_IF = \"eth0\"", "define MGMT_IF = \"rpfwm0\"")
+                .replace("define DEPLOY_IF = \"eth1\"", "define DEPLOY_IF = \"rpfwd0\"");
         assertTrue(rules.contains("\"rpfwm0\"") && rules.contains("\"rpfwd0\""), "interface defines not found");
         Path file = dir.resolve("lab.nft");
         Files.writeString(file, rules);

@@ -38,6 +38,9 @@ public record ProvisionConfig(
     private static final Pattern PROXMOX_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern CIDR = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}");
     private static final Pattern ENV_NAME = Pattern.compile("RPIDEPLOY_[A-Z0-9_]+");
+    /** Proxmox wants a DNS name; it also names the snippet file, so no path characters. */
+    private static final Pattern DNS_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+            + "(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
     public ProvisionConfig {
         env = Map.copyOf(env);
@@ -91,6 +94,11 @@ public record ProvisionConfig(
         if (!CIDR.matcher(deploymentIp).matches()) {
             throw new IllegalArgumentException("network.deployment_ip: ADDRESS/PREFIX expected, got " + deploymentIp);
         }
+        String name = text(vm, "vm.name", "rpi-deployment-server");
+        if (!DNS_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("vm.name: a DNS name expected (letters, digits, '-', '.'), got '"
+                    + name + "'");
+        }
         Map<String, String> env = new LinkedHashMap<>();
         if (ci.containsKey("env") && !ci.isNull("env")) {
             ci.getJsonObject("env").forEach((k, v) -> {
@@ -106,7 +114,7 @@ public record ProvisionConfig(
                 Duration.ofSeconds(number(px, "task_timeout_seconds", 900, 1, 86_400)),
                 Duration.ofSeconds(number(px, "agent_timeout_seconds", 900, 1, 86_400)),
                 vmid, id(root, "node", null),
-                text(vm, "vm.name", "rpi-deployment-server"),
+                name,
                 number(vm, "memory", 8192, 512, 1 << 22), number(vm, "cores", 4, 1, 512),
                 number(vm, "sockets", 1, 1, 16),
                 id(st, "storage", "local-lvm"), number(st, "disk_size", 100, 4, 65_536),

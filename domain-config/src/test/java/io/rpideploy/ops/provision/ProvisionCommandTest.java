@@ -349,7 +349,7 @@ class ProvisionCommandTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> file = ((List<Map<String, Object>>) doc.get("write_files")).get(0);
         assertEquals("/etc/rpi-deploy/rpi-deploy.env", file.get("path"));
-        assertEquals("RPIDEPLOY_NETBOOT_INTERFACE=ens19", ((String) file.get("content")).lines()
+        assertEquals("RPIDEPLOY_NETBOOT_INTERFACE=eth1", ((String) file.get("content")).lines()
                 .filter(l -> l.startsWith("RPIDEPLOY_NETBOOT_INTERFACE")).findFirst().orElseThrow());
         @SuppressWarnings("unchecked")
         List<List<String>> runcmd = (List<List<String>>) doc.get("runcmd");
@@ -365,6 +365,14 @@ class ProvisionCommandTest {
                 "\"token_secret\": \"abc\""));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProvisionConfig.read(file));
         assertTrue(e.getMessage().contains("secrets do not belong in the config file"), e.getMessage());
+    }
+
+    @Test
+    void aVmNameMustBeADnsName() throws Exception {
+        Path file = dir.resolve("name.json");
+        Files.writeString(file, Files.readString(config).replace("\"cw-rpi-deployment01\"", "\"../etc/x\""));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProvisionConfig.read(file));
+        assertTrue(e.getMessage().startsWith("vm.name: a DNS name expected"), e.getMessage());
     }
 
     @Test
