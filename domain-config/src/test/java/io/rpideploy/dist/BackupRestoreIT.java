@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * kart numbers, an image, a board's deployment through /api/config, a second user), {@code rpideploy backup} while
  * boards keep getting hostnames, {@code rpideploy restore} into a new data directory, and a second server on it
  * that has every venue, slot, deployment, user and image. {@code rpideploy reset-password} on a running server is
- * proved by logging in with the printed password.
+ * proved by logging in with the printed password. The first start's log is checked to be one a person can read.
  */
 class BackupRestoreIT {
 
@@ -65,6 +65,7 @@ class BackupRestoreIT {
 
         try (Server server = Server.start(home, MANAGEMENT, DEPLOYMENT, password, base.resolve("server.log"))) {
             server.awaitHealthy(Duration.ofSeconds(180));
+            assertReadableStart(base.resolve("server.log"));
             assertEquals(201, server.post("/api/venues", "{\"code\":\"" + VENUE + "\",\"name\":\"Backup\"}")
                     .statusCode());
             assertEquals(200, server.post("/api/kart-numbers", "{\"venue_code\":\"" + VENUE
@@ -209,6 +210,29 @@ class BackupRestoreIT {
             assertEquals(200, as(second, "admin", printedPassword(reset, "admin"), "/api/users").statusCode());
         }
         assertEquals("ok", Server.integrityCheck(restored.resolve("rpideploy.db")));
+    }
+
+    /**
+     * Issue 17's "a start a person can read": no expired-certificate dumps from the runtime's trust store, no colour
+     * codes, a few dozen lines, and a summary saying where the console, the deployment API and netboot are.
+     */
+    private static void assertReadableStart(Path log) throws Exception {
+        Instant until = Instant.now().plusSeconds(90);
+        String text = Files.readString(log);
+        while (!text.contains("rpi-deploy started in") && Instant.now().isBefore(until)) {
+            Thread.sleep(250);
+            text = Files.readString(log);
+        }
+        assertTrue(text.contains("rpi-deploy started in"), text);
+        assertFalse(text.contains("has expired"), "no expired certificate in the trust store");
+        assertFalse(text.contains("\u001b["), "no colour codes");
+        String start = text.substring(0, text.indexOf("rpi-deploy started in"));
+        assertTrue(start.lines().count() <= 40, "a short start log:\n" + start);
+        String summary = text.substring(text.indexOf("rpi-deploy started in"));
+        assertTrue(summary.contains("console and management API: http://127.0.0.1:" + MANAGEMENT + "/"), summary);
+        assertTrue(summary.contains("(boards): http://127.0.0.1:" + DEPLOYMENT + "/"), summary);
+        assertTrue(summary.contains("netboot: DHCP disabled"), summary);
+        System.out.println("[backup-it] start log, " + text.lines().count() + " lines:\n" + text);
     }
 
     private static HttpResponse<String> config(int port, String serial) throws IOException, InterruptedException {
