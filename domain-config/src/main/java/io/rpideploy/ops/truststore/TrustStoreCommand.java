@@ -19,12 +19,12 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * {@code rpideploy trust-store --output FILE}: the trust store the server starts with (bin/rpideploy runs it when
- * the last one is out of date). Payara checks every certificate of its trust store at start and logs each expired
- * one with its whole dump; its bundled store ages with the runtime release. This writes the Java runtime's CA
- * certificates (on Debian and Ubuntu the system's, kept current by ca-certificates-java) without the expired ones,
- * and beside it {@code FILE.valid-until}: the second the first kept certificate expires, and the source file, so
- * the start script knows without a JVM when to write it again.
+ * {@code rpideploy trust-store --output FILE}: the trust store the server starts with, as {@link TrustStoreAgent}
+ * writes it at a start when the last one is out of date (by hand: to see what it holds). Payara checks every
+ * certificate of its trust store at start and logs each expired one with its whole dump; its bundled store ages with
+ * the runtime release. This writes the Java runtime's CA certificates (on Debian and Ubuntu the system's, kept
+ * current by ca-certificates-java) without the expired ones, and beside it {@code FILE.valid-until}: the second the
+ * first kept certificate expires, and the source file, so the start script knows without a JVM when it is stale.
  */
 public final class TrustStoreCommand implements OpsCommand {
 
@@ -48,7 +48,7 @@ public final class TrustStoreCommand implements OpsCommand {
 
     @Override
     public String summary() {
-        return "--output FILE  write the server's trust store: the system's CA certificates not expired (at start)";
+        return "--output FILE  write a trust store of the system's CA certificates not expired (as at start)";
     }
 
     @Override
