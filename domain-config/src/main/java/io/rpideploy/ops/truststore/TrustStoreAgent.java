@@ -22,7 +22,7 @@ public final class TrustStoreAgent {
                     Instant.now());
             System.setProperty("javax.net.ssl.trustStore", store.toString());
             System.setProperty("javax.net.ssl.trustStorePassword", TrustStoreCommand.PASSWORD);
-            System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+            System.setProperty("javax.net.ssl.trustStoreType", TrustStoreCommand.TYPE);
         } catch (Exception | LinkageError e) {
             System.err.println("rpi-deploy: could not write the trust store " + output + " (" + e
                     + "): Payara's bundled trust store is used");

@@ -30,6 +30,11 @@ public final class TrustStoreCommand implements OpsCommand {
 
     /** Payara reads its trust store with this password unless told otherwise (javax.net.ssl.trustStorePassword). */
     public static final String PASSWORD = "changeit";
+    /**
+     * JKS, not PKCS12: it holds public certificates only, and a PKCS12 store's encryption and MAC (10,000 PBKDF2
+     * rounds each) would cost every start that writes it a quarter of a second for no protection.
+     */
+    public static final String TYPE = "JKS";
 
     private final Clock clock;
 
@@ -81,7 +86,7 @@ public final class TrustStoreCommand implements OpsCommand {
 
     static Written write(Path source, Path output, Instant now) throws IOException, GeneralSecurityException {
         KeyStore from = KeyStore.getInstance(source.toFile(), PASSWORD.toCharArray());
-        KeyStore to = KeyStore.getInstance("PKCS12");
+        KeyStore to = KeyStore.getInstance(TYPE);
         to.load(null, null);
         int kept = 0;
         int expired = 0;

@@ -24,7 +24,7 @@ class TrustStoreAgentTest {
             assertTrue(Files.exists(dir.resolve("home/truststore/cacerts.p12.valid-until")));
             assertEquals(store.toString(), System.getProperty("javax.net.ssl.trustStore"));
             assertEquals("changeit", System.getProperty("javax.net.ssl.trustStorePassword"));
-            assertEquals("PKCS12", System.getProperty("javax.net.ssl.trustStoreType"));
+            assertEquals("JKS", System.getProperty("javax.net.ssl.trustStoreType"));
         } finally {
             PROPERTIES.forEach(System::clearProperty);
         }

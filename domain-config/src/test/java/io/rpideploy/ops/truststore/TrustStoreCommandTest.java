@@ -59,7 +59,7 @@ class TrustStoreCommandTest {
         assertEquals(2, written.kept());
         assertEquals(1, written.expired());
         KeyStore store = KeyStore.getInstance(output.toFile(), TrustStoreCommand.PASSWORD.toCharArray());
-        assertEquals("PKCS12", store.getType());
+        assertEquals("JKS", store.getType());
         List<String> aliases = Collections.list(store.aliases());
         assertEquals(List.of("later", "soon"), aliases.stream().sorted().toList());
         assertTrue(store.isCertificateEntry("soon"));
