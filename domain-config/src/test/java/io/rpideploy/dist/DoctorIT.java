@@ -74,6 +74,7 @@ class DoctorIT {
             assertEquals("OK", healthy.status("listener (deployment)"), healthy.output());
             assertEquals("OK", healthy.status("network placement"), healthy.output());
             assertEquals("OK", healthy.status("netboot adapter (DHCP/TFTP)"), healthy.output());
+            assertEquals("OK", healthy.status("other DHCP server"), healthy.output());
             assertEquals("OK", healthy.status("database integrity"), healthy.output());
             assertEquals("OK", healthy.status("schema version"), healthy.output());
             assertEquals("WARN", healthy.status("image KXP2"), "no active image yet");

@@ -78,6 +78,11 @@ public final class DoctorCommand implements OpsCommand {
         Health either = management.answered() ? management : deployment;
         findings.add(HealthChecks.netboot(either, s.netbootInterface().isPresent()));
         Finding integrity = DatabaseChecks.integrity(s.database());
+        // DHCP runs only with a deployment interface, and only then does the server probe for other DHCP servers
+        Finding rogue = RogueDhcp.check(s.database(), s.netbootInterface().isPresent(), s.rogueProbing(),
+                Instant.now());
+        findings.add(integrity.status() == Status.OK ? rogue
+                : Finding.notChecked("other DHCP server", "the database failed its check"));
         findings.add(integrity);
         findings.add(DatabaseChecks.schema(s.database(),
                 DatabaseChecks.shippedVersion(s.distribution().resolve("lib/web-war.war"))));

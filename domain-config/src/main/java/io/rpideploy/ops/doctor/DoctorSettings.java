@@ -14,7 +14,7 @@ import java.util.Optional;
 public record DoctorSettings(InetAddress managementAddress, int managementPort, InetAddress deploymentAddress,
                              int deploymentPort, Path home, Path imagesDir, Optional<String> netbootInterface,
                              Optional<InetAddress> netbootServerIp, boolean allowAnyAddress, long minFreeBytes,
-                             Path distribution) {
+                             Path distribution, boolean rogueProbing) {
 
     /** Below this the doctor warns about free disk (RPIDEPLOY_DOCTOR_MIN_FREE_GIB): an image and its raw copy. */
     static final long DEFAULT_MIN_FREE_GIB = 8;
@@ -33,7 +33,8 @@ public record DoctorSettings(InetAddress managementAddress, int managementPort, 
                 env.get("RPIDEPLOY_NETBOOT_SERVER_IP").map(v -> parse("RPIDEPLOY_NETBOOT_SERVER_IP", v)),
                 Boolean.parseBoolean(env.get("RPIDEPLOY_DOCTOR_ALLOW_ANY_ADDRESS", "false").toLowerCase(Locale.ROOT)),
                 gib(env.get("RPIDEPLOY_DOCTOR_MIN_FREE_GIB", String.valueOf(DEFAULT_MIN_FREE_GIB))),
-                env.distribution());
+                env.distribution(),
+                RogueDhcp.probing(env.get("RPIDEPLOY_NETBOOT_ROGUE_CHECK_INTERVAL", "5m")));
     }
 
     public Path database() {

@@ -36,6 +36,8 @@ class DatabaseChecksTest {
             s.execute("CREATE TABLE master_image (id INTEGER PRIMARY KEY, filename TEXT, product_type TEXT, "
                     + "size_bytes INTEGER, checksum TEXT, is_active INTEGER, deleted_at TEXT)");
             s.execute("CREATE TABLE audit_event (id INTEGER PRIMARY KEY, at TEXT)");
+            s.execute("CREATE TABLE netboot_event (id INTEGER PRIMARY KEY, at TEXT NOT NULL, protocol TEXT NOT NULL, "
+                    + "kind TEXT NOT NULL, mac_address TEXT, ip_address TEXT)");
             // enough rows for pages beyond the first, so damage in the middle of the file hits a table
             s.execute("CREATE TABLE filler (id INTEGER PRIMARY KEY, text TEXT)");
             for (int i = 0; i < 400; i++) {

@@ -60,7 +60,7 @@ class ListenerChecksTest {
     static DoctorSettings settings(String management, String deployment, String netbootInterface, boolean allowAny)
             throws Exception {
         return new DoctorSettings(ip(management), 5000, ip(deployment), 5001, Path.of("/data"), Path.of("/data/images"),
-                Optional.ofNullable(netbootInterface), Optional.empty(), allowAny, 8L << 30, Path.of("/opt"));
+                Optional.ofNullable(netbootInterface), Optional.empty(), allowAny, 8L << 30, Path.of("/opt"), true);
     }
 
     /** eth0 the management network, eth1 the deployment network. */
