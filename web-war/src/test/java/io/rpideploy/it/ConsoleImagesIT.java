@@ -130,6 +130,8 @@ class ConsoleImagesIT {
     void theAdminActivatesItThenActivatesASecondAndRollsBack() throws IOException {
         browser.open("/master-images/index.xhtml");
         browser.click(browser.find(imageRow(FIRST)).findElement(By.xpath(".//button[contains(@id,':activate')]")));
+        browser.find("confirmYes"); // activation changes what every board gets: it asks first
+        browser.click("confirmYes");
         browser.until(ExpectedConditions.textToBePresentInElementLocated(statusCell(FIRST), "active"));
         browser.waitForText("images:messages", FIRST + " is now the active image of RXP2");
         assertTrue(image(FIRST).getBoolean("is_active"));
@@ -137,6 +139,8 @@ class ConsoleImagesIT {
         upload(image("im-second.img", 256 * 1024, 3), "RXP2", "im-1.1", "");
         browser.until(ExpectedConditions.attributeToBe(By.id("upload-progress"), "data-progress", "100"));
         browser.click(browser.find(imageRow(SECOND)).findElement(By.xpath(".//button[contains(@id,':activate')]")));
+        browser.find("confirmYes");
+        browser.click("confirmYes");
         browser.until(ExpectedConditions.textToBePresentInElementLocated(statusCell(SECOND), "active"));
         browser.until(ExpectedConditions.textToBe(statusCell(FIRST), ""));
         assertFalse(image(FIRST).getBoolean("is_active"));
