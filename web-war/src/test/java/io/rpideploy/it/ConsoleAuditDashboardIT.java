@@ -258,6 +258,28 @@ class ConsoleAuditDashboardIT {
         return config.getJsonNumber("deployment_id").longValue();
     }
 
+    @Test
+    @Order(8)
+    void aSessionThatEndedSendsToTheLoginWithAWordAndBackToThePage() {
+        // what the browser holds after an idle timeout or a restart: the cookie of a session the server forgot
+        browser.open("/venues/index.xhtml");
+        browser.driver.manage().deleteCookieNamed("JSESSIONID");
+        browser.driver.manage().addCookie(new org.openqa.selenium.Cookie("JSESSIONID", "ended-session-0000", "/"));
+        browser.open("/deployments/index.xhtml");
+        browser.until(ExpectedConditions.urlContains("/login.xhtml"));
+        assertTrue(browser.find("ended").getText().contains("Your session ended"), browser.bodyText());
+        browser.screenshot("34-session-ended-login");
+        browser.type("login:username", "admin");
+        browser.type("login:password", Api.ADMIN_PASSWORD);
+        browser.clickAndLoad("login:submit");
+        browser.until(ExpectedConditions.urlContains("/deployments/index.xhtml"));
+        // a first visit (no cookie at all) gets no such word
+        browser.driver.manage().deleteAllCookies();
+        browser.open("/venues/index.xhtml");
+        browser.until(ExpectedConditions.urlContains("/login.xhtml"));
+        assertFalse(browser.present("ended"), browser.bodyText());
+    }
+
     private static void status(long deployment, String state, int progress) {
         Reply reply = Api.deployment().post("/api/status", "{\"deployment_id\":" + deployment + ",\"status\":\""
                 + state + "\",\"progress\":" + progress + ",\"bytes_written\":" + progress * 1048576L
