@@ -240,6 +240,16 @@
         ws.onclose = function () {
             $("live-state").textContent = "Live updates lost; reconnecting…";
             $("live-state").className = "muted live-state";
+            // the server restarted or the session timed out: a refused handshake looks like a lost connection, so
+            // ask an API call; 401 means log in again (and come back here), anything else means try again
+            fetch(base + "/api/stats", {credentials: "same-origin", headers: {"Accept": "application/json", "X-Requested-With": "XMLHttpRequest"}})
+                .then(function (r) {
+                    if (r.status === 401) {
+                        location.href = base + "/login.xhtml?ended=1&next="
+                            + encodeURIComponent(location.pathname + location.search);
+                    }
+                })
+                .catch(function () { /* the server is down: the retry below finds it when it is back */ });
             setTimeout(connect, retry);
             retry = Math.min(retry * 2, 30000);
         };

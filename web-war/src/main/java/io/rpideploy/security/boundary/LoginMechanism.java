@@ -141,7 +141,7 @@ public class LoginMechanism implements HttpAuthenticationMechanism {
                     return context.notifyContainerAboutLogin(result);
                 }
             }
-            return unauthorized(response, "Wrong user name or password");
+            return unauthorized(request, response, "Wrong user name or password");
         }
         // a console page calling the API from the browser carries the session instead; a write must also carry the
         // session's anti-CSRF token and come from our own origin, or any site the user visits could send it
@@ -160,7 +160,7 @@ public class LoginMechanism implements HttpAuthenticationMechanism {
             return context.notifyContainerAboutLogin(sessionUser.get().getUsername(),
                     sessionUser.get().getRole().groups());
         }
-        return unauthorized(response, "Log in with HTTP Basic authentication to use the management API");
+        return unauthorized(request, response, "Log in with HTTP Basic authentication to use the management API");
     }
 
     /**
@@ -192,9 +192,13 @@ public class LoginMechanism implements HttpAuthenticationMechanism {
         return AuthenticationStatus.SEND_FAILURE;
     }
 
-    private static AuthenticationStatus unauthorized(HttpServletResponse response, String message) {
+    private static AuthenticationStatus unauthorized(HttpServletRequest request, HttpServletResponse response,
+                                                     String message) {
         try {
-            response.setHeader("WWW-Authenticate", "Basic realm=\"rpi-deploy\", charset=\"UTF-8\"");
+            // a console page's own script (it says so) is not asked by the browser's login dialog: it handles 401
+            if (!"XMLHttpRequest".equals(request.getHeader("X-Requested-With"))) {
+                response.setHeader("WWW-Authenticate", "Basic realm=\"rpi-deploy\", charset=\"UTF-8\"");
+            }
             ApiErrors.write(response, 401, "unauthorized", message);
         } catch (IOException clientGone) {
             // nothing to tell a client that has disconnected
