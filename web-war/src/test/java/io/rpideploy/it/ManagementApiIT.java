@@ -67,6 +67,36 @@ class ManagementApiIT {
         assertEquals(404, admin.get("/api/venues/VEN1").status());
     }
 
+    /** Two managers edit the same venue: the later save from a stale copy is refused (412), never applied over. */
+    @Test
+    void aSaveFromAStaleCopyIsRefusedWithWhoChangedItAndEveryEditableResourceHasAnEtag() {
+        venue("LOST");
+        Reply first = admin.get("/api/venues/LOST");
+        String etag = first.raw().headers().firstValue("ETag").orElseThrow();
+        Reply mine = admin.send(admin.request("/api/venues/LOST").header("If-Match", etag)
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"Saved first\"}")));
+        assertEquals(200, mine.status(), mine.toString());
+        String newer = mine.raw().headers().firstValue("ETag").orElseThrow();
+        assertTrue(!newer.equals(etag), etag + " -> " + newer);
+        Reply stale = admin.send(admin.request("/api/venues/LOST").header("If-Match", etag)
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"Saved second\"}")));
+        assertError(stale, 412, null);
+        assertTrue(stale.json().getString("message").contains("changed by admin"), stale.toString());
+        assertEquals("Saved first", admin.get("/api/venues/LOST").json().getString("name"), "nothing overwritten");
+        Reply staleDelete = admin.send(admin.request("/api/venues/LOST").header("If-Match", etag).DELETE());
+        assertError(staleDelete, 412, null);
+        Reply delete = admin.send(admin.request("/api/venues/LOST").header("If-Match", newer).DELETE());
+        assertEquals(204, delete.status(), delete.toString());
+
+        assertTrue(admin.get("/api/users/admin").raw().headers().firstValue("ETag").isPresent());
+        Reply staleUser = admin.send(admin.request("/api/users/admin").header("If-Match", "\"99999\"")
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"role\":\"admin\"}")));
+        assertError(staleUser, 412, null);
+    }
+
     @Test
     void badInputGetsAJsonErrorNamingTheField() {
         assertError(admin.post("/api/venues", "{\"code\":\"TOOLONG\",\"name\":\"x\"}"), 400, "code");

@@ -56,6 +56,14 @@ public class AuditLog {
         em.persist(new AuditEvent(clock.instant(), actor, action, target, details));
     }
 
+    /** Who made the last recorded change of this target and when ("admin at 2026-12-06 10:02:11Z"), or "someone". */
+    public String lastChangeOf(String target) {
+        return em.createQuery("SELECT e FROM AuditEvent e WHERE e.target = :target ORDER BY e.id DESC", AuditEvent.class)
+                .setParameter("target", target).setMaxResults(1).getResultStream().findFirst()
+                .map(e -> e.getActor() + " at " + e.getAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                .orElse("someone");
+    }
+
     /** The logged-in user, or {@value #SYSTEM} when nobody is (start-up, deployment listener). */
     public String currentActor() {
         try {

@@ -7,6 +7,7 @@ import io.rpideploy.images.control.ImageUploads;
 import io.rpideploy.images.entity.MasterImage;
 import io.rpideploy.platform.boundary.JsonInput;
 import io.rpideploy.platform.control.DomainException;
+import io.rpideploy.platform.control.Revisions;
 import io.rpideploy.platform.entity.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -24,6 +25,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -61,8 +63,10 @@ public class ImageResource {
 
     @GET
     @Path("{id}")
-    public ImageView get(@PathParam("id") long id) {
-        return ImageView.of(registry.require(id), integrity);
+    public Response get(@PathParam("id") long id) {
+        MasterImage image = registry.require(id);
+        return Response.ok(ImageView.of(image, integrity)).tag(new EntityTag(String.valueOf(image.getRowVersion())))
+                .build();
     }
 
     /** The raw body as a stream: Jersey does not buffer an InputStream entity, our reader parses it as it comes. */
@@ -116,21 +120,24 @@ public class ImageResource {
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.OPERATOR_NAME)
-    public ImageView update(@PathParam("id") long id, JsonValue body) {
+    public Response update(@PathParam("id") long id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                           JsonValue body) {
         JsonInput in = JsonInput.of(body);
         Optional<String> description = given(in, "description");
         Optional<String> notes = given(in, "notes");
         if (description.isEmpty() && notes.isEmpty()) {
             throw DomainException.invalid(null, "Send description and/or notes");
         }
-        return ImageView.of(registry.update(id, description, notes), integrity);
+        MasterImage image = registry.update(id, Revisions.expected(ifMatch), description, notes);
+        return Response.ok(ImageView.of(image, integrity)).tag(new EntityTag(String.valueOf(image.getRowVersion())))
+                .build();
     }
 
     @DELETE
     @Path("{id}")
     @RolesAllowed(Role.OPERATOR_NAME)
-    public Response delete(@PathParam("id") long id) {
-        uploads.delete(id);
+    public Response delete(@PathParam("id") long id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        uploads.delete(id, Revisions.expected(ifMatch));
         return Response.noContent().build();
     }
 

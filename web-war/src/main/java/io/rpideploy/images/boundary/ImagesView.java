@@ -47,6 +47,7 @@ public class ImagesView implements Serializable {
 
     private List<MasterImage> list;
     private Long editId;
+    private Long editVersion;
     private String editName;
     private String description;
     private String notes;
@@ -94,7 +95,7 @@ public class ImagesView implements Serializable {
 
     public void delete(MasterImage image) {
         if (allowed()) {
-            change(() -> uploads.delete(image.getId()), image.getFilename() + " deleted");
+            change(() -> uploads.delete(image.getId(), image.getRowVersion()), image.getFilename() + " deleted");
         }
     }
 
@@ -103,6 +104,7 @@ public class ImagesView implements Serializable {
         editName = image.getFilename();
         description = image.getDescription();
         notes = image.getNotes();
+        editVersion = image.getRowVersion();
     }
 
     public void save() {
@@ -111,12 +113,17 @@ public class ImagesView implements Serializable {
         }
         try {
             // a blank text clears the field: the form always sends both
-            registry.update(editId, Optional.of(nonNull(description)), Optional.of(nonNull(notes)));
+            registry.update(editId, editVersion, Optional.of(nonNull(description)), Optional.of(nonNull(notes)));
             load();
             ConsoleMessages.info(editName + " saved");
             PrimeFaces.current().ajax().update("images");
         } catch (DomainException refused) {
             ConsoleMessages.show(FORM, INPUTS, refused);
+            if (refused.kind() == DomainException.Kind.PRECONDITION_FAILED) {
+                startEdit(registry.require(editId)); // the dialog shows what is stored now, to change again
+                load();
+                PrimeFaces.current().ajax().update(FORM, "images");
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import io.rpideploy.images.entity.ImageFormat;
 import io.rpideploy.images.entity.Integrity;
 import io.rpideploy.images.entity.MasterImage;
 import io.rpideploy.platform.control.DomainException;
+import io.rpideploy.platform.control.Revisions;
 import io.rpideploy.platform.control.TextRules;
 import io.rpideploy.platform.control.SerializedWrite;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -215,7 +216,16 @@ public class ImageRegistry {
     @SerializedWrite
     @Transactional
     public MasterImage update(long id, Optional<String> description, Optional<String> notes) {
+        return update(id, null, description, notes);
+    }
+
+    /** The same, refused (412) when the image is no longer at {@code expectedVersion} (null: any). */
+    @SerializedWrite
+    @Transactional
+    public MasterImage update(long id, Long expectedVersion, Optional<String> description, Optional<String> notes) {
         MasterImage image = require(id);
+        Revisions.require(image.getRowVersion(), expectedVersion, "Image " + image.getFilename(),
+                audit.lastChangeOf(image.getFilename()));
         description.ifPresent(d -> image.setDescription(text(d, "description")));
         notes.ifPresent(n -> image.setNotes(text(n, "notes")));
         audit.record("image.update", image.getFilename(), "description/notes changed");
@@ -226,7 +236,15 @@ public class ImageRegistry {
     @SerializedWrite
     @Transactional
     public MasterImage delete(long id) {
+        return delete(id, null);
+    }
+
+    @SerializedWrite
+    @Transactional
+    public MasterImage delete(long id, Long expectedVersion) {
         MasterImage image = require(id);
+        Revisions.require(image.getRowVersion(), expectedVersion, "Image " + image.getFilename(),
+                audit.lastChangeOf(image.getFilename()));
         if (image.isActive()) {
             throw DomainException.conflict("The active image of " + image.getProduct()
                     + " cannot be deleted: activate another one first");

@@ -163,7 +163,12 @@ public class ImageUploads {
 
     /** Deletes an image (refused for the active one) and then its file. */
     public MasterImage delete(long id) {
-        MasterImage deleted = registry.delete(id);
+        return delete(id, null);
+    }
+
+    /** The same, refused (412) when the image changed since {@code expectedVersion} (null: any). */
+    public MasterImage delete(long id, Long expectedVersion) {
+        MasterImage deleted = registry.delete(id, expectedVersion);
         store.deleteImage(deleted.getFilename());
         return deleted;
     }

@@ -9,6 +9,7 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 import java.time.Instant;
 
 /**
@@ -18,6 +19,11 @@ import java.time.Instant;
 @Entity
 @Table(name = "master_image")
 public class MasterImage {
+
+    /** Raised by every change: the optimistic lock and the HTTP entity tag (see Revisions). */
+    @Version
+    @Column(name = "row_version")
+    private long rowVersion;
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -134,4 +140,6 @@ public class MasterImage {
     public void setIntegrity(Integrity integrity) { this.integrity = integrity; }
     public String getIntegrityMessage() { return integrityMessage; }
     public void setIntegrityMessage(String integrityMessage) { this.integrityMessage = integrityMessage; }
+
+    public long getRowVersion() { return rowVersion; }
 }

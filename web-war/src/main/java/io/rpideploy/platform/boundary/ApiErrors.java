@@ -44,6 +44,7 @@ public final class ApiErrors {
             case UNAVAILABLE -> Response.fromResponse(response(503, "unavailable", e.getMessage(), e.field()))
                     .header("Retry-After", "1").build();
             case INSUFFICIENT_STORAGE -> response(507, "insufficient_storage", e.getMessage(), e.field());
+            case PRECONDITION_FAILED -> response(412, "precondition_failed", e.getMessage(), e.field());
         };
     }
 

@@ -9,7 +9,9 @@ public class DomainException extends RuntimeException {
     /** What kind of "no" it is; the API maps each kind to one HTTP status. */
     public enum Kind { INVALID_INPUT, NOT_FOUND, CONFLICT, FORBIDDEN, TOO_MANY_REQUESTS, UNAVAILABLE,
         /** The server's own disk cannot hold what was sent (RFC 4918 section 11.5: 507). */
-        INSUFFICIENT_STORAGE }
+        INSUFFICIENT_STORAGE,
+        /** A change made from a stale copy (If-Match, or the console's edited version): 412. */
+        PRECONDITION_FAILED }
 
     private final Kind kind;
     private final String field;

@@ -2,6 +2,7 @@ package io.rpideploy.security.boundary;
 
 import io.rpideploy.platform.boundary.JsonInput;
 import io.rpideploy.platform.control.DomainException;
+import io.rpideploy.platform.control.Revisions;
 import io.rpideploy.security.control.UserService;
 import io.rpideploy.platform.entity.Role;
 import io.rpideploy.security.entity.UserAccount;
@@ -16,6 +17,9 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
@@ -49,12 +53,22 @@ public class UserResource {
     @PUT
     @Path("{username}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public UserView update(@PathParam("username") String username, JsonValue body) {
+    public Response update(@PathParam("username") String username,
+                           @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, JsonValue body) {
         JsonInput in = JsonInput.of(body);
         if (in.string("role") == null && in.bool("enabled") == null && in.string("password") == null) {
             throw DomainException.invalid(null, "Nothing to change: send role, enabled or password");
         }
-        return UserView.of(users.update(username, in.string("role"), in.bool("enabled"), password(in)));
+        UserAccount user = users.update(username, Revisions.expected(ifMatch), in.string("role"), in.bool("enabled"),
+                password(in));
+        return Response.ok(UserView.of(user)).tag(new EntityTag(String.valueOf(user.getVersion()))).build();
+    }
+
+    @GET
+    @Path("{username}")
+    public Response get(@PathParam("username") String username) {
+        UserAccount user = users.require(username);
+        return Response.ok(UserView.of(user)).tag(new EntityTag(String.valueOf(user.getVersion()))).build();
     }
 
     private static char[] password(JsonInput in) {

@@ -47,6 +47,8 @@ public class UsersView implements Serializable {
     private String editRole;
     private boolean editEnabled;
     private String editPassword;
+    /** The version the dialog was opened on: saving over a newer one is refused (changed meanwhile). */
+    private Long editVersion;
 
     @PostConstruct
     void load() {
@@ -82,6 +84,7 @@ public class UsersView implements Serializable {
         editRole = user.getRole().label();
         editEnabled = user.isEnabled();
         editPassword = null;
+        editVersion = user.getVersion();
     }
 
     /** Role, enabled flag and a new password in one step: the service checks all of them before changing any. */
@@ -91,11 +94,15 @@ public class UsersView implements Serializable {
         }
         try {
             boolean newPasswordGiven = editPassword != null && !editPassword.isEmpty();
-            UserAccount user = users.update(editUsername, editRole, editEnabled,
+            UserAccount user = users.update(editUsername, editVersion, editRole, editEnabled,
                     newPasswordGiven ? editPassword.toCharArray() : null);
             done("User " + user.getUsername() + " saved" + (newPasswordGiven ? " with a new password" : ""));
         } catch (DomainException refused) {
             ConsoleMessages.show(EDIT_FORM, INPUTS, refused);
+            if (refused.kind() == DomainException.Kind.PRECONDITION_FAILED) {
+                startEdit(users.require(editUsername)); // the dialog shows what is stored now
+                load();
+            }
         } finally {
             editPassword = null;
         }
@@ -107,7 +114,7 @@ public class UsersView implements Serializable {
         }
         FacesContext faces = FacesContext.getCurrentInstance();
         try {
-            UserAccount changed = users.update(user.getUsername(), null, !user.isEnabled(), null);
+            UserAccount changed = users.update(user.getUsername(), user.getVersion(), null, !user.isEnabled(), null);
             faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_INFO, "User " + changed.getUsername()
                     + (changed.isEnabled() ? " enabled" : " disabled"), null));
         } catch (DomainException refused) {

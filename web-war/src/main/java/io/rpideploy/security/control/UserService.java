@@ -2,6 +2,7 @@ package io.rpideploy.security.control;
 
 import io.rpideploy.audit.control.AuditLog;
 import io.rpideploy.platform.control.DomainException;
+import io.rpideploy.platform.control.Revisions;
 import io.rpideploy.platform.control.SerializedWrite;
 import io.rpideploy.platform.entity.Role;
 import io.rpideploy.security.entity.UserAccount;
@@ -119,7 +120,17 @@ public class UserService {
     @SerializedWrite
     @Transactional
     public UserAccount update(String username, String roleText, Boolean enabled, char[] password) {
+        return update(username, null, roleText, enabled, password);
+    }
+
+    /** The same, refused (412) when the account is no longer at {@code expectedVersion} (null: any). */
+    @SerializedWrite
+    @Transactional
+    public UserAccount update(String username, Long expectedVersion, String roleText, Boolean enabled,
+                              char[] password) {
         UserAccount user = require(username);
+        Revisions.require(user.getVersion(), expectedVersion, "User " + user.getUsername(),
+                audit.lastChangeOf(user.getUsername()));
         Role role = roleText == null ? user.getRole() : role(roleText);
         if (password != null) {
             checkPassword(password);
@@ -156,7 +167,7 @@ public class UserService {
         return true;
     }
 
-    private UserAccount require(String username) {
+    public UserAccount require(String username) {
         return find(username).orElseThrow(() -> DomainException.notFound("User " + username + " does not exist"));
     }
 

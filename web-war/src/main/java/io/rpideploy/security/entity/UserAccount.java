@@ -8,6 +8,7 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 import java.time.Instant;
 
 /** A person who logs in to the console or the management API. Only a PBKDF2 hash of the password is kept. */
@@ -19,6 +20,10 @@ public class UserAccount {
 
     public static final String BY_NAME = "UserAccount.byName";
     public static final String ALL = "UserAccount.all";
+
+    /** Raised by every change: the optimistic lock and the HTTP entity tag (see Revisions). */
+    @Version
+    private long version;
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -64,4 +69,6 @@ public class UserAccount {
     public Instant getCreatedAt() { return createdAt; }
     public Instant getUpdatedAt() { return updatedAt; }
     public void setUpdatedAt(Instant updatedAt) { this.updatedAt = updatedAt; }
+
+    public long getVersion() { return version; }
 }

@@ -1,6 +1,7 @@
 package io.rpideploy.venues.boundary;
 
 import io.rpideploy.platform.boundary.JsonInput;
+import io.rpideploy.platform.control.Revisions;
 import io.rpideploy.platform.control.DomainException;
 import io.rpideploy.platform.entity.Role;
 import io.rpideploy.venues.control.VenueService;
@@ -17,6 +18,9 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -58,25 +62,28 @@ public class VenueResource {
 
     @GET
     @Path("{code}")
-    public VenueView get(@PathParam("code") String code) {
-        return VenueView.of(venues.require(code));
+    public Response get(@PathParam("code") String code) {
+        Venue venue = venues.require(code);
+        return Response.ok(VenueView.of(venue)).tag(new EntityTag(String.valueOf(venue.getVersion()))).build();
     }
 
     @PUT
     @Path("{code}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.OPERATOR_NAME)
-    public VenueView update(@PathParam("code") String code, JsonValue body) {
+    public Response update(@PathParam("code") String code, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                           JsonValue body) {
         JsonInput in = JsonInput.of(body);
-        return VenueView.of(venues.update(code, in.string("name"), in.string("location"),
-                in.string("contact_email")));
+        Venue venue = venues.update(code, Revisions.expected(ifMatch), in.string("name"), in.string("location"),
+                in.string("contact_email"));
+        return Response.ok(VenueView.of(venue)).tag(new EntityTag(String.valueOf(venue.getVersion()))).build();
     }
 
     @DELETE
     @Path("{code}")
     @RolesAllowed(Role.OPERATOR_NAME)
-    public Response delete(@PathParam("code") String code) {
-        venues.delete(code);
+    public Response delete(@PathParam("code") String code, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        venues.delete(code, Revisions.expected(ifMatch));
         return Response.noContent().build();
     }
 

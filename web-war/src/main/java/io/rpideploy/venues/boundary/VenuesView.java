@@ -46,6 +46,8 @@ public class VenuesView implements Serializable {
     private String name;
     private String location;
     private String contactEmail;
+    /** The version the dialog was opened on: saving over a newer one is refused (changed meanwhile). */
+    private Long version;
 
     @PostConstruct
     void load() {
@@ -66,6 +68,7 @@ public class VenuesView implements Serializable {
         name = null;
         location = null;
         contactEmail = null;
+        version = null;
     }
 
     public void startEdit(Venue venue) {
@@ -74,6 +77,7 @@ public class VenuesView implements Serializable {
         name = venue.getName();
         location = venue.getLocation();
         contactEmail = venue.getContactEmail();
+        version = venue.getVersion();
     }
 
     public void save() {
@@ -81,7 +85,7 @@ public class VenuesView implements Serializable {
             return;
         }
         try {
-            Venue saved = editing ? venues.update(code, name, location, contactEmail)
+            Venue saved = editing ? venues.update(code, version, name, location, contactEmail)
                     : venues.create(code, name, location, contactEmail);
             load();
             ConsoleMessages.info(editing ? "Venue " + saved.getCode() + " saved" : "Venue " + saved.getCode() + " created");
@@ -89,6 +93,11 @@ public class VenuesView implements Serializable {
             PrimeFaces.current().ajax().update("venues");
         } catch (DomainException refused) {
             ConsoleMessages.show(FORM, INPUTS, refused);
+            if (refused.kind() == DomainException.Kind.PRECONDITION_FAILED) {
+                startEdit(venues.require(code)); // the dialog shows what is stored now, to change again
+                load();
+                PrimeFaces.current().ajax().update(FORM, "venues");
+            }
         }
     }
 
@@ -97,7 +106,7 @@ public class VenuesView implements Serializable {
             return;
         }
         try {
-            venues.delete(venue.getCode());
+            venues.delete(venue.getCode(), venue.getVersion());
             ConsoleMessages.info("Venue " + venue.getCode() + " deleted");
         } catch (DomainException refused) {
             ConsoleMessages.show(FORM, INPUTS, refused);

@@ -2,6 +2,7 @@ package io.rpideploy.venues.control;
 
 import io.rpideploy.audit.control.AuditLog;
 import io.rpideploy.platform.control.DomainException;
+import io.rpideploy.platform.control.Revisions;
 import io.rpideploy.platform.control.SerializedWrite;
 import io.rpideploy.venues.entity.Venue;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -68,7 +69,17 @@ public class VenueService {
     @SerializedWrite
     @Transactional
     public Venue update(String codeText, String nameText, String locationText, String emailText) {
+        return update(codeText, null, nameText, locationText, emailText);
+    }
+
+    /** The same, refused (412) when the venue is no longer at {@code expectedVersion} (null: any). */
+    @SerializedWrite
+    @Transactional
+    public Venue update(String codeText, Long expectedVersion, String nameText, String locationText,
+                        String emailText) {
         Venue venue = require(codeText);
+        Revisions.require(venue.getVersion(), expectedVersion, "Venue " + venue.getCode(),
+                audit.lastChangeOf(venue.getCode()));
         venue.setName(VenueRules.name(nameText));
         venue.setLocation(VenueRules.location(locationText));
         venue.setContactEmail(VenueRules.contactEmail(emailText));
@@ -80,7 +91,15 @@ public class VenueService {
     @SerializedWrite
     @Transactional
     public void delete(String codeText) {
+        delete(codeText, null);
+    }
+
+    @SerializedWrite
+    @Transactional
+    public void delete(String codeText, Long expectedVersion) {
         Venue venue = require(codeText);
+        Revisions.require(venue.getVersion(), expectedVersion, "Venue " + venue.getCode(),
+                audit.lastChangeOf(venue.getCode()));
         VenueRemoving removing = new VenueRemoving(venue, new ArrayList<>());
         removingEvents.fire(removing);
         em.remove(venue);

@@ -8,6 +8,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+import jakarta.persistence.Version;
 import java.time.Instant;
 
 /** A racing venue: its four-character code is part of every hostname deployed there. */
@@ -38,6 +39,7 @@ public class Venue {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
+    /** Raised by every change: the optimistic lock and the HTTP entity tag (see Revisions). */
     @Version
     private long version;
 
@@ -61,4 +63,6 @@ public class Venue {
     public String getContactEmail() { return contactEmail; }
     public void setContactEmail(String contactEmail) { this.contactEmail = contactEmail; }
     public Instant getCreatedAt() { return createdAt; }
+
+    public long getVersion() { return version; }
 }
