@@ -280,6 +280,49 @@ class ConsoleAuditDashboardIT {
         assertFalse(browser.present("ended"), browser.bodyText());
     }
 
+    @Test
+    @Order(9)
+    void theDevicesPageFindsEveryBoardWithItsImageExportsThemAndPrintsALabel() {
+        // the boards of Order(6): da5b0001 succeeded with image dash-7, da5b0002 failed
+        Reply found = Api.admin().get("/api/devices?q=da5b");
+        assertEquals(200, found.status(), found.toString());
+        assertEquals(4, found.json().getInt("total"), found.toString());
+        JsonObject done = found.json().getJsonArray("boards").stream().map(v -> v.asJsonObject())
+                .filter(b -> b.getString("serial_number").equalsIgnoreCase("10000000da5b0001")).findFirst()
+                .orElseThrow();
+        assertEquals("success", done.getString("last_status"));
+        assertEquals("dash-7", done.getString("image_version"));
+        assertTrue(done.getString("hostname").startsWith("KXP2-" + VENUE + "-"), done.toString());
+        assertEquals(400, Api.admin().get("/api/devices?limit=0").status());
+        Reply csv = Api.admin().get("/api/devices.csv?q=da5b0002");
+        assertEquals(200, csv.status(), csv.toString());
+        String[] lines = csv.body().split("\r\n");
+        assertEquals(2, lines.length, csv.body());
+        assertTrue(lines[0].startsWith("serial,mac,") && lines[1].contains("failed"), csv.body());
+
+        login("admin", Api.ADMIN_PASSWORD); // the test before ends logged out
+        browser.open("/devices/index.xhtml");
+        assertTrue(browser.find("nav-devices").getAttribute("class").contains("current"));
+        browser.type("search:q", "da5b0001");
+        browser.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#boards\\:table_data tr"), 1));
+        String row = browser.find("boards:table").getText();
+        assertTrue(row.contains(done.getString("hostname")) && row.contains("dash-7"), row);
+        browser.screenshotSizes("35-devices");
+
+        browser.open("/devices/label.xhtml?board=10000000da5b0001");
+        assertEquals(done.getString("hostname"), browser.driver.findElement(By.cssSelector(".label-hostname"))
+                .getText());
+        assertFalse(browser.driver.findElements(By.cssSelector(".board-label svg.qr path")).isEmpty(), "a QR code");
+        browser.screenshot("36-label");
+        browser.open("/devices/label.xhtml?board=nosuchboard");
+        assertTrue(browser.find("missing").getText().contains("nosuchboard"));
+
+        // the board's history from its row: only its deployments
+        browser.open("/deployments/index.xhtml?serial=10000000da5b0002");
+        browser.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history\\:table_data tr"), 1));
+        assertTrue(browser.find("history:table").getText().contains("failed"));
+    }
+
     private static void status(long deployment, String state, int progress) {
         Reply reply = Api.deployment().post("/api/status", "{\"deployment_id\":" + deployment + ",\"status\":\""
                 + state + "\",\"progress\":" + progress + ",\"bytes_written\":" + progress * 1048576L

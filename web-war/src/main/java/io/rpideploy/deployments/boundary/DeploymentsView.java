@@ -12,6 +12,7 @@ import io.rpideploy.platform.control.DomainException;
 import io.rpideploy.venues.control.VenueService;
 import io.rpideploy.venues.entity.Venue;
 import jakarta.annotation.PostConstruct;
+import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -41,7 +42,7 @@ public class DeploymentsView implements Serializable {
     private static final String FORM = "filters";
     /** The history's field names (which its refusals carry) and the inputs of the filter form. */
     private static final Map<String, String> INPUTS = Map.of("venue_code", "venue", "product_type", "product",
-            "status", "status", "from", "from", "to", "to");
+            "status", "status", "from", "from", "to", "to", "serial", "serial", "hostname", "hostname");
     /** A timeline is seconds apart: minutes, as elsewhere in the console, would show every step at once. */
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
@@ -61,6 +62,8 @@ public class DeploymentsView implements Serializable {
     private String status = "";
     private String from = "";
     private String to = "";
+    private String serial = "";
+    private String hostname = "";
     private DeploymentTableView table;
     private Filter applied = new Filter(null, null, null, null, null, null, null);
 
@@ -74,6 +77,12 @@ public class DeploymentsView implements Serializable {
     void init() {
         venueList = venues.list();
         table = new DeploymentTableView(history);
+        // linked from a board (Devices page: "History"): its deployments only
+        String board = FacesContext.getCurrentInstance().getExternalContext().getRequestParameterMap().get("serial");
+        if (board != null && !board.isBlank() && board.length() <= 64) {
+            serial = board.strip();
+            filter();
+        }
     }
 
     /** A filter changed: checked once here, so a bad date is told beside its input instead of emptying the table. */
@@ -94,6 +103,8 @@ public class DeploymentsView implements Serializable {
         status = "";
         from = "";
         to = "";
+        serial = "";
+        hostname = "";
         applied = currentFilter();
         table.show(applied);
     }
@@ -118,7 +129,7 @@ public class DeploymentsView implements Serializable {
     }
 
     private Filter currentFilter() {
-        return new Filter(venueCode, productType, status, from, to, null, null);
+        return new Filter(venueCode, productType, status, from, to, serial, hostname);
     }
 
     /** The query of the CSV export: the filter the table shows (not one just refused). */
@@ -129,6 +140,8 @@ public class DeploymentsView implements Serializable {
         params.put("status", applied.status());
         params.put("from", applied.from());
         params.put("to", applied.to());
+        params.put("serial", applied.serial());
+        params.put("hostname", applied.hostname());
         return params.entrySet().stream().filter(e -> e.getValue() != null && !e.getValue().isBlank())
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue().trim(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
@@ -164,6 +177,10 @@ public class DeploymentsView implements Serializable {
     public String getFrom() { return from; }
     public void setFrom(String from) { this.from = from; }
     public String getTo() { return to; }
+    public String getSerial() { return serial; }
+    public void setSerial(String serial) { this.serial = serial; }
+    public String getHostname() { return hostname; }
+    public void setHostname(String hostname) { this.hostname = hostname; }
     public void setTo(String to) { this.to = to; }
     public DeploymentTableView getTable() { return table; }
     public Deployment getPicked() { return picked; }
