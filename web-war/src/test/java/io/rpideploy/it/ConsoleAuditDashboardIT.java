@@ -231,14 +231,16 @@ class ConsoleAuditDashboardIT {
     void theDrawnBoardsAndTheHistoryThenFollowTheLiveReports() {
         browser.open("/index.xhtml");
         browser.waitForText("live-state", "Live");
-        List<WebElement> rows = browser.driver.findElements(By.cssSelector("#history-rows tr"));
-        long writing = Long.parseLong(rows.get(1).getAttribute("id").substring("history-".length()));
-        WebElement card = browser.find("deployment-" + writing);
+        // read in the page's own script: the rows and cards are redrawn as live messages arrive (no stale handles)
+        String second = browser.until(d -> (String) ((JavascriptExecutor) d).executeScript(
+                "var r = document.querySelectorAll('#history-rows tr'); return r.length > 1 ? r[1].id : null;"));
+        long writing = Long.parseLong(second.substring("history-".length()));
+        browser.find("deployment-" + writing);
         status(writing, "downloading", 80);
-        browser.until(d -> "80".equals(card.getAttribute("data-progress")));
+        browser.until(d -> "80".equals(attribute("deployment-" + writing, "data-progress")));
         status(writing, "success", 100);
-        browser.until(d -> card.getAttribute("class").contains("deploy-success"));
-        browser.until(ExpectedConditions.attributeToBe(By.id("history-" + writing), "data-status", "success"));
+        browser.until(d -> String.valueOf(attribute("deployment-" + writing, "class")).contains("deploy-success"));
+        browser.until(d -> "success".equals(attribute("history-" + writing, "data-status")));
 
         JsonObject next = config("10000000da5b0005", "2c:cf:67:00:da:05");
         browser.until(d -> ("history-" + id(next)).equals(
@@ -321,6 +323,13 @@ class ConsoleAuditDashboardIT {
         browser.open("/deployments/index.xhtml?serial=10000000da5b0002");
         browser.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history\\:table_data tr"), 1));
         assertTrue(browser.find("history:table").getText().contains("failed"));
+    }
+
+    /** An element's attribute read in one step of the page's script (null when the element is not there). */
+    private static String attribute(String id, String name) {
+        return (String) ((JavascriptExecutor) browser.driver).executeScript(
+                "var e = document.getElementById(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+                id, name);
     }
 
     private static void status(long deployment, String state, int progress) {
