@@ -94,7 +94,7 @@ public class ReportsView implements Serializable {
                 .add(bars("Failed", "#d64545", days, Figures::failures))
                 .add(bars("Interrupted", "#e6a23c", days, Figures::interrupted))
                 .add(bars("In progress", "#9aa5b1", days, Figures::inProgress));
-        JsonObjectBuilder options = options("Deployments").add("scales", JSON.createObjectBuilder()
+        JsonObjectBuilder options = options().add("scales", JSON.createObjectBuilder()
                 .add("x", JSON.createObjectBuilder().add("stacked", true))
                 .add("y", JSON.createObjectBuilder().add("stacked", true).add("beginAtZero", true)
                         .add("ticks", JSON.createObjectBuilder().add("precision", 0))
@@ -103,19 +103,26 @@ public class ReportsView implements Serializable {
                 .add("labels", labels(days)).add("datasets", datasets)).add("options", options).build().toString();
     }
 
-    /** Chart.js configuration: median and p95 duration of the successful runs per day, in minutes. */
+    /**
+     * Chart.js configuration: median and p95 duration of the successful runs per day, in minutes (in seconds when
+     * every run took less than two minutes, or the line would lie flat on zero).
+     */
     public String getDurationChart() {
         List<Figures> days = summary.days();
+        boolean minutes = days.stream().map(Figures::p95DurationSeconds)
+                .anyMatch(s -> s != null && s >= 120);
+        double unit = minutes ? 60 : 1;
         JsonArrayBuilder datasets = JSON.createArrayBuilder()
-                .add(line("Median", "#2186eb", days, Figures::medianDurationSeconds))
-                .add(line("p95", "#7b8794", days, Figures::p95DurationSeconds));
-        JsonObjectBuilder options = options("Duration").add("scales", JSON.createObjectBuilder()
-                .add("y", JSON.createObjectBuilder().add("beginAtZero", true).add("title", axisTitle("minutes"))));
+                .add(line("Median", "#2186eb", days, Figures::medianDurationSeconds, unit))
+                .add(line("p95", "#7b8794", days, Figures::p95DurationSeconds, unit));
+        JsonObjectBuilder options = options().add("scales", JSON.createObjectBuilder()
+                .add("y", JSON.createObjectBuilder().add("beginAtZero", true)
+                        .add("title", axisTitle(minutes ? "minutes" : "seconds"))));
         return JSON.createObjectBuilder().add("type", "line").add("data", JSON.createObjectBuilder()
                 .add("labels", labels(days)).add("datasets", datasets)).add("options", options).build().toString();
     }
 
-    private static JsonObjectBuilder options(String title) {
+    private static JsonObjectBuilder options() {
         return JSON.createObjectBuilder().add("responsive", true).add("maintainAspectRatio", false)
                 .add("animation", false)
                 .add("plugins", JSON.createObjectBuilder().add("legend", JSON.createObjectBuilder()
@@ -141,14 +148,14 @@ public class ReportsView implements Serializable {
     }
 
     private static JsonObjectBuilder line(String label, String colour, List<Figures> days,
-                                          Function<Figures, Double> seconds) {
+                                          Function<Figures, Double> seconds, double unit) {
         JsonArrayBuilder data = JSON.createArrayBuilder();
         for (Figures d : days) {
             Double value = seconds.apply(d);
             if (value == null) {
                 data.addNull(); // a day without a successful run: a gap, not a zero
             } else {
-                data.add(Math.round(value / 6.0) / 10.0);
+                data.add(Math.round(value / unit * 10) / 10.0);
             }
         }
         return JSON.createObjectBuilder().add("label", label).add("borderColor", colour)

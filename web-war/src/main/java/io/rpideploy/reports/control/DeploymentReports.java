@@ -70,14 +70,12 @@ public class DeploymentReports {
                 ? HostnameRules.product(filter.productType(), "product_type").name() : null;
         TimeRange given = TimeRange.of(filter.from(), filter.to());
         LocalDate today = LocalDate.now(clock.withZone(zone));
-        Instant to = given.to() != null ? given.to() : today.plusDays(1).atStartOfDay(zone).toInstant();
+        // without an end, the report runs to today (or to its first day, when that is later)
+        LocalDate defaultEnd = given.from() == null ? today : max(today, LocalDate.ofInstant(given.from(), zone));
+        Instant to = given.to() != null ? given.to() : defaultEnd.plusDays(1).atStartOfDay(zone).toInstant();
         LocalDate lastDay = LocalDate.ofInstant(to.minusMillis(1), zone);
         Instant from = given.from() != null ? given.from()
                 : lastDay.minusDays(DEFAULT_DAYS - 1).atStartOfDay(zone).toInstant();
-        if (!from.isBefore(to)) {
-            // only one end was given, and the other one's default falls before it
-            throw DomainException.invalid(given.from() != null ? "from" : "to", "'to' is before 'from'");
-        }
         LocalDate firstDay = LocalDate.ofInstant(from, zone);
         if (ChronoUnit.DAYS.between(firstDay, lastDay) + 1 > MAX_DAYS) {
             throw DomainException.invalid("from", "A report covers at most " + MAX_DAYS + " days");
@@ -140,6 +138,10 @@ public class DeploymentReports {
             }
         }
         return new Boards(unique, success, failed, unique - success - failed - interrupted, interrupted);
+    }
+
+    private static LocalDate max(LocalDate a, LocalDate b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private static Instant instant(Object text) {

@@ -1,5 +1,6 @@
 package io.rpideploy.reports.control;
 
+import jakarta.json.bind.annotation.JsonbProperty;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +50,9 @@ public final class ReportFigures {
      */
     public record Figures(String key, long deployments, long successes, long failures, long interrupted,
                           long inProgress, Double successPercent, Double medianDurationSeconds,
-                          Double p95DurationSeconds, Double medianMbPerSecond, List<ReasonCount> failureReasons)
+                          // named here: the naming strategy's split of a name with digits is its own choice
+                          @JsonbProperty("p95_duration_seconds") Double p95DurationSeconds,
+                          Double medianMbPerSecond, List<ReasonCount> failureReasons)
             implements Serializable {
     }
 
