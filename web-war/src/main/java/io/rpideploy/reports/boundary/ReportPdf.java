@@ -37,7 +37,7 @@ final class ReportPdf {
     private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
     private static final String[] FIGURE_COLUMNS = {"Deployments", "Successes", "Failures", "Interrupted",
         "In progress", "Success %", "Median duration", "p95 duration", "Median MB/s", "Top failure reason"};
-    private static final float[] FIGURE_WIDTHS = {11, 8, 8, 8, 8, 8, 8, 9, 9, 8, 24};
+    private static final float[] FIGURE_WIDTHS = {10, 10, 8, 8, 9, 8, 8, 9, 9, 8, 23};
 
     private ReportPdf() {
     }

@@ -19,6 +19,7 @@ import jakarta.json.spi.JsonProvider;
 import java.io.Serializable;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -60,7 +61,13 @@ public class ReportsView implements Serializable {
     @PostConstruct
     void init() {
         venueList = venues.list();
-        summary = reports.summary(Filter.DEFAULT);
+        try {
+            summary = reports.summary(Filter.DEFAULT);
+        } catch (DomainException refused) {
+            // more runs in a week than a report reads: say so above an empty page instead of failing it
+            summary = reports.empty(LocalDate.now());
+            ConsoleMessages.refuse(null, refused.getMessage());
+        }
         from = summary.from().toString();
         to = summary.to().toString();
     }

@@ -103,6 +103,13 @@ public class DeploymentReports {
                 grouped.total(), grouped.days(), grouped.venues(), grouped.products());
     }
 
+    /** A report of one day without runs: what a page shows when it could make no report at all. */
+    public Summary empty(LocalDate day) {
+        Grouped none = ReportFigures.group(List.of(), ZoneId.systemDefault(), day, day);
+        return new Summary(day, day, null, null, ZoneId.systemDefault().getId(), new Boards(0, 0, 0, 0, 0),
+                none.total(), none.days(), none.venues(), none.products());
+    }
+
     @SuppressWarnings("unchecked")
     private List<Run> runs(String where, List<Object> values) {
         List<Object[]> rows = bind(em.createNativeQuery("SELECT id, started_at, completed_at, status, venue_code,"
