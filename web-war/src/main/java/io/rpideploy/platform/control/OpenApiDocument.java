@@ -84,6 +84,7 @@ public final class OpenApiDocument {
                         .add(verb.get().toLowerCase(Locale.ROOT), operation(resource, method, path, patterns));
             }
         }
+        servletPaths(paths);
         JsonObjectBuilder pathsJson = JSON.createObjectBuilder();
         paths.forEach(pathsJson::add);
         return JSON.createObjectBuilder()
@@ -168,6 +169,67 @@ public final class OpenApiDocument {
         responses.add("4XX", JSON.createObjectBuilder().add("$ref", ERROR_REF));
         responses.add("5XX", JSON.createObjectBuilder().add("$ref", ERROR_REF));
         return op.add("responses", responses).build();
+    }
+
+    /** The paths served by servlets rather than JAX-RS: said here by hand, as their servlets answer. */
+    private static void servletPaths(Map<String, JsonObjectBuilder> paths) {
+        JsonObject file = JSON.createObjectBuilder().add("200", JSON.createObjectBuilder()
+                        .add("description", "The file (206 for a Range; Accept-Ranges, ETag, Last-Modified)")
+                        .add("content", JSON.createObjectBuilder().add("application/octet-stream",
+                                JSON.createObjectBuilder().add("schema", JSON.createObjectBuilder()
+                                        .add("type", "string").add("format", "binary")))))
+                .add("4XX", JSON.createObjectBuilder().add("$ref", ERROR_REF))
+                .add("503", JSON.createObjectBuilder().add("$ref", ERROR_REF)).build();
+        paths.put("/images/{file}", JSON.createObjectBuilder().add("get", plain("deployment",
+                "A master image by its file name; a client sending X-RpiDeploy-Can-Wait may get 503 with"
+                        + " Retry-After while the download queue is full", file,
+                JSON.createArrayBuilder().add(pathParameter("file")))));
+        paths.put("/boot/{path}", JSON.createObjectBuilder().add("get", plain("deployment",
+                "A boot file of the network boot environment", file,
+                JSON.createArrayBuilder().add(pathParameter("path")))));
+        paths.put("/health", JSON.createObjectBuilder().add("get", plain("deployment",
+                "On both listeners, no login: {status, timestamp, version, commit, checks}; 503 when down",
+                JSON.createObjectBuilder().add("200", jsonAnswer("Up")).add("503", jsonAnswer("Down")).build(),
+                null)));
+        JsonObject loggedIn = JSON.createObjectBuilder()
+                .add("401", JSON.createObjectBuilder().add("$ref", ERROR_REF)).build();
+        paths.put("/metrics", JSON.createObjectBuilder().add("get", secured(plain("management",
+                "Prometheus text format (0.0.4); without login when rpideploy.metrics.public",
+                JSON.createObjectBuilder(loggedIn).add("200", JSON.createObjectBuilder().add("description", "Metrics")
+                        .add("content", JSON.createObjectBuilder().add("text/plain", JSON.createObjectBuilder()
+                                .add("schema", JSON.createObjectBuilder().add("type", "string"))))).build(),
+                null))));
+        paths.put("/openapi", JSON.createObjectBuilder().add("get", secured(plain("management",
+                "This document; without login when rpideploy.openapi.public",
+                JSON.createObjectBuilder(loggedIn).add("200", jsonAnswer("OpenAPI 3.0")).build(), null))));
+    }
+
+    private static JsonObjectBuilder plain(String tag, String description, JsonObject responses,
+                                           JsonArrayBuilder parameters) {
+        JsonObjectBuilder op = JSON.createObjectBuilder().add("tags", JSON.createArrayBuilder().add(tag))
+                .add("description", description).add("responses", responses)
+                .add("security", JSON.createArrayBuilder());
+        if (parameters != null) {
+            op.add("parameters", parameters);
+        }
+        return op;
+    }
+
+    private static JsonObjectBuilder secured(JsonObjectBuilder op) {
+        return op.add("security", JSON.createArrayBuilder()
+                .add(JSON.createObjectBuilder().add("basic", JSON.createArrayBuilder()))
+                .add(JSON.createObjectBuilder().add("session", JSON.createArrayBuilder())));
+    }
+
+    private static JsonObject pathParameter(String name) {
+        return JSON.createObjectBuilder().add("name", name).add("in", "path").add("required", true)
+                .add("schema", JSON.createObjectBuilder().add("type", "string")).build();
+    }
+
+    private static JsonObjectBuilder jsonAnswer(String description) {
+        return JSON.createObjectBuilder().add("description", description).add("content", JSON.createObjectBuilder()
+                .add("application/json", JSON.createObjectBuilder().add("schema", JSON.createObjectBuilder()
+                        .add("type", "object"))));
     }
 
     private static JsonObject parameter(String name, String in, boolean required, JsonObjectBuilder schema,

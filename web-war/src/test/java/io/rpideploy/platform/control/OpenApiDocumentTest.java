@@ -77,7 +77,10 @@ class OpenApiDocumentTest {
     @Test
     void pathsAndMethodsComeFromTheAnnotations() {
         JsonObject paths = doc.getJsonObject("paths");
-        assertEquals(Set.of("/api/things", "/api/things/{id}", "/api/status"), paths.keySet());
+        assertEquals(Set.of("/api/things", "/api/things/{id}", "/api/status", "/images/{file}", "/boot/{path}",
+                "/health", "/metrics", "/openapi"), paths.keySet());
+        assertFalse(paths.getJsonObject("/metrics").getJsonObject("get").getJsonArray("security").isEmpty());
+        assertTrue(paths.getJsonObject("/images/{file}").getJsonObject("get").getJsonArray("security").isEmpty());
         assertEquals(Set.of("get", "post"), paths.getJsonObject("/api/things").keySet());
         assertEquals(Set.of("get", "delete"), paths.getJsonObject("/api/things/{id}").keySet());
         assertEquals("3.0.3", doc.getString("openapi"));
