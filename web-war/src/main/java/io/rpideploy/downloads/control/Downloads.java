@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The server's one download queue, sized by configuration. */
@@ -39,6 +40,8 @@ public class Downloads {
     int maxPerAddress;
 
     private DownloadQueue queue;
+    /** Body bytes of images and boot files sent over HTTP since start (for /metrics). */
+    private final LongAdder bytesServed = new LongAdder();
 
     @PostConstruct
     void create() {
@@ -63,5 +66,13 @@ public class Downloads {
 
     public DownloadQueue queue() {
         return queue;
+    }
+
+    public void served(long bytes) {
+        bytesServed.add(bytes);
+    }
+
+    public long bytesServed() {
+        return bytesServed.sum();
     }
 }

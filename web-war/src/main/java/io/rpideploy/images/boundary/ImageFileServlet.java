@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -248,15 +249,15 @@ public class ImageFileServlet extends HttpServlet {
         // sendfile writes raw bytes to the socket: only on HTTP/1.x (after an h2c upgrade they would break the
         // HTTP/2 framing; Java's HttpClient asks for that upgrade by default)
         if (range.length() >= ZERO_COPY_MIN && request.getProtocol().startsWith("HTTP/1.")
-                && ZeroCopy.send(request, response, file, range.first(), range.length(),
+                && ZeroCopy.send(request, response, file, range.first(), range.length(), downloads::served,
                 () -> {
                     if (slot != null) {
                         slot.close();
                     }
-                }, progress(slot), () -> copy(file, range.first(), range.length(), request, response, slot))) {
+                }, progress(slot), () -> copy(file, range.first(), range.length(), request, response, slot, downloads::served))) {
             return true;
         }
-        copy(file, range.first(), range.length(), request, response, slot);
+        copy(file, range.first(), range.length(), request, response, slot, downloads::served);
         return false;
     }
 
@@ -265,7 +266,8 @@ public class ImageFileServlet extends HttpServlet {
     }
 
     private static void copy(Path file, long first, long length, HttpServletRequest request,
-                             HttpServletResponse response, DownloadQueue.Ticket slot) throws IOException {
+                             HttpServletResponse response, DownloadQueue.Ticket slot, LongConsumer sent)
+            throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             OutputStream out = response.getOutputStream();
             byte[] buffer = new byte[BUFFER];
@@ -281,6 +283,7 @@ public class ImageFileServlet extends HttpServlet {
                     throw new IOException("file truncated while being served");
                 }
                 out.write(buffer, 0, read);
+                sent.accept(read);
                 if (slot != null) {
                     slot.progressed();
                 }

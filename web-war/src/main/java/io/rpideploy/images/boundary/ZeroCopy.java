@@ -12,6 +12,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -61,7 +62,7 @@ public final class ZeroCopy {
      * @return false when zero copy is not available here (nothing was started, nothing was written)
      */
     static boolean send(HttpServletRequest request, HttpServletResponse response, Path file, long first,
-                        long length, Runnable done, Runnable progress, Copy fallback) {
+                        long length, LongConsumer sent, Runnable done, Runnable progress, Copy fallback) {
         if (Boolean.FALSE.equals(usable) || !request.isAsyncSupported()) {
             return false;
         }
@@ -99,7 +100,12 @@ public final class ZeroCopy {
         };
         Object handler = Proxy.newProxyInstance(handlerType.getClassLoader(), new Class<?>[] {handlerType},
                 (proxy, method, args) -> switch (method.getName()) {
-                    case "completed", "cancelled" -> {
+                    case "completed" -> {
+                        sent.accept(length); // the whole range went out (a failed one is not counted)
+                        end.run();
+                        yield null;
+                    }
+                    case "cancelled" -> {
                         end.run();
                         yield null;
                     }

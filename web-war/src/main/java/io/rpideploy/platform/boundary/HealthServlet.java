@@ -1,5 +1,6 @@
 package io.rpideploy.platform.boundary;
 
+import io.rpideploy.platform.control.AppVersion;
 import io.rpideploy.platform.control.DatabaseMigrations;
 import io.rpideploy.platform.control.DatabaseProbe;
 import jakarta.annotation.Resource;
@@ -23,7 +24,7 @@ import java.time.Instant;
 import javax.sql.DataSource;
 
 /**
- * {@code GET /health} on both listeners, without login: {@code {status, timestamp, checks}}. The database is checked
+ * {@code GET /health} on both listeners, without login: {@code {status, timestamp, version, commit, checks}}. The database is checked
  * here, by reading and by a write ({@link DatabaseProbe}: a database that answers reads but refuses writes is down);
  * every other entry is a feature's {@link HealthContribution} (image store, downloads, netboot, boot
  * environment), so this servlet depends on no feature. 200 when the database answers and every contribution is
@@ -47,6 +48,9 @@ public class HealthServlet extends HttpServlet {
 
     @Inject
     DatabaseProbe probe;
+
+    @Inject
+    AppVersion version;
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -93,6 +97,8 @@ public class HealthServlet extends HttpServlet {
         String body = JSON.createObjectBuilder()
                 .add("status", up ? "UP" : "DOWN")
                 .add("timestamp", Instant.now().toString())
+                .add("version", version.getVersion())
+                .add("commit", version.getCommit())
                 .add("checks", checks)
                 .build().toString();
         response.setStatus(up ? 200 : 503);

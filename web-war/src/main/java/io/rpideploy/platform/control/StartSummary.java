@@ -51,13 +51,13 @@ public class StartSummary {
                     return;
                 }
             }
-            LOG.info(summary(config, ManagementFactory.getRuntimeMXBean().getUptime()));
+            LOG.info(summary(config, ManagementFactory.getRuntimeMXBean().getUptime(), AppVersion.built()));
         });
     }
 
-    static String summary(Config config, long uptimeMillis) {
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "rpi-deploy started in %.1f s",
-                uptimeMillis / 1000.0));
+    static String summary(Config config, long uptimeMillis, AppVersion version) {
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "rpi-deploy started in %.1f s, version %s",
+                uptimeMillis / 1000.0, version.getText()));
         String management = url("http", setting(config, "rpideploy.management.address", "0.0.0.0"),
                 setting(config, "rpideploy.management.port", "5000"));
         text.append("\n  console and management API: ").append(management);

@@ -2,6 +2,7 @@ package io.rpideploy.security.boundary;
 
 import io.rpideploy.platform.boundary.ApiErrors;
 import io.rpideploy.platform.control.ListenerPolicy;
+import io.rpideploy.platform.control.MonitoringEndpoints;
 import io.rpideploy.security.control.AccountIdentityStore;
 import io.rpideploy.security.control.ConsoleSessions;
 import io.rpideploy.security.control.LoginThrottle;
@@ -61,6 +62,9 @@ public class LoginMechanism implements HttpAuthenticationMechanism {
     @Inject
     LoginThrottle throttle;
 
+    @Inject
+    MonitoringEndpoints monitoring;
+
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
                                                 HttpMessageContext context) {
@@ -80,6 +84,10 @@ public class LoginMechanism implements HttpAuthenticationMechanism {
         if (path.equals(LIVE) && !SameOrigin.holds(request)) {
             // browsers always send Origin on a WebSocket handshake; a page of another site must not listen in
             return refuse(response, 403, "forbidden", "Cross-origin WebSocket connections are refused");
+        }
+        if (MonitoringEndpoints.isMonitoringPath(path)) {
+            // a scraper logs in like an API client (401, never the login page), unless the setting opens the path
+            return monitoring.open(path) ? context.doNothing() : basic(request, response, context);
         }
         if (path.startsWith("/api/") || path.equals(LIVE)) {
             return basic(request, response, context);

@@ -17,7 +17,7 @@ class ListenerPolicyTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/api/venues", "/api/configx", "/api/config/x", "/imagesx", "/index.xhtml", "/api/stats",
-            "/images", "/health"})
+            "/images", "/health", "/metrics", "/openapi", "/metrics/", "/openapi.json"})
     void everythingElseIsManagement(String path) {
         assertFalse(ListenerPolicy.isDeploymentPath(path));
     }

@@ -1,6 +1,7 @@
 package io.rpideploy.platform.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
 import java.util.Map;
@@ -9,6 +10,14 @@ import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.Test;
 
 class StartSummaryTest {
+
+    @Test
+    void theBuiltVersionIsTheProjectsFilteredIn() {
+        // the build filters version.properties: a raw ${project.version} here means the filtering broke
+        AppVersion built = AppVersion.built();
+        assertTrue(built.getVersion().matches("\\d+\\.\\d+\\.\\d+.*"), built.getVersion());
+        assertTrue(built.getText().startsWith(built.getVersion()), built.getText());
+    }
 
     /** Only what the summary reads: optional string values. */
     private static Config config(Map<String, String> values) {
@@ -25,9 +34,10 @@ class StartSummaryTest {
     void namesWhereTheConsoleAndTheDeploymentApiAnswer() {
         String summary = StartSummary.summary(config(Map.of("rpideploy.management.address", "10.0.101.5",
                 "rpideploy.management.port", "5000", "rpideploy.management.tls-port", "5443",
-                "rpideploy.deployment.address", "192.168.151.1", "rpideploy.deployment.port", "5001")), 12_345);
+                "rpideploy.deployment.address", "192.168.151.1", "rpideploy.deployment.port", "5001")), 12_345,
+                new AppVersion("1.2.0", "0123456789"));
         assertEquals("""
-                rpi-deploy started in 12.3 s
+                rpi-deploy started in 12.3 s, version 1.2.0 (commit 0123456789)
                   console and management API: http://10.0.101.5:5000/ and https://10.0.101.5:5443/
                   deployment API, images and boot files (boards): http://192.168.151.1:5001/
                   netboot:\s""" + StartSummary.netboot(), summary);
@@ -35,8 +45,8 @@ class StartSummaryTest {
 
     @Test
     void allInterfacesIsSaidAsSuch() {
-        String summary = StartSummary.summary(config(Map.of()), 2_000);
-        assertEquals("rpi-deploy started in 2.0 s\n  console and management API: http://<this host>:5000/ (all"
+        String summary = StartSummary.summary(config(Map.of()), 2_000, new AppVersion("1.2.0", "unknown"));
+        assertEquals("rpi-deploy started in 2.0 s, version 1.2.0\n  console and management API: http://<this host>:5000/ (all"
                 + " interfaces)\n  deployment API, images and boot files (boards): http://<this host>:5001/ (all"
                 + " interfaces)\n  netboot: " + StartSummary.netboot(), summary);
     }
