@@ -53,12 +53,15 @@ public class Downloads {
         return maxPerAddress;
     }
 
-    /** The address a download counts against, or null for loopback (local tools and tests are not limited). */
-    public static String limitedAddress(String remoteAddress) {
+    /**
+     * The address a download counts against, or null for this host itself (loopback, or a connection from one of
+     * its own addresses: local tools and tests are not limited).
+     */
+    public static String limitedAddress(String remoteAddress, String localAddress) {
         try {
             // the container gives a literal address: no name is looked up
-            return remoteAddress == null || InetAddress.getByName(remoteAddress).isLoopbackAddress() ? null
-                    : remoteAddress;
+            return remoteAddress == null || remoteAddress.equals(localAddress)
+                    || InetAddress.getByName(remoteAddress).isLoopbackAddress() ? null : remoteAddress;
         } catch (UnknownHostException notAnAddress) {
             return remoteAddress;
         }

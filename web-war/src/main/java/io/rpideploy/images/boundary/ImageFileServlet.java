@@ -196,8 +196,8 @@ public class ImageFileServlet extends HttpServlet {
         String client = Optional.ofNullable(request.getHeader(Downloads.CLIENT_HEADER)).filter(c -> !c.isBlank())
                 .map(c -> c.length() > 64 ? c.substring(0, 64) : c).orElse(request.getRemoteAddr());
         String canWait = request.getHeader(Downloads.CAN_WAIT_HEADER);
-        // a board needs one transfer at a time: an address with several is limited (loopback, for tests, is not)
-        String address = Downloads.limitedAddress(request.getRemoteAddr());
+        // a board needs one transfer at a time: an address with several is limited (this host itself is not)
+        String address = Downloads.limitedAddress(request.getRemoteAddr(), request.getLocalAddr());
         if (canWait == null || canWait.isBlank() || canWait.equals("0")) {
             DownloadQueue.Ticket now = downloads.queue().admitNow(client, address, name);
             if (now == null) {
