@@ -19,7 +19,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -57,8 +56,7 @@ class BackupRestoreIT {
         String password = "it-" + UUID.randomUUID();
         String operatorPassword = "op-" + UUID.randomUUID();
         Map<String, String> acknowledged = new ConcurrentHashMap<>();
-        byte[] image = new byte[1 << 20];
-        new Random(17).nextBytes(image);
+        byte[] image = TestImages.disk(1 << 20, 17);
         long deploymentId;
         String imageName;
         Path archive;

@@ -152,8 +152,7 @@ class DoctorIT {
     /** A small image imported and activated for KXP2; its file in the store. */
     private static Path activateImage(Server server, Path home) throws Exception {
         Path imports = Files.createDirectories(home.resolve("images/import"));
-        byte[] content = new byte[64 * 1024];
-        new Random(7).nextBytes(content);
+        byte[] content = TestImages.disk(64 * 1024, 7);
         Files.write(imports.resolve("doctor.img"), content);
         HttpResponse<String> imported = server.post("/api/images/import",
                 "{\"filename\":\"doctor.img\",\"product_type\":\"KXP2\",\"version\":\"1.0\"}");
