@@ -124,13 +124,13 @@ public class PoolsView implements Serializable {
 
     public void release(SlotView slot) {
         if (allowed()) {
-            change(() -> hostnames.release(slot.hostname()), slot.hostname() + " released");
+            change(() -> hostnames.release(slot.hostname(), false), slot.hostname() + " released");
         }
     }
 
     public void retire(SlotView slot) {
         if (allowed()) {
-            change(() -> hostnames.retire(slot.hostname()), slot.hostname() + " retired");
+            change(() -> hostnames.retire(slot.hostname(), false), slot.hostname() + " retired");
         }
     }
 
