@@ -291,21 +291,11 @@ public class HostnameService implements VenuePool {
     public HostnameSlot pin(String hostnameText, String serialText) {
         HostnameSlot slot = requireSlot(hostnameText);
         SerialNumber serial = requiredSerial(serialText);
-        if (slot.getStatus() == SlotStatus.RETIRED) {
-            throw DomainException.conflict("Hostname " + slot.getHostname() + " is retired and cannot be pinned");
-        }
-        if (slot.getProduct() == Product.RXP2) {
-            throw DomainException.conflict("RXP2 hostnames are made from the board serial: there is nothing to pin");
-        }
         Optional<Device> board = devices.find(serial, null);
         List<HostnameSlot> held = board.map(d -> em.createNamedQuery(HostnameSlot.ASSIGNED_TO, HostnameSlot.class)
                 .setParameter("device", d).getResultList()).orElse(List.of());
-        for (HostnameSlot other : held) {
-            if (other != slot) {
-                throw DomainException.conflict("serial_number", "Board " + serial.value() + " already holds "
-                        + other.getHostname() + ": release it first, then pin");
-            }
-        }
+        SlotMoves.checkPin(slot.getHostname(), slot.getProduct(), slot.getStatus(), held.stream()
+                .map(HostnameSlot::getHostname).filter(h -> !h.equals(slot.getHostname())).findFirst());
         if (slot.getStatus() == SlotStatus.ASSIGNED && held.isEmpty()) {
             Device holder = slot.getDevice();
             leaving.fire(new HostnameLeaving(slot.getHostname(), false, "pinned", false));
@@ -348,24 +338,12 @@ public class HostnameService implements VenuePool {
     public HostnameSlot replace(String hostnameText, String serialText) {
         HostnameSlot slot = requireSlot(hostnameText);
         SerialNumber serial = requiredSerial(serialText);
-        if (slot.getProduct() == Product.RXP2) {
-            throw DomainException.conflict("RXP2 hostnames are made from the board serial: a new board gets its own");
-        }
-        if (slot.getStatus() != SlotStatus.ASSIGNED) {
-            throw DomainException.conflict("Hostname " + slot.getHostname() + " is " + slot.getStatus().name()
-                    .toLowerCase(java.util.Locale.ROOT) + ": no board holds it to be replaced (pin it instead)");
-        }
         Device old = slot.getDevice();
-        if (serial.value().equals(old.getSerialNumber())) {
-            throw DomainException.conflict("serial_number", "Board " + serial.value() + " already holds "
-                    + slot.getHostname());
-        }
         Optional<Device> known = devices.find(serial, null);
-        known.flatMap(d -> em.createNamedQuery(HostnameSlot.ASSIGNED_TO, HostnameSlot.class)
-                .setParameter("device", d).getResultStream().findFirst()).ifPresent(other -> {
-                    throw DomainException.conflict("serial_number", "Board " + serial.value() + " already holds "
-                            + other.getHostname() + ": release it first");
-                });
+        SlotMoves.checkReplace(slot.getHostname(), slot.getProduct(), slot.getStatus(),
+                old == null ? null : old.getSerialNumber(), serial.value(), known.flatMap(d -> em.createNamedQuery(
+                        HostnameSlot.ASSIGNED_TO, HostnameSlot.class).setParameter("device", d).getResultStream()
+                        .findFirst()).map(HostnameSlot::getHostname));
         leaving.fire(new HostnameLeaving(slot.getHostname(), false, "replaced", false));
         Device replacement = devices.seen(known, serial, null);
         if (slot.getHostname().equals(old.getCurrentHostname())) {
