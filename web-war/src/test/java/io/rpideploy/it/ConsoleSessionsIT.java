@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -189,6 +190,13 @@ class ConsoleSessionsIT {
             for (Object[] size : new Object[][] {{"tablet", 1280, 800}, {"phone", 390, 844}}) {
                 browser.driver.manage().window().setSize(new Dimension((Integer) size[1], (Integer) size[2]));
                 browser.waitForPage();
+                // nothing sideways: the wide board table scrolls inside its card, the page does not
+                Object wider = ((JavascriptExecutor) browser.driver).executeScript("const w = document"
+                        + ".documentElement.clientWidth; return document.documentElement.scrollWidth <= w ? null"
+                        + " : [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+                        + " > w + 1 && !e.closest('.table-scroll')).slice(0, 8).map(e => e.tagName + '#' + e.id"
+                        + " + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ');");
+                assertEquals(null, wider, "wider than the " + size[0] + " window");
                 browser.screenshot(name + "-" + size[0]);
             }
         } finally {
