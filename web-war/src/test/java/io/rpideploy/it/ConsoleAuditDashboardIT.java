@@ -188,8 +188,7 @@ class ConsoleAuditDashboardIT {
         Api admin = Api.admin();
         assertEquals(200, admin.post("/api/kart-numbers", "{\"venue_code\":\"" + VENUE + "\",\"numbers\":\"1-9\"}")
                 .status());
-        byte[] image = new byte[128 * 1024];
-        new java.util.Random(6).nextBytes(image);
+        byte[] image = ItImages.disk(128 * 1024, 6);
         ItImages.uploadActive(admin, "KXP2", "dash-7", "dash.img", image);
         JsonObject done = config("10000000da5b0001", "2c:cf:67:00:da:01");
         status(id(done), "downloading", 30);
@@ -257,6 +256,28 @@ class ConsoleAuditDashboardIT {
 
     private static long id(JsonObject config) {
         return config.getJsonNumber("deployment_id").longValue();
+    }
+
+    @Test
+    @Order(8)
+    void aSessionThatEndedSendsToTheLoginWithAWordAndBackToThePage() {
+        // what the browser holds after an idle timeout or a restart: the cookie of a session the server forgot
+        browser.open("/venues/index.xhtml");
+        browser.driver.manage().deleteCookieNamed("JSESSIONID");
+        browser.driver.manage().addCookie(new org.openqa.selenium.Cookie("JSESSIONID", "ended-session-0000", "/"));
+        browser.open("/deployments/index.xhtml");
+        browser.until(ExpectedConditions.urlContains("/login.xhtml"));
+        assertTrue(browser.find("ended").getText().contains("Your session ended"), browser.bodyText());
+        browser.screenshot("34-session-ended-login");
+        browser.type("login:username", "admin");
+        browser.type("login:password", Api.ADMIN_PASSWORD);
+        browser.clickAndLoad("login:submit");
+        browser.until(ExpectedConditions.urlContains("/deployments/index.xhtml"));
+        // a first visit (no cookie at all) gets no such word
+        browser.driver.manage().deleteAllCookies();
+        browser.open("/venues/index.xhtml");
+        browser.until(ExpectedConditions.urlContains("/login.xhtml"));
+        assertFalse(browser.present("ended"), browser.bodyText());
     }
 
     private static void status(long deployment, String state, int progress) {

@@ -327,8 +327,7 @@ class ConsoleIT {
     @Test
     @Order(14)
     void aDeploymentCardAppearsAndItsProgressBarMovesAsTheBoardReports() {
-        byte[] image = new byte[256 * 1024];
-        new java.util.Random(14).nextBytes(image);
+        byte[] image = ItImages.disk(256 * 1024, 14);
         ItImages.uploadActive(Api.admin(), "KXP2", "ui-1", "ui-card.img", image);
         browser.open("/index.xhtml");
         browser.waitForText("live-state", "Live");

@@ -17,7 +17,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -131,6 +130,8 @@ class ConsoleImagesIT {
     void theAdminActivatesItThenActivatesASecondAndRollsBack() throws IOException {
         browser.open("/master-images/index.xhtml");
         browser.click(browser.find(imageRow(FIRST)).findElement(By.xpath(".//button[contains(@id,':activate')]")));
+        browser.find("confirmYes"); // activation changes what every board gets: it asks first
+        browser.click("confirmYes");
         browser.until(ExpectedConditions.textToBePresentInElementLocated(statusCell(FIRST), "active"));
         browser.waitForText("images:messages", FIRST + " is now the active image of RXP2");
         assertTrue(image(FIRST).getBoolean("is_active"));
@@ -138,6 +139,8 @@ class ConsoleImagesIT {
         upload(image("im-second.img", 256 * 1024, 3), "RXP2", "im-1.1", "");
         browser.until(ExpectedConditions.attributeToBe(By.id("upload-progress"), "data-progress", "100"));
         browser.click(browser.find(imageRow(SECOND)).findElement(By.xpath(".//button[contains(@id,':activate')]")));
+        browser.find("confirmYes");
+        browser.click("confirmYes");
         browser.until(ExpectedConditions.textToBePresentInElementLocated(statusCell(SECOND), "active"));
         browser.until(ExpectedConditions.textToBe(statusCell(FIRST), ""));
         assertFalse(image(FIRST).getBoolean("is_active"));
@@ -347,8 +350,7 @@ class ConsoleImagesIT {
     }
 
     private static Path image(String name, int size, long seed) throws IOException {
-        byte[] data = new byte[size];
-        new Random(seed).nextBytes(data);
+        byte[] data = ItImages.disk(size, seed);
         return Files.write(files.resolve(name), data);
     }
 

@@ -18,7 +18,6 @@ import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -442,8 +441,7 @@ class DeploymentApiIT {
         if (kxp2Image != null) {
             return;
         }
-        byte[] data = new byte[64 * 1024];
-        new Random(42).nextBytes(data);
+        byte[] data = ItImages.disk(64 * 1024, 42);
         JsonObject image = ItImages.uploadActive(admin, "KXP2", "it-deploy-1", "deploy-it.img", data);
         kxp2Image = image.getString("filename");
     }

@@ -93,8 +93,7 @@ class DeploymentFlowIT {
 
     @Test
     void twentyInstallersRunThePlansSequenceAtOnce() throws Exception {
-        byte[] image = new byte[IMAGE_BYTES];
-        new Random(20261125L).nextBytes(image);
+        byte[] image = ItImages.disk(IMAGE_BYTES, 20261125L);
         JsonObject uploaded = ItImages.uploadActive(admin, "KXP2", "flow-1", "flow.img", image);
         assertEquals(sha256(image), uploaded.getString("checksum"), uploaded.toString());
         assertEquals(IMAGE_BYTES, uploaded.getJsonNumber("size_bytes").longValue(), uploaded.toString());
@@ -251,6 +250,7 @@ class DeploymentFlowIT {
         for (int i = 0; i < raw.length; i += 2) {
             raw[i] = 0; // compressible, so the two sizes differ
         }
+        ItImages.stampPartitionTable(raw);
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
             out.write(raw);

@@ -30,6 +30,26 @@ final class ItImages {
         return image;
     }
 
+    /**
+     * Random bytes shaped as a disk image: an MBR with a FAT32 and a Linux partition in the first sector, as a card
+     * a board boots has (the server refuses files without a partition table).
+     */
+    static byte[] disk(int size, long seed) {
+        byte[] data = new byte[size];
+        new java.util.Random(seed).nextBytes(data);
+        return stampPartitionTable(data);
+    }
+
+    /** Writes an MBR partition table into the first sector of {@code data} (at least 512 bytes). */
+    static byte[] stampPartitionTable(byte[] data) {
+        java.util.Arrays.fill(data, 446, 510, (byte) 0);
+        data[446 + 4] = 0x0c;
+        data[446 + 16 + 4] = (byte) 0x83;
+        data[510] = 0x55;
+        data[511] = (byte) 0xAA;
+        return data;
+    }
+
     static byte[] multipart(String product, String version, String filename, byte[] data) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         try {

@@ -100,6 +100,11 @@ class ManagementApiIT {
         assertEquals(1, again.json().getInt("added"), again.toString());
         assertEquals(2, again.json().getInt("duplicates"));
 
+        // nothing importable at all is a failure to fix, never "success" with 0 added
+        Reply none = admin.post("/api/kart-numbers", "{\"venue_code\":\"KRT1\",\"numbers\":\"1-5000\"}");
+        assertError(none, 400, "numbers");
+        assertTrue(none.json().getString("message").contains("1-5000"), none.toString());
+
         Reply csv = admin.post("/api/venues/KRT1/kart-numbers", "text/csv", "kart_number\n80\n81,82\n90-91\n");
         assertEquals(5, csv.json().getInt("added"), csv.toString());
 

@@ -308,8 +308,7 @@ class NetbootIT {
     private long deploySuccessfully() {
         assertEquals(201, admin.post("/api/venues", "{\"code\":\"NETB\",\"name\":\"Netboot\"}").status());
         assertEquals(200, admin.post("/api/kart-numbers", "{\"venue_code\":\"NETB\",\"numbers\":\"1-3\"}").status());
-        byte[] image = new byte[32 * 1024];
-        new Random(5).nextBytes(image);
+        byte[] image = ItImages.disk(32 * 1024, 5);
         ItImages.uploadActive(admin, "KXP2", "netboot-1", "netboot-it.img", image);
         Reply config = pi.post("/api/config", "{\"product_type\":\"KXP2\",\"venue_code\":\"NETB\",\"serial_number\":\""
                 + PI_SERIAL + "\",\"mac_address\":\"" + PI_MAC + "\"}");

@@ -543,7 +543,7 @@ public final class DeploymentBenchmark {
 
     // ---------------------------------------------------------------- set-up
 
-    /** A non-sparse file: one random 64 MiB block, written as often as needed. */
+    /** A non-sparse disk image: one random 64 MiB block, written as often as needed, an MBR in front. */
     private void writeImage(Path file) throws IOException {
         byte[] block = new byte[BLOCK];
         SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
@@ -553,9 +553,16 @@ public final class DeploymentBenchmark {
                 block[i + k] = (byte) (v >>> (8 * k));
             }
         }
+        // the first block starts with an MBR (a FAT32 and a Linux partition): the server refuses files that are no disk
+        byte[] first = block.clone();
+        java.util.Arrays.fill(first, 446, 510, (byte) 0);
+        first[446 + 4] = 0x0c;
+        first[446 + 16 + 4] = (byte) 0x83;
+        first[510] = 0x55;
+        first[511] = (byte) 0xaa;
         try (OutputStream outStream = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
             for (long left = imageBytes; left > 0; left -= BLOCK) {
-                outStream.write(block, 0, (int) Math.min(BLOCK, left));
+                outStream.write(left == imageBytes ? first : block, 0, (int) Math.min(BLOCK, left));
             }
         }
     }

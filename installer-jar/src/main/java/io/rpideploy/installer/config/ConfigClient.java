@@ -3,6 +3,7 @@ package io.rpideploy.installer.config;
 import io.rpideploy.installer.download.Decoders;
 import io.rpideploy.installer.http.HttpJson;
 import io.rpideploy.installer.http.Json;
+import io.rpideploy.installer.http.ServerHealth;
 import io.rpideploy.installer.report.ExitCode;
 import io.rpideploy.installer.report.InstallException;
 import java.io.IOException;
@@ -51,7 +52,8 @@ public final class ConfigClient {
                                 "invalid configuration from server: " + e.getMessage());
                     }
                 }
-                if (answer.status() >= 400 && answer.status() < 500) {
+                boolean starting = answer.status() == 404 && !ServerHealth.up(server, 5_000);
+                if (answer.status() >= 400 && answer.status() < 500 && !starting) {
                     throw new InstallException(ExitCode.CONFIG_REFUSED, "server refused configuration (HTTP "
                             + answer.status() + "): " + errorText(answer.body()));
                 }

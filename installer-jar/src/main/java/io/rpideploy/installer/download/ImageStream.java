@@ -1,5 +1,6 @@
 package io.rpideploy.installer.download;
 
+import io.rpideploy.installer.http.ServerHealth;
 import io.rpideploy.installer.report.ExitCode;
 import java.io.EOFException;
 import java.io.IOException;
@@ -277,6 +278,11 @@ public final class ImageStream extends InputStream implements ReadableByteChanne
                 return;
             }
             drain(c);
+            if (status == 404 && !ServerHealth.up(url, 5_000)) {
+                // the server is (re)starting: its listener answers before the application is there
+                outage(new IOException("HTTP 404 while the server is not up (restarting?)"), started);
+                continue;
+            }
             throw new DownloadException(ExitCode.DOWNLOAD_FAILED, "GET " + url + " answered HTTP " + status);
         }
     }

@@ -2,6 +2,7 @@ package io.rpideploy.installer.report;
 
 import io.rpideploy.installer.http.HttpJson;
 import io.rpideploy.installer.http.Json;
+import io.rpideploy.installer.http.ServerHealth;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -118,7 +119,8 @@ public final class StatusReporter implements AutoCloseable {
             boolean delivered;
             try {
                 HttpJson.Answer answer = HttpJson.post(url, Json.write(head.body()), 5000);
-                delivered = answer.status() < 500;
+                // a 404 from a server that is (re)starting (no application yet) is not an answer: send it again
+                delivered = answer.status() < 500 && (answer.status() != 404 || ServerHealth.up(url, 3000));
                 if (answer.status() >= 400 && answer.status() < 500) {
                     log.accept("status report '" + head.body().get("status") + "' rejected: HTTP "
                             + answer.status() + " " + answer.body());

@@ -79,6 +79,64 @@ class ImageStreamTest {
         }
     }
 
+    /**
+     * A server killed mid-download comes back: its listener answers 404 to everything (and to /health) until the
+     * application is deployed. That is waited out like an outage; a 404 from a server whose /health is up is not.
+     */
+    @Test
+    void a404WhileTheServerIsStartingIsWaitedOutButNotFromAServerThatIsUp() throws Exception {
+        byte[] image = data(2_000_000);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean(true);
+        server.createContext("/health", x -> {
+            x.sendResponseHeaders(up.get() ? 200 : 404, -1);
+            x.close();
+        });
+        server.createContext("/img", x -> {
+            int call = calls.incrementAndGet();
+            String range = x.getRequestHeaders().getFirst("Range");
+            if (call == 1) { // half the image, then the "kill"
+                x.sendResponseHeaders(200, image.length);
+                x.getResponseBody().write(image, 0, 800_000);
+                up.set(false);
+                x.close();
+            } else if (call <= 4) { // restarting: no application yet
+                x.sendResponseHeaders(404, -1);
+                x.close();
+            } else {
+                up.set(true);
+                long from = Long.parseLong(range.substring("bytes=".length(), range.indexOf('-')));
+                x.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (image.length - 1) + "/"
+                        + image.length);
+                x.sendResponseHeaders(206, image.length - from);
+                try (OutputStream out = x.getResponseBody()) {
+                    out.write(image, (int) from, (int) (image.length - from));
+                }
+            }
+        });
+        server.start();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/img";
+        List<String> events = new ArrayList<>();
+        try {
+            try (ImageStream s = new ImageStream(url, "c3", 60_000, 10_000, true, events::add)) {
+                assertArrayEquals(image, readDirect(s, image.length));
+                assertEquals(sha(image), s.sha256Hex());
+            }
+            assertTrue(events.stream().anyMatch(e -> e.contains("HTTP 404 while the server is not up")),
+                    events.toString());
+            // the same 404 from a server that is up: the image is gone, no waiting
+            calls.set(2);
+            try (ImageStream s = new ImageStream(url, "c4", 60_000, 10_000, true, events::add)) {
+                DownloadException gone = org.junit.jupiter.api.Assertions.assertThrows(DownloadException.class,
+                        () -> readDirect(s, image.length));
+                assertTrue(gone.getMessage().contains("HTTP 404"), gone.getMessage());
+            }
+        } finally {
+            server.stop(0);
+        }
+    }
+
     @Test
     void aChunkedAnswerIsAskedAgainThroughHttpUrlConnection() throws Exception {
         byte[] image = data(1_000_000);

@@ -13,6 +13,7 @@ import io.rpideploy.hostnames.control.HostnameService.Pin;
 import io.rpideploy.deployments.control.SessionPlans.Plan;
 import io.rpideploy.hostnames.entity.Product;
 import io.rpideploy.images.control.ImageRegistry;
+import io.rpideploy.images.control.ImageIntegrity;
 import io.rpideploy.images.entity.MasterImage;
 import io.rpideploy.netboot.api.MacAddress;
 import io.rpideploy.netboot.api.SerialNumber;
@@ -124,6 +125,7 @@ public class DeploymentService {
                 : images.active(product).orElseThrow(() -> new DomainException(
                 DomainException.Kind.NOT_FOUND, "product_type", "No active image for " + product.name()
                 + ": upload one and activate it"));
+        ImageIntegrity.requireServable(image);
 
         // where our DHCP serves the network every board holds a lease: an address without one is not a board
         if (leases.isResolvable() && leases.get().serving() && !ReportOrigin.loopback(ip)

@@ -34,6 +34,7 @@ public final class DownloadQueue {
     private final long holdForMillis;
     private final long writeTimeoutMillis;
     private final LongSupplier clock;
+    private final int perAddress;
 
     private long nextId;
     /** Waiting clients in arrival order, keyed by client (a board announcing itself twice keeps its place). */
@@ -42,6 +43,14 @@ public final class DownloadQueue {
     private long stalled;
 
     public DownloadQueue(int capacity, Duration holdFor, Duration writeTimeout, LongSupplier clock) {
+        this(capacity, 0, holdFor, writeTimeout, clock);
+    }
+
+    /**
+     * @param perAddress how many transfers one network address may have at once (0: no limit); a board needs one,
+     *                   so more from one address is a client hoarding the link and the server's threads
+     */
+    public DownloadQueue(int capacity, int perAddress, Duration holdFor, Duration writeTimeout, LongSupplier clock) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1");
         }
@@ -49,14 +58,26 @@ public final class DownloadQueue {
         this.holdForMillis = holdFor.toMillis();
         this.writeTimeoutMillis = writeTimeout.toMillis();
         this.clock = clock;
+        this.perAddress = Math.max(0, perAddress);
     }
 
     /**
      * A client that can wait asks to start. Either it may stream now (a ticket), or it learns its place in the
      * queue and when to ask again.
      */
-    public synchronized Decision tryAdmit(String client, String file) {
+    public Decision tryAdmit(String client, String file) {
+        return tryAdmit(client, null, file);
+    }
+
+    /**
+     * As {@link #tryAdmit(String, String)}, from a network address ({@code null}: not limited, e.g. loopback); an
+     * address already at its limit of transfers is refused ({@link Decision#addressFull()}) without a place.
+     */
+    public synchronized Decision tryAdmit(String client, String address, String file) {
         expire();
+        if (addressFull(address)) {
+            return new Decision(null, 0, retryAfterSeconds(), true);
+        }
         Waiter waiter = queue.get(client);
         if (waiter == null) {
             waiter = new Waiter(client, file, clock.getAsLong());
@@ -65,15 +86,36 @@ public final class DownloadQueue {
         waiter.lastSeen = clock.getAsLong();
         if (isNext(waiter)) {
             queue.remove(client);
-            return new Decision(start(client, file, false), 0, 0);
+            return new Decision(start(client, address, file, false), 0, 0, false);
         }
-        return new Decision(null, position(waiter), retryAfterSeconds());
+        return new Decision(null, position(waiter), retryAfterSeconds(), false);
     }
 
     /** A client that cannot wait: streams now, above capacity if need be. */
-    public synchronized Ticket admitNow(String client, String file) {
+    public Ticket admitNow(String client, String file) {
+        return admitNow(client, null, file);
+    }
+
+    /** As {@link #admitNow(String, String)}; null when the address ({@code null}: not limited) is at its limit. */
+    public synchronized Ticket admitNow(String client, String address, String file) {
         expire();
-        return start(client, file, active.size() >= capacity);
+        if (addressFull(address)) {
+            return null;
+        }
+        return start(client, address, file, active.size() >= capacity);
+    }
+
+    private boolean addressFull(String address) {
+        if (perAddress == 0 || address == null) {
+            return false;
+        }
+        int from = 0;
+        for (Active a : active.values()) {
+            if (address.equals(a.address) && ++from >= perAddress) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Who streams and who waits, for the console and /api/downloads. */
@@ -143,9 +185,9 @@ public final class DownloadQueue {
         return stalled;
     }
 
-    private Ticket start(String client, String file, boolean aboveCapacity) {
+    private Ticket start(String client, String address, String file, boolean aboveCapacity) {
         long id = ++nextId;
-        Active a = new Active(client, file, clock.getAsLong(), aboveCapacity);
+        Active a = new Active(client, address, file, clock.getAsLong(), aboveCapacity);
         active.put(id, a);
         return new Ticket(id, a);
     }
@@ -181,7 +223,7 @@ public final class DownloadQueue {
     }
 
     /** Either a ticket, or the place in the queue and when to ask again. */
-    public record Decision(Ticket ticket, int position, long retryAfterSeconds) {
+    public record Decision(Ticket ticket, int position, long retryAfterSeconds, boolean addressFull) {
         public Optional<Ticket> admitted() {
             return Optional.ofNullable(ticket);
         }
@@ -210,13 +252,15 @@ public final class DownloadQueue {
 
     private static final class Active {
         final String client;
+        final String address;
         final String file;
         final long since;
         final boolean aboveCapacity;
         volatile long lastProgress;
 
-        Active(String client, String file, long since, boolean aboveCapacity) {
+        Active(String client, String address, String file, long since, boolean aboveCapacity) {
             this.client = client;
+            this.address = address;
             this.file = file;
             this.since = since;
             this.aboveCapacity = aboveCapacity;

@@ -3,6 +3,8 @@ package io.rpideploy.downloads.control;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -32,12 +34,31 @@ public class Downloads {
     @ConfigProperty(name = "rpideploy.downloads.write-timeout-seconds", defaultValue = "60")
     int writeTimeoutSeconds;
 
+    @Inject
+    @ConfigProperty(name = "rpideploy.downloads.max-per-address", defaultValue = "4")
+    int maxPerAddress;
+
     private DownloadQueue queue;
 
     @PostConstruct
     void create() {
-        queue = new DownloadQueue(maxConcurrent, Duration.ofSeconds(holdSeconds), Duration.ofSeconds(Math.max(1, writeTimeoutSeconds)),
-                System::currentTimeMillis);
+        queue = new DownloadQueue(maxConcurrent, maxPerAddress, Duration.ofSeconds(holdSeconds),
+                Duration.ofSeconds(Math.max(1, writeTimeoutSeconds)), System::currentTimeMillis);
+    }
+
+    public int maxPerAddress() {
+        return maxPerAddress;
+    }
+
+    /** The address a download counts against, or null for loopback (local tools and tests are not limited). */
+    public static String limitedAddress(String remoteAddress) {
+        try {
+            // the container gives a literal address: no name is looked up
+            return remoteAddress == null || InetAddress.getByName(remoteAddress).isLoopbackAddress() ? null
+                    : remoteAddress;
+        } catch (UnknownHostException notAnAddress) {
+            return remoteAddress;
+        }
     }
 
     public DownloadQueue queue() {

@@ -170,6 +170,13 @@ public class HostnameService implements VenuePool {
     @Transactional
     public ImportResult importKartNumbers(String venueText, Parsed parsed) {
         Venue venue = venues.require(venueText);
+        if (parsed.identifiers().isEmpty() && !parsed.invalid().isEmpty()) {
+            // nothing usable at all (e.g. "1-5000"): a failure to fix, not a success that added nothing
+            KartNumberParser.Invalid first = parsed.invalid().get(0);
+            throw DomainException.invalid("numbers", "No kart number could be imported: '" + first.item() + "' "
+                    + first.message() + (parsed.invalid().size() > 1 ? " (and " + (parsed.invalid().size() - 1)
+                    + " more invalid items)" : ""));
+        }
         Set<String> existing = new HashSet<>(em.createNamedQuery(HostnameSlot.IDENTIFIERS, String.class)
                 .setParameter("venue", venue).setParameter("product", Product.KXP2).getResultList());
         Instant now = clock.instant();

@@ -5,6 +5,7 @@ import io.rpideploy.downloads.control.DownloadQueue;
 import io.rpideploy.downloads.control.Downloads;
 import io.rpideploy.images.control.ImageRegistry;
 import io.rpideploy.images.control.ImageStore;
+import io.rpideploy.images.control.ImageIntegrity;
 import io.rpideploy.images.control.RawCopies;
 import io.rpideploy.images.entity.ImageFormat;
 import io.rpideploy.images.entity.MasterImage;
@@ -61,6 +62,9 @@ public class ImageFileServlet extends HttpServlet {
     @Inject
     RawCopies rawCopies;
 
+    @Inject
+    ImageIntegrity integrity;
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         serve(request, response, true);
@@ -87,6 +91,21 @@ public class ImageFileServlet extends HttpServlet {
         if (image && registered.isEmpty()) {
             notFound(response); // a file someone put in the folder is not an image until it is registered
             return;
+        }
+        if (registered.isPresent()) {
+            Optional<String> refusal;
+            try {
+                refusal = integrity.refusal(registered.get(), Files.readAttributes(file, BasicFileAttributes.class));
+            } catch (IOException gone) {
+                notFound(response);
+                return;
+            }
+            if (refusal.isPresent()) {
+                // never send bytes that may not be what /api/config promised
+                ApiErrors.write(response, 503, "image_unverified", "This image is not served: "
+                        + refusal.get());
+                return;
+            }
         }
         String checksum = registered.map(MasterImage::getChecksum).orElse(null);
         Long registeredSize = registered.map(MasterImage::getSizeBytes).orElse(null);
@@ -176,18 +195,34 @@ public class ImageFileServlet extends HttpServlet {
         String client = Optional.ofNullable(request.getHeader(Downloads.CLIENT_HEADER)).filter(c -> !c.isBlank())
                 .map(c -> c.length() > 64 ? c.substring(0, 64) : c).orElse(request.getRemoteAddr());
         String canWait = request.getHeader(Downloads.CAN_WAIT_HEADER);
+        // a board needs one transfer at a time: an address with several is limited (loopback, for tests, is not)
+        String address = Downloads.limitedAddress(request.getRemoteAddr());
         if (canWait == null || canWait.isBlank() || canWait.equals("0")) {
-            return downloads.queue().admitNow(client, name);
+            DownloadQueue.Ticket now = downloads.queue().admitNow(client, address, name);
+            if (now == null) {
+                tooMany(response, address);
+            }
+            return now;
         }
-        DownloadQueue.Decision decision = downloads.queue().tryAdmit(client, name);
+        DownloadQueue.Decision decision = downloads.queue().tryAdmit(client, address, name);
         if (decision.admitted().isPresent()) {
             return decision.ticket();
+        }
+        if (decision.addressFull()) {
+            tooMany(response, address);
+            return null;
         }
         response.setHeader("Retry-After", String.valueOf(decision.retryAfterSeconds())); // RFC 9110 section 10.2.3
         response.setHeader(Downloads.POSITION_HEADER, String.valueOf(decision.position()));
         ApiErrors.write(response, 503, "queued", "All download slots are busy: you are number "
                 + decision.position() + " in the queue; retry after " + decision.retryAfterSeconds() + " s");
         return null;
+    }
+
+    private void tooMany(HttpServletResponse response, String address) throws IOException {
+        response.setHeader("Retry-After", "5");
+        ApiErrors.write(response, 429, "too_many_downloads", address + " already has "
+                + downloads.maxPerAddress() + " downloads running; a board needs one: retry when one has ended");
     }
 
     /** @return true when the body goes on after this returns (sendfile), which then closes {@code slot} */

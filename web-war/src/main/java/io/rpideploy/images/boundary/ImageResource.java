@@ -1,5 +1,6 @@
 package io.rpideploy.images.boundary;
 
+import io.rpideploy.images.control.ImageIntegrity;
 import io.rpideploy.images.control.ImageRegistry;
 import io.rpideploy.images.control.ImageNames;
 import io.rpideploy.images.control.ImageUploads;
@@ -13,6 +14,7 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -49,15 +51,18 @@ public class ImageResource {
     @Inject
     ImageUploads uploads;
 
+    @Inject
+    ImageIntegrity integrity;
+
     @GET
     public Map<String, List<ImageView>> list() {
-        return Map.of("images", registry.list().stream().map(ImageView::of).toList());
+        return Map.of("images", registry.list().stream().map(i -> ImageView.of(i, integrity)).toList());
     }
 
     @GET
     @Path("{id}")
     public ImageView get(@PathParam("id") long id) {
-        return ImageView.of(registry.require(id));
+        return ImageView.of(registry.require(id), integrity);
     }
 
     /** The raw body as a stream: Jersey does not buffer an InputStream entity, our reader parses it as it comes. */
@@ -65,8 +70,10 @@ public class ImageResource {
     @Path("upload")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @RolesAllowed(Role.OPERATOR_NAME)
-    public Response upload(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body,
-                           @Context UriInfo uri) {
+    public Response upload(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                           @HeaderParam(HttpHeaders.CONTENT_LENGTH) @DefaultValue("-1") long contentLength,
+                           InputStream body, @Context UriInfo uri) {
+        uploads.requireRoomFor(contentLength);
         return created(uploads.upload(contentType, body), uri);
     }
 
@@ -85,14 +92,23 @@ public class ImageResource {
     @Path("{id}/activate")
     @RolesAllowed(Role.OPERATOR_NAME)
     public ImageView activate(@PathParam("id") long id) {
-        return ImageView.of(registry.activate(id));
+        return ImageView.of(registry.activate(id), integrity);
+    }
+
+    /** Hashes the image's file again in the background; GET the image for the verdict ({@code integrity}). */
+    @POST
+    @Path("{id}/verify")
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public Response verify(@PathParam("id") long id) {
+        integrity.start(id);
+        return Response.accepted(ImageView.of(registry.require(id), integrity)).build();
     }
 
     @POST
     @Path("rollback")
     @RolesAllowed(Role.OPERATOR_NAME)
     public ImageView rollback(@QueryParam("product_type") String product) {
-        return ImageView.of(registry.rollback(ImageNames.product(product)));
+        return ImageView.of(registry.rollback(ImageNames.product(product)), integrity);
     }
 
     /** {@code {description?, notes?}}: a field left out stays, null or "" clears it. */
@@ -107,7 +123,7 @@ public class ImageResource {
         if (description.isEmpty() && notes.isEmpty()) {
             throw DomainException.invalid(null, "Send description and/or notes");
         }
-        return ImageView.of(registry.update(id, description, notes));
+        return ImageView.of(registry.update(id, description, notes), integrity);
     }
 
     @DELETE
@@ -126,9 +142,10 @@ public class ImageResource {
         return Optional.of(value == null ? "" : value);
     }
 
-    private static Response created(MasterImage image, UriInfo uri) {
+    private Response created(MasterImage image, UriInfo uri) {
         return Response.created(uri.getBaseUriBuilder().path("images").path(String.valueOf(image.getId())).build())
-                .entity(new Uploaded(true, image.getFilename(), image.getChecksum(), ImageView.of(image))).build();
+                .entity(new Uploaded(true, image.getFilename(), image.getChecksum(), ImageView.of(image, integrity)))
+                .build();
     }
 
     /** The plan's answer ({@code success, filename, checksum}) with the registered image. */
@@ -140,13 +157,15 @@ public class ImageResource {
                             Long sizeBytes, String checksum, Long uncompressedSize, String uncompressedChecksum,
                             String description, String notes, boolean isActive, Instant uploadedAt,
                             String uploadedBy, Instant activatedAt, Long previousImageId, String originalFilename,
-                            String url) {
-        static ImageView of(MasterImage i) {
+                            String url, String integrity, String integrityMessage, Instant verifiedAt) {
+        /** {@code integrity}: ok, changed, corrupt, or verifying while a hash runs. */
+        static ImageView of(MasterImage i, ImageIntegrity checks) {
             return new ImageView(i.getId(), i.getFilename(), i.getProduct().name(), i.getVersion(),
                     i.getFormat().label(), i.getSizeBytes(), i.getChecksum(), i.getUncompressedSize(),
                     i.getUncompressedChecksum(), i.getDescription(), i.getNotes(), i.isActive(), i.getUploadedAt(),
                     i.getUploadedBy(), i.getActivatedAt(), i.getPreviousImageId(), i.getOriginalFilename(),
-                    "/images/" + i.getFilename());
+                    "/images/" + i.getFilename(), checks.verifying(i.getId()) ? "verifying" : i.getIntegrity().label(),
+                    i.getIntegrityMessage(), i.getVerifiedAt());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.rpideploy.images.boundary;
 
 import io.rpideploy.hostnames.entity.Product;
+import io.rpideploy.images.control.ImageIntegrity;
 import io.rpideploy.images.control.ImageRegistry;
 import io.rpideploy.images.control.ImageUploads;
 import io.rpideploy.images.entity.MasterImage;
@@ -41,6 +42,9 @@ public class ImagesView implements Serializable {
     @Inject
     ImageUploads uploads;
 
+    @Inject
+    ImageIntegrity integrity;
+
     private List<MasterImage> list;
     private Long editId;
     private String editName;
@@ -70,6 +74,22 @@ public class ImagesView implements Serializable {
                 ConsoleMessages.info(product + " rolled back to " + back.getFilename());
             }, null);
         }
+    }
+
+    /** Starts a full hash of the file in the background; the page shows "verifying" until it is done. */
+    public void verify(MasterImage image) {
+        if (allowed()) {
+            change(() -> integrity.start(image.getId()), "Verifying " + image.getFilename()
+                    + " in the background: reload the page for the result");
+        }
+    }
+
+    public boolean verifying(MasterImage image) {
+        return integrity.verifying(image.getId());
+    }
+
+    public String verified(MasterImage image) {
+        return image.getVerifiedAt() == null ? "" : "checked " + when(image.getVerifiedAt());
     }
 
     public void delete(MasterImage image) {

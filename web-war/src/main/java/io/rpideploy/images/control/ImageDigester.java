@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -27,8 +28,12 @@ public final class ImageDigester {
     private ImageDigester() {
     }
 
-    /** What was read: sizes and SHA-256 (lower-case hex); the uncompressed ones null when unknown. */
-    public record Digests(long size, String checksum, Long uncompressedSize, String uncompressedChecksum) {
+    /**
+     * What was read: sizes and SHA-256 (lower-case hex), and the first {@link DiskLayout#HEAD} bytes of the
+     * uncompressed content; the uncompressed ones null when unknown.
+     */
+    public record Digests(long size, String checksum, Long uncompressedSize, String uncompressedChecksum,
+                          byte[] head) {
     }
 
     /** The source (client gone) or the target (disk full) failed: not the image's fault. */
@@ -58,16 +63,21 @@ public final class ImageDigester {
         Tee tee = new Tee(source, target);
         Long uncompressedSize = null;
         String uncompressedChecksum = null;
+        byte[] head = null;
         byte[] buffer = new byte[BUFFER];
         try {
             if (format.compressed()) {
                 MessageDigest plain = sha256();
                 long count = 0;
+                byte[] start = new byte[DiskLayout.HEAD];
                 boolean known = true;
                 try (InputStream decompressed = decompressor(tee, format)) {
                     // ends at the end of the compressed data; each read returns at least one byte or -1
                     for (int n = decompressed.read(buffer); n >= 0; n = decompressed.read(buffer)) {
                         plain.update(buffer, 0, n);
+                        if (count < start.length) {
+                            System.arraycopy(buffer, 0, start, (int) count, (int) Math.min(n, start.length - count));
+                        }
                         count += n;
                     }
                 } catch (MemoryLimitException tooBig) {
@@ -87,6 +97,7 @@ public final class ImageDigester {
                 if (known) {
                     uncompressedSize = count;
                     uncompressedChecksum = HexFormat.of().formatHex(plain.digest());
+                    head = Arrays.copyOf(start, (int) Math.min(count, start.length));
                 }
             }
             // the rest of the source (a raw image, or what the decompressor did not need)
@@ -101,10 +112,11 @@ public final class ImageDigester {
         }
         if (!format.compressed()) {
             uncompressedSize = tee.count;
+            head = Arrays.copyOf(tee.head, (int) Math.min(tee.count, tee.head.length));
         }
         String checksum = HexFormat.of().formatHex(tee.digest.digest());
         return new Digests(tee.count, checksum, uncompressedSize,
-                format.compressed() ? uncompressedChecksum : checksum);
+                format.compressed() ? uncompressedChecksum : checksum, head);
     }
 
     static InputStream decompressor(InputStream in, ImageFormat format) throws IOException {
@@ -129,6 +141,7 @@ public final class ImageDigester {
         private final InputStream source;
         private final OutputStream target;
         private final MessageDigest digest = sha256();
+        private final byte[] head = new byte[DiskLayout.HEAD];
         private long count;
         private TransferFailed failure;
 
@@ -166,6 +179,9 @@ public final class ImageDigester {
                     }
                 }
                 digest.update(b, off, n);
+                if (count < head.length) {
+                    System.arraycopy(b, off, head, (int) count, (int) Math.min(n, head.length - count));
+                }
                 count += n;
             }
             return n;

@@ -3,6 +3,7 @@ package io.rpideploy.images.control;
 import io.rpideploy.audit.control.AuditLog;
 import io.rpideploy.hostnames.entity.Product;
 import io.rpideploy.images.entity.ImageFormat;
+import io.rpideploy.images.entity.Integrity;
 import io.rpideploy.images.entity.MasterImage;
 import io.rpideploy.platform.control.DomainException;
 import io.rpideploy.platform.control.TextRules;
@@ -13,7 +14,12 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,6 +41,9 @@ public class ImageRegistry {
     @Inject
     Clock clock;
 
+    @Inject
+    ImageStore store;
+
     /** The image a board of this product receives now, if one is active. */
     public Optional<MasterImage> active(Product product) {
         return em.createQuery("SELECT i FROM MasterImage i WHERE i.product = :product AND i.active = TRUE",
@@ -53,6 +62,21 @@ public class ImageRegistry {
             throw DomainException.notFound("Image " + id + " does not exist");
         }
         return image;
+    }
+
+    /**
+     * {@link #require} and {@link #list} for background threads: inside a transaction the persistence context is
+     * the transaction's and ends with it. Outside one (no request around it) each call would open an entity manager
+     * whose clean-up belongs to whichever invocation the executor propagated, and races with its end.
+     */
+    @Transactional
+    public MasterImage requireInBackground(long id) {
+        return require(id);
+    }
+
+    @Transactional
+    public List<MasterImage> listInBackground() {
+        return list();
     }
 
     /** The registered (not deleted) image stored under this file name. */
@@ -84,6 +108,13 @@ public class ImageRegistry {
         image.setUncompressedChecksum(file.digests().uncompressedChecksum());
         image.setDescription(text(file.description(), "description"));
         image.setUploadedBy(audit.currentActor());
+        image.setVerifiedAt(clock.instant()); // hashed on the way in
+        try {
+            image.setFileModifiedAt(ImageIntegrity.modified(Files.readAttributes(
+                    store.images().resolve(file.filename()), BasicFileAttributes.class)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the stored image " + file.filename(), e);
+        }
         em.persist(image);
         em.flush();
         audit.record("image." + file.how(), file.filename(), file.product() + " v" + file.version() + ", "
@@ -98,6 +129,11 @@ public class ImageRegistry {
         MasterImage image = require(id);
         if (image.isActive()) {
             return image;
+        }
+        requireDiskImage(image); // registered before uploads were checked, or changed on disk since
+        if (image.getIntegrity() != Integrity.OK) {
+            throw DomainException.conflict("The file of " + image.getFilename() + " failed its integrity check ("
+                    + image.getIntegrity().label() + "): verify it again before activating it");
         }
         Optional<MasterImage> current = active(image.getProduct());
         switchTo(image);
@@ -127,6 +163,19 @@ public class ImageRegistry {
         return previous;
     }
 
+    private void requireDiskImage(MasterImage image) {
+        byte[] head;
+        try {
+            head = DiskLayout.head(store.images().resolve(image.getFilename()), image.getFormat());
+        } catch (IOException e) {
+            throw DomainException.conflict("The file of image " + image.getId() + " cannot be read: " + e.getMessage());
+        }
+        String problem = DiskLayout.problem(head);
+        if (problem != null) {
+            throw DomainException.conflict(problem + "; it cannot be activated");
+        }
+    }
+
     /** Deactivates the product's active image and activates this one (the partial unique index allows one). */
     private void switchTo(MasterImage image) {
         em.createQuery("UPDATE MasterImage i SET i.active = FALSE WHERE i.product = :product AND i.active = TRUE")
@@ -134,6 +183,32 @@ public class ImageRegistry {
         image.setActive(true);
         image.setActivatedAt(clock.instant());
         em.flush();
+    }
+
+    /**
+     * Records what a check of the image's file found. {@code verified}: a full hash was done (audited); otherwise an
+     * open noticed a change. {@code modified} (with OK) is the file's modification time that hash saw.
+     */
+    @SerializedWrite
+    @Transactional
+    public void recordIntegrity(long id, Integrity integrity, String message, Instant modified, boolean verified) {
+        MasterImage image = em.find(MasterImage.class, id);
+        if (image == null) {
+            return;
+        }
+        Integrity before = image.getIntegrity();
+        image.setIntegrity(integrity);
+        image.setIntegrityMessage(message);
+        if (modified != null) {
+            image.setFileModifiedAt(modified);
+        }
+        if (verified) {
+            image.setVerifiedAt(clock.instant());
+        }
+        if (verified || before != integrity) {
+            audit.record(verified ? "image.verify" : "image.changed", image.getFilename(), integrity.label()
+                    + (message == null ? "" : ": " + message));
+        }
     }
 
     /** Changes the description and notes; empty leaves a field as it is, a blank text clears it. */

@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -86,6 +87,7 @@ public class ImageUploads {
             }
             Product product = ImageNames.product(fields.get("product_type"));
             String version = ImageNames.version(fields.get("version"));
+            DiskLayout.require(digests.head(), FILE_FIELD); // after the fields: they are what a user fixes first
             String name = ImageNames.storedName(product, version, ImageNames.sanitise(original));
             Path source = temp;
             Path stored = serverSide(() -> store.moveIn(source, name, registry::filenameTaken),
@@ -105,7 +107,8 @@ public class ImageUploads {
             throw DomainException.invalid(null, e.getMessage());
         } catch (ImageDigester.TransferFailed e) {
             if (!e.source()) {
-                throw new UncheckedIOException("cannot write the upload to " + store.incoming(), e);
+                throw full(e).orElseThrow(() -> new UncheckedIOException("cannot write the upload to "
+                        + store.incoming(), e));
             }
             throw interrupted(e);
         } catch (IOException e) {
@@ -143,6 +146,7 @@ public class ImageUploads {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + source, e);
         }
+        DiskLayout.require(digests.head(), "filename");
         Path stored = serverSide(() -> store.moveIn(source, ImageNames.storedName(product, version, sanitised),
                 registry::filenameTaken), "cannot move " + source + " into the store");
         MasterImage image;
@@ -162,6 +166,45 @@ public class ImageUploads {
         MasterImage deleted = registry.delete(id);
         store.deleteImage(deleted.getFilename());
         return deleted;
+    }
+
+    /**
+     * Refuses at once (507) an upload whose announced length does not fit in the free space of the upload folder:
+     * nothing is read or written. Without a length (chunked) the write itself finds out, see {@link #full}.
+     */
+    public void requireRoomFor(long contentLength) {
+        if (contentLength <= 0) {
+            return;
+        }
+        long usable = usableSpace();
+        if (usable >= 0 && contentLength > usable) {
+            throw new DomainException(DomainException.Kind.INSUFFICIENT_STORAGE, FILE_FIELD, "The upload is "
+                    + contentLength + " bytes and the server's disk has " + usable + " bytes free in "
+                    + store.incoming() + ": free space (or delete old images) and upload again");
+        }
+    }
+
+    /** A write that failed because the disk is full: 507, and the caller's finally removes what was written. */
+    private Optional<DomainException> full(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        long usable = usableSpace();
+        if (!message.contains("No space left") && !message.contains("Disk quota") && (usable < 0
+                || usable > ImageDigester.BUFFER)) {
+            return Optional.empty();
+        }
+        LOG.warning(() -> "upload stopped: the disk of " + store.incoming() + " is full (" + message
+                + "); nothing kept");
+        return Optional.of(new DomainException(DomainException.Kind.INSUFFICIENT_STORAGE, FILE_FIELD,
+                "The server's disk became full during the upload; nothing was kept. Free space in "
+                + store.incoming() + " (or delete old images) and upload again"));
+    }
+
+    private long usableSpace() {
+        try {
+            return Files.getFileStore(store.incoming()).getUsableSpace();
+        } catch (IOException unknown) {
+            return -1;
+        }
     }
 
     /** The client stopped sending in the middle of the body (or the connection broke): nothing was kept. */

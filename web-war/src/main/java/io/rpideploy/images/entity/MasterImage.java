@@ -73,6 +73,18 @@ public class MasterImage {
     @Column(name = "deleted_at")
     private Instant deletedAt;
 
+    @Column(name = "file_modified_at")
+    private Instant fileModifiedAt;
+
+    @Column(name = "verified_at")
+    private Instant verifiedAt;
+
+    @Column(nullable = false)
+    private Integrity integrity = Integrity.OK;
+
+    @Column(name = "integrity_message")
+    private String integrityMessage;
+
     protected MasterImage() {
     }
 
@@ -114,4 +126,12 @@ public class MasterImage {
     public void setPreviousImageId(Long previousImageId) { this.previousImageId = previousImageId; }
     public Instant getDeletedAt() { return deletedAt; }
     public void setDeletedAt(Instant deletedAt) { this.deletedAt = deletedAt; }
+    public Instant getFileModifiedAt() { return fileModifiedAt; }
+    public void setFileModifiedAt(Instant fileModifiedAt) { this.fileModifiedAt = fileModifiedAt; }
+    public Instant getVerifiedAt() { return verifiedAt; }
+    public void setVerifiedAt(Instant verifiedAt) { this.verifiedAt = verifiedAt; }
+    public Integrity getIntegrity() { return integrity; }
+    public void setIntegrity(Integrity integrity) { this.integrity = integrity; }
+    public String getIntegrityMessage() { return integrityMessage; }
+    public void setIntegrityMessage(String integrityMessage) { this.integrityMessage = integrityMessage; }
 }

@@ -43,6 +43,7 @@ public final class ApiErrors {
                     e.field())).header("Retry-After", "60").build();
             case UNAVAILABLE -> Response.fromResponse(response(503, "unavailable", e.getMessage(), e.field()))
                     .header("Retry-After", "1").build();
+            case INSUFFICIENT_STORAGE -> response(507, "insufficient_storage", e.getMessage(), e.field());
         };
     }
 

@@ -20,6 +20,15 @@ public class ErrorServlet extends HttpServlet {
 
     private static final Logger LOG = Logger.getLogger(ErrorServlet.class.getName());
 
+    private static String title(int status) {
+        return switch (status) {
+            case 403 -> "Not allowed (403)";
+            case 404 -> "Not found (404)";
+            case 503 -> "Busy, try again (503)";
+            default -> "Error " + status;
+        };
+    }
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
@@ -60,9 +69,18 @@ public class ErrorServlet extends HttpServlet {
         } else {
             response.setStatus(status);
             response.setContentType("text/html;charset=UTF-8");
-            response.getWriter().write("<!DOCTYPE html><html><head><title>rpi-deploy</title></head><body>"
-                    + "<h1>" + status + "</h1><p>" + message + "</p><p><a href=\"" + request.getContextPath()
-                    + "/index.xhtml\">Back to the console</a></p></body></html>");
+            // the console's look (its bar and colours) without its resources: this page must render whatever failed
+            String home = request.getContextPath() + "/index.xhtml";
+            response.getWriter().write("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                    + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                    + "<title>rpi-deploy · " + status + "</title><style>"
+                    + "body{margin:0;font-family:system-ui,sans-serif;background:#f5f6f8;color:#1f2933}"
+                    + "header{padding:.6rem 1.2rem;background:#1f2933;color:#fff;font-weight:700}"
+                    + "main{max-width:40rem;margin:3rem auto;padding:1.5rem 2rem;background:#fff;border-radius:6px;"
+                    + "box-shadow:0 1px 2px rgba(0,0,0,.08)}h1{margin-top:0}a{color:#1f6feb}"
+                    + "</style></head><body><header>rpi-deploy</header><main><h1>" + title(status) + "</h1><p>"
+                    + message + (status == 403 ? ". Ask an administrator for a role that may, or go back." : ".")
+                    + "</p><p><a href=\"" + home + "\">Back to the Dashboard</a></p></main></body></html>");
         }
     }
 }

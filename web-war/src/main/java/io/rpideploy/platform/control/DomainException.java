@@ -7,7 +7,9 @@ package io.rpideploy.platform.control;
 public class DomainException extends RuntimeException {
 
     /** What kind of "no" it is; the API maps each kind to one HTTP status. */
-    public enum Kind { INVALID_INPUT, NOT_FOUND, CONFLICT, FORBIDDEN, TOO_MANY_REQUESTS, UNAVAILABLE }
+    public enum Kind { INVALID_INPUT, NOT_FOUND, CONFLICT, FORBIDDEN, TOO_MANY_REQUESTS, UNAVAILABLE,
+        /** The server's own disk cannot hold what was sent (RFC 4918 section 11.5: 507). */
+        INSUFFICIENT_STORAGE }
 
     private final Kind kind;
     private final String field;

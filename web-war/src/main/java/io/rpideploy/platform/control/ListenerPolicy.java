@@ -18,6 +18,18 @@ public class ListenerPolicy {
     @ConfigProperty(name = "rpideploy.deployment.port", defaultValue = "5001")
     int deploymentPort;
 
+    @Inject
+    @ConfigProperty(name = "rpideploy.deployment.address", defaultValue = "0.0.0.0")
+    String deploymentAddress;
+
+    @Inject
+    @ConfigProperty(name = "rpideploy.management.address", defaultValue = "0.0.0.0")
+    String managementAddress;
+
+    @Inject
+    @ConfigProperty(name = "rpideploy.management.allow-deployment-network", defaultValue = "false")
+    boolean allowDeploymentNetwork;
+
     public boolean onDeploymentListener(HttpServletRequest request) {
         return request.getLocalPort() == deploymentPort;
     }
@@ -35,7 +47,30 @@ public class ListenerPolicy {
         if (path.equals("/health")) {
             return true;
         }
-        return onDeploymentListener(request) == isDeploymentPath(path);
+        boolean deployment = onDeploymentListener(request);
+        if (!deployment && !allowDeploymentNetwork
+                && reachedThroughDeploymentAddress(request.getLocalAddr(), managementAddress, deploymentAddress)) {
+            return false; // the console and the management API never answer on the boards' network
+        }
+        return deployment == isDeploymentPath(path);
+    }
+
+    /**
+     * Whether a connection to the management listener arrived on the deployment network's address: the management
+     * listener bound to all addresses would otherwise serve the console there. Only when the deployment address is
+     * a specific one other than the management address (an operator who put both on one address chose that).
+     */
+    static boolean reachedThroughDeploymentAddress(String localAddress, String managementAddress,
+                                                   String deploymentAddress) {
+        if (localAddress == null || wildcard(deploymentAddress) || deploymentAddress.equals(managementAddress)) {
+            return false;
+        }
+        return localAddress.equals(deploymentAddress);
+    }
+
+    private static boolean wildcard(String address) {
+        return address == null || address.isBlank() || address.equals("0.0.0.0") || address.equals("::")
+                || address.equals("[::]");
     }
 
     /** The decoded path inside the application when it is spelled canonically; empty for any other spelling. */

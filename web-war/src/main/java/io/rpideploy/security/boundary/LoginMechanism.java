@@ -93,8 +93,10 @@ public class LoginMechanism implements HttpAuthenticationMechanism {
             return context.doNothing();
         }
         String next = request.getRequestURI() + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+        // a cookie of a session that no longer exists (idle timeout, restart): the login page says so
+        boolean ended = request.getRequestedSessionId() != null && !request.isRequestedSessionIdValid();
         return context.redirect(request.getContextPath() + LOGIN_PAGE + "?next="
-                + URLEncoder.encode(next, StandardCharsets.UTF_8));
+                + URLEncoder.encode(next, StandardCharsets.UTF_8) + (ended ? "&ended=1" : ""));
     }
 
     /** The console's login form calls {@code SecurityContext.authenticate} with the typed credential. */

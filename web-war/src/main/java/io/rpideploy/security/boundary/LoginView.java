@@ -37,6 +37,7 @@ public class LoginView {
     private String username;
     private String password;
     private String next;
+    private boolean ended;
 
     public void login() throws IOException {
         ExternalContext external = faces.getExternalContext();
@@ -80,6 +81,8 @@ public class LoginView {
     public void setUsername(String username) { this.username = username; }
     public String getPassword() { return password; }
     public void setPassword(String password) { this.password = password; }
+    public boolean isEnded() { return ended; }
+    public void setEnded(boolean ended) { this.ended = ended; }
     public String getNext() { return next; }
     public void setNext(String next) { this.next = next; }
 }

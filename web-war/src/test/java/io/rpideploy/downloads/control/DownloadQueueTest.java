@@ -124,4 +124,20 @@ class DownloadQueueTest {
         assertEquals(10, q.stalled());
         stalled.forEach(Ticket::close);
     }
+
+    @Test
+    void oneAddressGetsAtMostItsShareOfTransfersWhicheverWayItAsks() {
+        DownloadQueue q = new DownloadQueue(10, 2, Duration.ofSeconds(20), Duration.ofMinutes(10), () -> now);
+        Ticket first = q.admitNow("a-1", "10.0.0.5", "x.img");
+        Ticket second = q.tryAdmit("a-2", "10.0.0.5", "x.img").ticket();
+        assertTrue(first != null && second != null);
+        assertEquals(null, q.admitNow("a-3", "10.0.0.5", "x.img"), "a third stream from one address is refused");
+        DownloadQueue.Decision queued = q.tryAdmit("a-4", "10.0.0.5", "x.img");
+        assertTrue(queued.addressFull() && queued.admitted().isEmpty(), "and gets no place in the queue either");
+        assertEquals(0, q.snapshot().waiting().size());
+        assertTrue(q.admitNow("b-1", "10.0.0.6", "x.img") != null, "another address is not affected");
+        assertTrue(q.admitNow("local", null, "x.img") != null, "an unlimited address (loopback) is not counted");
+        first.close();
+        assertTrue(q.admitNow("a-3", "10.0.0.5", "x.img") != null, "room again once one ended");
+    }
 }
