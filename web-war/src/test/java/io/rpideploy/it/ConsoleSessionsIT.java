@@ -73,9 +73,7 @@ class ConsoleSessionsIT {
                 .status());
         assertEquals(200, admin.post("/api/kart-numbers", "{\"venue_code\":\"" + VENUE + "\",\"numbers\":\"1-9\"}")
                 .status());
-        byte[] image = new byte[64 * 1024];
-        new java.util.Random(16).nextBytes(image);
-        ItImages.uploadActive(admin, "KXP2", "sess-ui-1", "sess-ui.img", image);
+        ItImages.uploadActive(admin, "KXP2", "sess-ui-1", "sess-ui.img", ItImages.disk(64 * 1024, 16));
         assertEquals(201, admin.post("/api/users", "{\"username\":\"" + OPERATOR + "\",\"role\":\"operator\","
                 + "\"password\":\"" + OPERATOR_PASSWORD + "\"}").status());
         assertEquals(201, admin.post("/api/users", "{\"username\":\"" + VIEWER + "\",\"role\":\"viewer\","

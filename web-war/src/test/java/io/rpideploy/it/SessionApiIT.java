@@ -10,7 +10,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -280,13 +279,10 @@ class SessionApiIT {
         if (activeVersion != null) {
             return;
         }
-        byte[] data = new byte[32 * 1024];
-        new Random(16).nextBytes(data);
-        testImageId = ItImages.uploadActive(admin, "KXP2", "it-sess-test", "sess-test.img", data)
-                .getJsonNumber("id").longValue();
-        new Random(17).nextBytes(data);
-        activeVersion = ItImages.uploadActive(admin, "KXP2", "it-sess-1", "sess-active.img", data)
-                .getString("version");
+        testImageId = ItImages.uploadActive(admin, "KXP2", "it-sess-test", "sess-test.img",
+                ItImages.disk(32 * 1024, 16)).getJsonNumber("id").longValue();
+        activeVersion = ItImages.uploadActive(admin, "KXP2", "it-sess-1", "sess-active.img",
+                ItImages.disk(32 * 1024, 17)).getString("version");
     }
 
     private static String board(String serial) {
