@@ -195,6 +195,8 @@ class ConsoleIT {
         browser.screenshot("08-pool-assigned");
 
         browser.click(row.findElement(By.xpath(".//button[contains(@id,':release')]")));
+        browser.find("confirmYes"); // the next board may take the name: Release asks first
+        browser.click("confirmYes");
         browser.until(ExpectedConditions.textToBe(statusCell("KXP2-UIAB-001"), "available"));
         browser.waitForText("messages", "KXP2-UIAB-001 released");
 

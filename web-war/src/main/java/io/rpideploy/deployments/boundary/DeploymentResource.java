@@ -79,12 +79,13 @@ public class DeploymentResource {
                                  String ipAddress, String productType, String venueCode, String imageVersion,
                                  Integer progress, Long bytesWritten, Long bytesTotal, Long rateBps, String message,
                                  String errorMessage, Instant startedAt, Instant updatedAt, Instant lastSeenAt,
-                                 Instant completedAt) {
-        static DeploymentView of(Deployment d) {
+                                 Instant completedAt, Long sessionId) {
+        public static DeploymentView of(Deployment d) {
             return new DeploymentView(d.getId(), d.getStatus(), d.getHostname(), d.getSerialNumber(),
                     d.getMacAddress(), d.getIpAddress(), d.getProductType(), d.getVenueCode(), d.getImageVersion(),
                     d.getProgress(), d.getBytesWritten(), d.getBytesTotal(), d.getRateBps(), d.getMessage(),
-                    d.getErrorMessage(), d.getStartedAt(), d.getUpdatedAt(), d.getLastSeenAt(), d.getCompletedAt());
+                    d.getErrorMessage(), d.getStartedAt(), d.getUpdatedAt(), d.getLastSeenAt(), d.getCompletedAt(),
+                    d.getSessionId());
         }
     }
 

@@ -85,6 +85,14 @@ public class DeploymentHistory {
         return new Page(total, offset, limit, page);
     }
 
+    /** The latest deployment of each board an imaging session named, newest first. */
+    @SuppressWarnings("unchecked")
+    public List<Deployment> ofSession(long sessionId) {
+        return em.createNativeQuery("SELECT * FROM deployment WHERE id IN (SELECT MAX(id) FROM deployment"
+                        + " WHERE session_id = ?1 GROUP BY hostname) ORDER BY id DESC LIMIT " + MAX_PAGE,
+                Deployment.class).setParameter(1, sessionId).getResultList();
+    }
+
     public Deployment require(long id) {
         Deployment d = em.find(Deployment.class, id);
         if (d == null) {

@@ -9,6 +9,8 @@ import io.rpideploy.devices.entity.Device;
 import io.rpideploy.hostnames.control.HostnameRules;
 import io.rpideploy.hostnames.control.HostnameService;
 import io.rpideploy.hostnames.control.HostnameService.Assignment;
+import io.rpideploy.hostnames.control.HostnameService.Pin;
+import io.rpideploy.deployments.control.SessionPlans.Plan;
 import io.rpideploy.hostnames.entity.Product;
 import io.rpideploy.images.control.ImageRegistry;
 import io.rpideploy.images.control.ImageIntegrity;
@@ -59,6 +61,9 @@ public class DeploymentService {
     Instance<AddressLeases> leases;
 
     @Inject
+    Instance<SessionPlans> sessions;
+
+    @Inject
     @ConfigProperty(name = "rpideploy.deployment.watchdog-minutes",
             defaultValue = "" + DeploymentRules.DEFAULT_WATCHDOG_MINUTES)
     int watchdogMinutes;
@@ -97,14 +102,27 @@ public class DeploymentService {
     @SerializedWrite
     @Transactional
     public Configured config(ConfigRequest request, String ip) {
-        Product product = request.product() != null ? request.product() : HostnameRules.product(
-                configured(defaultProduct, "product_type", "rpideploy.deployment.default-product"), "product_type");
-        String venue = request.venueCode() != null ? request.venueCode() : HostnameRules.venueCode(
-                configured(defaultVenue, "venue_code", "rpideploy.deployment.default-venue"), "venue_code");
         SerialNumber serial = request.serial();
         MacAddress mac = request.mac();
+        Product asked = request.product();
+        String askedVenue = request.venueCode();
+        // a kart number pinned to this board names its venue and product, unless the board asked for others
+        Optional<Pin> pin = Optional.ofNullable(serial).flatMap(hostnames::pinOf)
+                .filter(p -> (asked == null || asked == p.product()) && (askedVenue == null
+                        || askedVenue.equals(p.venueCode())));
+        Product wanted = asked != null ? asked : pin.map(Pin::product).orElse(null);
+        String wantedVenue = askedVenue != null ? askedVenue : pin.map(Pin::venueCode).orElse(null);
+        // a board that says both what and where it is belongs to no session (as before sessions existed)
+        Optional<Plan> plan = (asked != null && askedVenue != null) || !sessions.isResolvable() ? Optional.empty()
+                : sessions.get().planFor(wanted, wantedVenue, serial);
+        Product product = wanted != null ? wanted : plan.map(Plan::product).orElseGet(() -> HostnameRules.product(
+                configured(defaultProduct, "product_type", "rpideploy.deployment.default-product"), "product_type"));
+        String venue = wantedVenue != null ? wantedVenue : plan.map(Plan::venueCode).orElseGet(() ->
+                HostnameRules.venueCode(configured(defaultVenue, "venue_code", "rpideploy.deployment.default-venue"),
+                        "venue_code"));
         DeviceRegistry.requireIdentity(serial, mac);
-        MasterImage image = images.active(product).orElseThrow(() -> new DomainException(
+        MasterImage image = plan.isPresent() && plan.get().imageId() != null ? sessionImage(plan.get())
+                : images.active(product).orElseThrow(() -> new DomainException(
                 DomainException.Kind.NOT_FOUND, "product_type", "No active image for " + product.name()
                 + ": upload one and activate it"));
         ImageIntegrity.requireServable(image);
@@ -153,6 +171,10 @@ public class DeploymentService {
             timeline.open(d);
             stale = open;
         }
+        if (plan.isPresent()) {
+            d.setSessionId(plan.get().sessionId());
+            sessions.get().named(plan.get().sessionId());
+        }
         String token = ReportOrigin.newToken();
         d.setReportTokenHash(ReportOrigin.hash(token));
         timeline.close(stale, "Superseded by deployment " + d.getId() + ": the board asked for its config again");
@@ -165,7 +187,17 @@ public class DeploymentService {
 
     private static String configured(Optional<String> configured, String field, String setting) {
         return configured.filter(v -> !v.isBlank()).orElseThrow(() -> DomainException.invalid(field,
-                field + " is required (no default is configured in " + setting + ")"));
+                field + " is required (no imaging session takes this board and no default is configured in "
+                + setting + ")"));
+    }
+
+    private MasterImage sessionImage(Plan plan) {
+        try {
+            return images.require(plan.imageId());
+        } catch (DomainException gone) {
+            throw new DomainException(DomainException.Kind.NOT_FOUND, "image_id", "Image " + plan.imageId()
+                    + " of imaging session " + plan.sessionId() + " was deleted: close the session");
+        }
     }
 
     /**

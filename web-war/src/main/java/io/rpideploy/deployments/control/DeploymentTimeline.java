@@ -8,12 +8,15 @@ import io.rpideploy.deployments.entity.DeploymentState;
 import io.rpideploy.devices.control.DeviceRegistry;
 import io.rpideploy.devices.entity.BoardIdentity;
 import io.rpideploy.devices.entity.Device;
+import io.rpideploy.hostnames.control.HostnameLeaving;
+import io.rpideploy.hostnames.control.HostnameService;
 import io.rpideploy.netboot.api.MacAddress;
 import io.rpideploy.netboot.api.SerialNumber;
 import io.rpideploy.platform.control.DomainException;
 import io.rpideploy.platform.control.SerializedWrite;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -40,6 +43,9 @@ public class DeploymentTimeline {
 
     @PersistenceContext
     EntityManager em;
+
+    @Inject
+    HostnameService hostnames;
 
     @Inject
     DeviceRegistry devices;
@@ -126,6 +132,31 @@ public class DeploymentTimeline {
         return found.stream().map(d -> em.find(Deployment.class, d.getId())).toList();
     }
 
+    /**
+     * A hostname leaves its board (release, retire, pin, replace): refused while a board is imaging under it, since
+     * it would finish under a name the next board may take; when the user confirmed the board is gone, its run
+     * ends as interrupted instead.
+     */
+    @SuppressWarnings("unchecked")
+    void hostnameLeaving(@Observes HostnameLeaving leaving) {
+        List<Deployment> running = ((List<Deployment>) em.createNativeQuery("SELECT * FROM deployment WHERE status IN "
+                        + ACTIVE_STATES + " AND hostname = ?1 ORDER BY id DESC LIMIT " + MAX_OPEN, Deployment.class)
+                .setParameter(1, leaving.hostname()).getResultList()).stream()
+                .map(d -> em.find(Deployment.class, d.getId())).toList();
+        if (running.isEmpty()) {
+            return;
+        }
+        if (!leaving.boardGone()) {
+            Deployment d = running.get(0);
+            throw DomainException.conflict("board_gone", "Board " + Objects.requireNonNullElse(d.getSerialNumber(),
+                    Objects.requireNonNullElse(d.getMacAddress(), "?")) + " is still imaging under "
+                    + leaving.hostname() + " (deployment " + d.getId() + ", " + d.getStatus()
+                    + (d.getProgress() == null ? "" : " " + d.getProgress() + " %") + "): wait until it finishes"
+                    + (leaving.confirmable() ? ", or confirm that the board is gone to interrupt its run" : ""));
+        }
+        close(running, "Interrupted: " + leaving.why() + ", the board is gone");
+    }
+
     /** Whether no newer deployment of the same board exists. */
     public boolean isLatestOfBoard(Deployment d) {
         Number newer = (Number) em.createNativeQuery("SELECT COUNT(*) FROM deployment WHERE id > ?1"
@@ -160,6 +191,9 @@ public class DeploymentTimeline {
         ReportOrigin.check(d, report.reportToken(), ip, leaseHolder);
         if (check(d, report.state()) == Move.REPEAT) {
             return tick(d, report); // another report of the board moved it first
+        }
+        if (report.state() == DeploymentState.SUCCESS && d.getHostname() != null && d.getDeviceId() != null) {
+            hostnames.confirmHolder(d.getHostname(), d.getDeviceId()); // never two boards done under one name
         }
         enter(d, report.state(), report.message(), report.errorMessage(), report.figures(), ip, true);
         return new Reported(d.getId(), d.getStatus(), d.getHostname(), true);

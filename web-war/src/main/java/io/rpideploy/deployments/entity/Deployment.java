@@ -55,6 +55,10 @@ public class Deployment implements BoardIdentity {
     @Column(name = "image_version")
     private String imageVersion;
 
+    /** The imaging session the board was imaged for; null when it asked with venue and product or none was open. */
+    @Column(name = "session_id")
+    private Long sessionId;
+
     @Column(nullable = false)
     private String status;
 
@@ -149,6 +153,8 @@ public class Deployment implements BoardIdentity {
     public String getVenueCode() { return venueCode; }
     public Long getImageId() { return imageId; }
     public String getImageVersion() { return imageVersion; }
+    public Long getSessionId() { return sessionId; }
+    public void setSessionId(Long sessionId) { this.sessionId = sessionId; }
     public String getStatus() { return status; }
     public Instant getStartedAt() { return startedAt; }
     public Instant getUpdatedAt() { return updatedAt; }

@@ -13,7 +13,11 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
+import io.rpideploy.platform.control.DomainException;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -22,7 +26,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.Objects;
 
-/** The plan's {@code POST /api/hostname/assign}, and release/retire of one hostname. */
+/** The plan's {@code POST /api/hostname/assign}, and release, retire, pin and replace of one hostname. */
 @Path("")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -49,16 +53,49 @@ public class HostnameResource {
                 a.assignedAt());
     }
 
+    /** {@code ?board_gone=true} confirms that a board still imaging under the name is gone (its run ends). */
     @POST
     @Path("hostnames/{hostname}/release")
-    public SlotView release(@PathParam("hostname") String hostname) {
-        return SlotView.of(hostnames.release(hostname));
+    public SlotView release(@PathParam("hostname") String hostname, @QueryParam("board_gone") String boardGone) {
+        return SlotView.of(hostnames.release(hostname, confirmed(boardGone)));
     }
 
     @POST
     @Path("hostnames/{hostname}/retire")
-    public SlotView retire(@PathParam("hostname") String hostname) {
-        return SlotView.of(hostnames.retire(hostname));
+    public SlotView retire(@PathParam("hostname") String hostname, @QueryParam("board_gone") String boardGone) {
+        return SlotView.of(hostnames.retire(hostname, confirmed(boardGone)));
+    }
+
+    /** {@code {serial_number}}: the board with this serial gets exactly this name when it next asks. */
+    @PUT
+    @Path("hostnames/{hostname}/pin")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public SlotView pin(@PathParam("hostname") String hostname, JsonValue body) {
+        return SlotView.of(hostnames.pin(hostname, JsonInput.of(body).string("serial_number")));
+    }
+
+    @DELETE
+    @Path("hostnames/{hostname}/pin")
+    public SlotView unpin(@PathParam("hostname") String hostname) {
+        return SlotView.of(hostnames.unpin(hostname));
+    }
+
+    /** {@code {serial_number}}: a failed board's name moves to the new board. */
+    @POST
+    @Path("hostnames/{hostname}/replace")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public SlotView replace(@PathParam("hostname") String hostname, JsonValue body) {
+        return SlotView.of(hostnames.replace(hostname, JsonInput.of(body).string("serial_number")));
+    }
+
+    private static boolean confirmed(String flag) {
+        if (flag == null || flag.equals("false")) {
+            return false;
+        }
+        if (flag.equals("true")) {
+            return true;
+        }
+        throw DomainException.invalid("board_gone", "board_gone must be true or false");
     }
 
     /** The plan's answer ({@code success}, {@code hostname}) with the details of the assignment. */

@@ -21,11 +21,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
+import org.primefaces.PrimeFaces;
 import org.primefaces.model.file.UploadedFile;
 
 /**
  * The console's pool page: one venue's kart numbers, imported from range text or a CSV file, and its slots with
- * release and retire.
+ * release, retire, pin and replace.
  */
 @Named
 @ViewScoped
@@ -48,6 +49,12 @@ public class PoolsView implements Serializable {
     private transient UploadedFile file;
     private ImportView result;
     private SlotTableView slots;
+    private String goneHostname;
+    private String goneAction;
+    private String goneMessage;
+    private String actionHostname;
+    private String actionMode = "pin";
+    private String actionSerial;
 
     @PostConstruct
     void init() {
@@ -123,14 +130,85 @@ public class PoolsView implements Serializable {
     }
 
     public void release(SlotView slot) {
-        if (allowed()) {
-            change(() -> hostnames.release(slot.hostname()), slot.hostname() + " released");
-        }
+        leave(slot.hostname(), "release");
     }
 
     public void retire(SlotView slot) {
+        leave(slot.hostname(), "retire");
+    }
+
+    /**
+     * Release or retire; when a board is still imaging under the name, the refusal opens a dialog where the user
+     * may confirm the board is gone (which interrupts its run).
+     */
+    private void leave(String hostname, String action) {
+        if (!allowed()) {
+            return;
+        }
+        try {
+            run(hostname, action, false);
+        } catch (DomainException refused) {
+            if ("board_gone".equals(refused.field())) {
+                goneHostname = hostname;
+                goneAction = action;
+                goneMessage = refused.getMessage();
+                PrimeFaces.current().ajax().update("goneDialog");
+                PrimeFaces.current().executeScript("PF('goneDialog').show()");
+            } else {
+                ConsoleMessages.refuse(null, refused.getMessage());
+            }
+        }
+    }
+
+    private void run(String hostname, String action, boolean boardGone) {
+        if (action.equals("release")) {
+            hostnames.release(hostname, boardGone);
+        } else {
+            hostnames.retire(hostname, boardGone);
+        }
+        ConsoleMessages.info(hostname + (action.equals("release") ? " released" : " retired")
+                + (boardGone ? "; the board's unfinished deployment is marked interrupted" : ""));
+    }
+
+    /** The user confirmed in the dialog that the board imaging under the name is gone. */
+    public void confirmGone() {
+        if (!allowed() || goneHostname == null) {
+            return;
+        }
+        change(() -> run(goneHostname, goneAction, true), null);
+        goneHostname = null;
+    }
+
+    /** Opens the pin or replace dialog for one slot. */
+    public void startAction(SlotView slot, String mode) {
+        actionHostname = slot.hostname();
+        actionMode = mode.equals("replace") ? "replace" : "pin";
+        actionSerial = null;
+    }
+
+    /** Pins the name to the serial, or moves it to a replacement board; a refusal stays in the dialog. */
+    public void applyAction() {
+        if (!allowed() || actionHostname == null) {
+            return;
+        }
+        try {
+            if (actionMode.equals("replace")) {
+                hostnames.replace(actionHostname, actionSerial);
+                ConsoleMessages.info(actionHostname + " moved to board " + actionSerial.trim());
+            } else {
+                hostnames.pin(actionHostname, actionSerial);
+                ConsoleMessages.info(actionHostname + " pinned to board " + actionSerial.trim()
+                        + ": it gets this name when it next asks");
+            }
+            actionHostname = null;
+        } catch (DomainException refused) {
+            ConsoleMessages.refuse("slotAction:serial", refused.getMessage());
+        }
+    }
+
+    public void unpin(SlotView slot) {
         if (allowed()) {
-            change(() -> hostnames.retire(slot.hostname()), slot.hostname() + " retired");
+            change(() -> hostnames.unpin(slot.hostname()), slot.hostname() + " is any board's again");
         }
     }
 
@@ -138,7 +216,9 @@ public class PoolsView implements Serializable {
         FacesContext faces = FacesContext.getCurrentInstance();
         try {
             action.run();
-            faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_INFO, done, null));
+            if (done != null) {
+                faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_INFO, done, null));
+            }
         } catch (DomainException refused) {
             faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, refused.getMessage(), null));
         }
@@ -168,4 +248,11 @@ public class PoolsView implements Serializable {
     public void setFile(UploadedFile file) { this.file = file; }
     public ImportView getResult() { return result; }
     public SlotTableView getSlots() { return slots; }
+    public String getGoneHostname() { return goneHostname; }
+    public String getGoneAction() { return goneAction; }
+    public String getGoneMessage() { return goneMessage; }
+    public String getActionHostname() { return actionHostname; }
+    public String getActionMode() { return actionMode; }
+    public String getActionSerial() { return actionSerial; }
+    public void setActionSerial(String actionSerial) { this.actionSerial = actionSerial; }
 }

@@ -5,11 +5,13 @@ import java.time.Instant;
 
 /** A hostname slot as the API shows it. */
 public record SlotView(String hostname, String productType, String venueCode, String identifier, String status,
-                       String serialNumber, String macAddress, Instant assignedAt) {
+                       String serialNumber, String macAddress, Instant assignedAt, String pinnedSerial,
+                       String replacedSerial) {
 
     public static SlotView of(HostnameSlot s) {
         return new SlotView(s.getHostname(), s.getProduct().name(), s.getVenue().getCode(), s.getIdentifier(),
                 s.getStatus().label(), s.getDevice() == null ? null : s.getDevice().getSerialNumber(),
-                s.getDevice() == null ? null : s.getDevice().getMacAddress(), s.getAssignedAt());
+                s.getDevice() == null ? null : s.getDevice().getMacAddress(), s.getAssignedAt(), s.getPinnedSerial(),
+                s.getReplacedSerial());
     }
 }

@@ -59,6 +59,9 @@ public class HostnameService implements VenuePool {
     Event<HostnameAssigned> assigned;
 
     @Inject
+    Event<HostnameLeaving> leaving;
+
+    @Inject
     Clock clock;
 
     /**
@@ -81,10 +84,14 @@ public class HostnameService implements VenuePool {
         DeviceRegistry.requireIdentity(serial, mac);
         Venue venue = venues.require(venueText);
         Instant now = clock.instant();
+        // a name pinned to this board is its name in the pin's venue and product
+        Optional<HostnameSlot> pinned = pinnedSlot(serial).filter(s -> s.getProduct() == product
+                && s.getVenue().getId().equals(venue.getId()) && s.getStatus() != SlotStatus.RETIRED);
         Optional<Device> known = devices.find(serial, mac);
         if (known.isEmpty()) {
             // a board seen for the first time holds nothing yet: pick its name, then store board and name together
-            HostnameSlot slot = product == Product.KXP2 ? nextKartNumber(venue) : serialSlot(venue, serial, now);
+            HostnameSlot slot = pinned.isPresent() ? takePinned(pinned.get(), null)
+                    : product == Product.KXP2 ? nextKartNumber(venue) : serialSlot(venue, serial, now);
             Device device = devices.seen(known, serial, mac);
             slot.assignTo(device, now);
             device.setCurrentHostname(slot.getHostname());
@@ -94,13 +101,15 @@ public class HostnameService implements VenuePool {
         List<HostnameSlot> held = em.createNamedQuery(HostnameSlot.ASSIGNED_TO, HostnameSlot.class)
                 .setParameter("device", device).getResultList();
         for (HostnameSlot slot : held) {
-            if (slot.getProduct() == product && slot.getVenue().getId().equals(venue.getId())) {
+            if (slot.getProduct() == product && slot.getVenue().getId().equals(venue.getId())
+                    && (pinned.isEmpty() || pinned.get() == slot)) {
                 device.setCurrentHostname(slot.getHostname());
                 return done(slot, device, true, actor, now);
             }
         }
 
-        HostnameSlot slot = product == Product.KXP2 ? nextKartNumber(venue) : serialSlot(venue, serial, now);
+        HostnameSlot slot = pinned.isPresent() ? takePinned(pinned.get(), device)
+                : product == Product.KXP2 ? nextKartNumber(venue) : serialSlot(venue, serial, now);
         for (HostnameSlot old : held) {
             old.release();
             audit.record(actor, "hostname.release", old.getHostname(), "board moved to " + slot.getHostname());
@@ -189,15 +198,20 @@ public class HostnameService implements VenuePool {
         return new ImportResult(venue.getCode(), added, duplicates, parsed.invalid(), total);
     }
 
-    /** Puts an assigned hostname back into its pool; the board keeps no claim on it. */
+    /**
+     * Puts an assigned hostname back into its pool; the board keeps no claim on it. Refused while a board is imaging
+     * under the name, unless the user confirms the board is gone ({@code boardGone}): its run is then interrupted.
+     */
     @SerializedWrite
     @Transactional
-    public HostnameSlot release(String hostnameText) {
+    public HostnameSlot release(String hostnameText, boolean boardGone) {
         HostnameSlot slot = requireSlot(hostnameText);
         if (slot.getStatus() == SlotStatus.RETIRED) {
             throw DomainException.conflict("Hostname " + slot.getHostname() + " is retired and cannot be released");
         }
         if (slot.getStatus() == SlotStatus.ASSIGNED) {
+            leaving.fire(new HostnameLeaving(slot.getHostname(), boardGone, "hostname released by "
+                    + audit.currentActor(), true));
             Device device = slot.getDevice();
             if (slot.getHostname().equals(device.getCurrentHostname())) {
                 device.setCurrentHostname(null);
@@ -229,12 +243,15 @@ public class HostnameService implements VenuePool {
                 + why);
     }
 
-    /** Takes a hostname out of service for good (a kart scrapped or renumbered). */
+    /** Takes a hostname out of service for good (a kart scrapped or renumbered); refused as release is. */
     @SerializedWrite
     @Transactional
-    public HostnameSlot retire(String hostnameText) {
+    public HostnameSlot retire(String hostnameText, boolean boardGone) {
         HostnameSlot slot = requireSlot(hostnameText);
         if (slot.getStatus() != SlotStatus.RETIRED) {
+            leaving.fire(new HostnameLeaving(slot.getHostname(), boardGone, "hostname retired by "
+                    + audit.currentActor(), true));
+            slot.setPinnedSerial(null);
             Device device = slot.getDevice();
             if (device != null && slot.getHostname().equals(device.getCurrentHostname())) {
                 device.setCurrentHostname(null);
@@ -243,6 +260,155 @@ public class HostnameService implements VenuePool {
             audit.record("hostname.retire", slot.getHostname(), device == null ? null : "was " + device.label());
         }
         return slot;
+    }
+
+    /** A name pinned to a board: the venue and product a board asking without them is imaged for. */
+    public record Pin(String hostname, Product product, String venueCode) {
+    }
+
+    /** The name pinned to this board, if any (a retired name is nobody's). */
+    public Optional<Pin> pinOf(SerialNumber serial) {
+        return pinnedSlot(serial).filter(s -> s.getStatus() != SlotStatus.RETIRED)
+                .map(s -> new Pin(s.getHostname(), s.getProduct(), s.getVenue().getCode()));
+    }
+
+    private Optional<HostnameSlot> pinnedSlot(SerialNumber serial) {
+        return serial == null ? Optional.empty() : em.createNamedQuery(HostnameSlot.PINNED_TO, HostnameSlot.class)
+                .setParameter("serial", serial.value()).getResultStream().findFirst();
+    }
+
+    /** A pinned slot for its board; a pin never takes a name from a board that holds it (see {@link #pin}). */
+    private HostnameSlot takePinned(HostnameSlot slot, Device device) {
+        if (slot.getStatus() == SlotStatus.ASSIGNED && (device == null || !slot.getDevice().getId().equals(
+                device.getId()))) {
+            throw DomainException.conflict("serial_number", "Hostname " + slot.getHostname() + " is pinned to this"
+                    + " board but held by " + slot.getDevice().label() + ": release it first");
+        }
+        return slot;
+    }
+
+    /**
+     * Pins a kart number to a board: the board with this serial gets exactly this name when it next asks, and no
+     * other board takes it. Refused (409) for a retired or RXP2 name, for a board that already holds another name
+     * (release that first) and while another board is imaging under this one; a name held by another board that is
+     * not imaging is taken back from it. A serial pinned elsewhere moves here.
+     */
+    @SerializedWrite
+    @Transactional
+    public HostnameSlot pin(String hostnameText, String serialText) {
+        HostnameSlot slot = requireSlot(hostnameText);
+        SerialNumber serial = requiredSerial(serialText);
+        Optional<Device> board = devices.find(serial, null);
+        List<HostnameSlot> held = board.map(d -> em.createNamedQuery(HostnameSlot.ASSIGNED_TO, HostnameSlot.class)
+                .setParameter("device", d).getResultList()).orElse(List.of());
+        SlotMoves.checkPin(slot.getHostname(), slot.getProduct(), slot.getStatus(), held.stream()
+                .map(HostnameSlot::getHostname).filter(h -> !h.equals(slot.getHostname())).findFirst());
+        if (slot.getStatus() == SlotStatus.ASSIGNED && held.isEmpty()) {
+            Device holder = slot.getDevice();
+            leaving.fire(new HostnameLeaving(slot.getHostname(), false, "pinned", false));
+            if (slot.getHostname().equals(holder.getCurrentHostname())) {
+                holder.setCurrentHostname(null);
+            }
+            slot.release();
+            audit.record("hostname.release", slot.getHostname(), "was " + holder.label() + ", pinned to "
+                    + serial.value());
+        }
+        pinnedSlot(serial).filter(other -> other != slot).ifPresent(other -> {
+            other.setPinnedSerial(null);
+            audit.record("hostname.unpin", other.getHostname(), "pin moved to " + slot.getHostname());
+        });
+        em.flush(); // the unique pin index sees the moved pin gone first
+        slot.setPinnedSerial(serial.value());
+        audit.record("hostname.pin", slot.getHostname(), "board " + serial.value());
+        return slot;
+    }
+
+    /** Lifts a pin: the name is any board's again. */
+    @SerializedWrite
+    @Transactional
+    public HostnameSlot unpin(String hostnameText) {
+        HostnameSlot slot = requireSlot(hostnameText);
+        if (slot.getPinnedSerial() != null) {
+            audit.record("hostname.unpin", slot.getHostname(), "was board " + slot.getPinnedSerial());
+            slot.setPinnedSerial(null);
+        }
+        return slot;
+    }
+
+    /**
+     * A failed board replaced by a new one: the kart number moves to the new serial (and so does its pin), the old
+     * board's serial is kept on the slot. Refused (409) for an RXP2 name (it is made from the serial), a name no
+     * board holds (pin it instead), a new board that holds another name, and while the old board is imaging.
+     */
+    @SerializedWrite
+    @Transactional
+    public HostnameSlot replace(String hostnameText, String serialText) {
+        HostnameSlot slot = requireSlot(hostnameText);
+        SerialNumber serial = requiredSerial(serialText);
+        Device old = slot.getDevice();
+        Optional<Device> known = devices.find(serial, null);
+        SlotMoves.checkReplace(slot.getHostname(), slot.getProduct(), slot.getStatus(),
+                old == null ? null : old.getSerialNumber(), serial.value(), known.flatMap(d -> em.createNamedQuery(
+                        HostnameSlot.ASSIGNED_TO, HostnameSlot.class).setParameter("device", d).getResultStream()
+                        .findFirst()).map(HostnameSlot::getHostname));
+        leaving.fire(new HostnameLeaving(slot.getHostname(), false, "replaced", false));
+        Device replacement = devices.seen(known, serial, null);
+        if (slot.getHostname().equals(old.getCurrentHostname())) {
+            old.setCurrentHostname(null);
+        }
+        String was = old.getSerialNumber() != null ? old.getSerialNumber() : old.getMacAddress();
+        slot.setReplacedSerial(was);
+        if (slot.getPinnedSerial() != null) {
+            slot.setPinnedSerial(null);
+            em.flush();
+            pinnedSlot(serial).ifPresent(other -> other.setPinnedSerial(null));
+            em.flush();
+            slot.setPinnedSerial(serial.value());
+        }
+        slot.assignTo(replacement, clock.instant());
+        replacement.setCurrentHostname(slot.getHostname());
+        audit.record("hostname.replace", slot.getHostname(), "board " + old.label() + " replaced by "
+                + replacement.label());
+        return slot;
+    }
+
+    /**
+     * Whether a board may report success under this name: yes when it holds it or the name is in no pool; a name
+     * released meanwhile that nobody took is taken back; a name another board holds, or a retired one, is refused
+     * (two boards must never finish under one name).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void confirmHolder(String hostname, long deviceId) {
+        Optional<HostnameSlot> found = em.createNamedQuery(HostnameSlot.BY_HOSTNAME, HostnameSlot.class)
+                .setParameter("hostname", hostname).getResultStream().findFirst();
+        if (found.isEmpty()) {
+            return;
+        }
+        HostnameSlot slot = found.get();
+        if (slot.getStatus() == SlotStatus.ASSIGNED && slot.getDevice().getId() == deviceId) {
+            return;
+        }
+        Device board = em.find(Device.class, deviceId);
+        boolean free = slot.getStatus() == SlotStatus.AVAILABLE && (slot.getPinnedSerial() == null
+                || slot.getPinnedSerial().equals(board == null ? null : board.getSerialNumber()));
+        if (!free || board == null) {
+            throw DomainException.conflict("status", "Hostname " + hostname + " is no longer this board's ("
+                    + (slot.getStatus() == SlotStatus.ASSIGNED ? "held by " + slot.getDevice().label()
+                    : slot.getStatus().name().toLowerCase(java.util.Locale.ROOT))
+                    + "): ask /api/config again for a name");
+        }
+        slot.assignTo(board, clock.instant());
+        board.setCurrentHostname(hostname);
+        audit.record(AuditLog.SYSTEM, "hostname.assign", hostname, board.label() + " finished under it after"
+                + " it was released");
+    }
+
+    private static SerialNumber requiredSerial(String text) {
+        SerialNumber serial = HostnameRules.serial(text, "serial_number");
+        if (serial == null) {
+            throw DomainException.invalid("serial_number", "serial_number is required");
+        }
+        return serial;
     }
 
     /** A venue's slots, optionally of one status, in hostname order. */

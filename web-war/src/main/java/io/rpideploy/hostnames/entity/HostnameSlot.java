@@ -24,7 +24,8 @@ import java.time.Instant;
 @Table(name = "hostname_slot")
 @NamedQuery(name = HostnameSlot.LOWEST_AVAILABLE, query = "SELECT s FROM HostnameSlot s WHERE s.venue = :venue"
         + " AND s.product = :product AND s.status = io.rpideploy.hostnames.entity.SlotStatus.AVAILABLE"
-        + " ORDER BY s.identifier")
+        + " AND s.pinnedSerial IS NULL ORDER BY s.identifier")
+@NamedQuery(name = HostnameSlot.PINNED_TO, query = "SELECT s FROM HostnameSlot s WHERE s.pinnedSerial = :serial")
 @NamedQuery(name = HostnameSlot.ASSIGNED_TO, query = "SELECT s FROM HostnameSlot s WHERE s.device = :device"
         + " AND s.status = io.rpideploy.hostnames.entity.SlotStatus.ASSIGNED")
 @NamedQuery(name = HostnameSlot.BY_HOSTNAME, query = "SELECT s FROM HostnameSlot s WHERE s.hostname = :hostname")
@@ -42,6 +43,7 @@ public class HostnameSlot {
     public static final String BY_KEY = "HostnameSlot.byKey";
     public static final String IDENTIFIERS = "HostnameSlot.identifiers";
     public static final String COUNT_BY_STATUS = "HostnameSlot.countByStatus";
+    public static final String PINNED_TO = "HostnameSlot.pinnedTo";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -72,6 +74,14 @@ public class HostnameSlot {
     private Instant assignedAt;
 
     private String notes;
+
+    /** The only board (by serial) that may take this name; null: any board. */
+    @Column(name = "pinned_serial")
+    private String pinnedSerial;
+
+    /** The board (serial, or MAC when it had none) that held this name before a replacement. */
+    @Column(name = "replaced_serial")
+    private String replacedSerial;
 
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
@@ -117,4 +127,8 @@ public class HostnameSlot {
     public Instant getCreatedAt() { return createdAt; }
     public String getNotes() { return notes; }
     public void setNotes(String notes) { this.notes = notes; }
+    public String getPinnedSerial() { return pinnedSerial; }
+    public void setPinnedSerial(String pinnedSerial) { this.pinnedSerial = pinnedSerial; }
+    public String getReplacedSerial() { return replacedSerial; }
+    public void setReplacedSerial(String replacedSerial) { this.replacedSerial = replacedSerial; }
 }

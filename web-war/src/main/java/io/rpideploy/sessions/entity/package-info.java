@@ -1,0 +1,2 @@
+/** What an imaging session stores. */
+package io.rpideploy.sessions.entity;
