@@ -245,7 +245,7 @@
             fetch(base + "/api/stats", {credentials: "same-origin", headers: {"Accept": "application/json", "X-Requested-With": "XMLHttpRequest"}})
                 .then(function (r) {
                     if (r.status === 401) {
-                        location.href = base + "/login.xhtml?ended=1&next="
+                        location.href = base + "/login.xhtml?ended=true&next="
                             + encodeURIComponent(location.pathname + location.search);
                     }
                 })

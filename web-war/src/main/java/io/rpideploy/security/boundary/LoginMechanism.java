@@ -104,7 +104,7 @@ public class LoginMechanism implements HttpAuthenticationMechanism {
         // a cookie of a session that no longer exists (idle timeout, restart): the login page says so
         boolean ended = request.getRequestedSessionId() != null && !request.isRequestedSessionIdValid();
         return context.redirect(request.getContextPath() + LOGIN_PAGE + "?next="
-                + URLEncoder.encode(next, StandardCharsets.UTF_8) + (ended ? "&ended=1" : ""));
+                + URLEncoder.encode(next, StandardCharsets.UTF_8) + (ended ? "&ended=true" : ""));
     }
 
     /** The console's login form calls {@code SecurityContext.authenticate} with the typed credential. */
