@@ -11,8 +11,14 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
+import java.nio.file.attribute.FileTime;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -219,6 +225,7 @@ public final class Restore {
                     }
                 }
                 notes.add("images -> " + layout.images());
+                keepHashedTimes(db, stagedNames(manifest), notes);
             }
         } catch (IOException | RuntimeException e) {
             for (int i = moves.size() - 1; i >= 0; i--) {
@@ -231,6 +238,36 @@ public final class Restore {
             throw e;
         }
         ownLikeHome(moves, notes);
+    }
+
+    /**
+     * The server serves an image only while its file's modification time is the one recorded when it was hashed.
+     * The files restored here were just checked against their SHA-256, so they get that time back: without it every
+     * restored image would wait for a new hash before a board could have it.
+     */
+    private void keepHashedTimes(Path database, List<String> restored, List<String> notes) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database);
+             Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SELECT filename, file_modified_at FROM master_image"
+                     + " WHERE deleted_at IS NULL AND file_modified_at IS NOT NULL")) {
+            int kept = 0;
+            while (rows.next()) {
+                String name = rows.getString(1);
+                if (restored.contains(name)) {
+                    Files.setLastModifiedTime(layout.images().resolve(name),
+                            FileTime.from(Instant.parse(rows.getString(2))));
+                    kept++;
+                }
+            }
+            notes.add(kept + " image files keep the time they were hashed at");
+        } catch (SQLException | IOException | RuntimeException olderSchema) {
+            // a database from before images recorded it: the server hashes them again when asked (Verify)
+            notes.add("image modification times not restored (" + olderSchema.getMessage() + "): verify the images");
+        }
+    }
+
+    private static List<String> stagedNames(JsonObject manifest) {
+        return list(manifest, "images").stream().map(i -> i.getString("filename")).toList();
     }
 
     private static List<JsonObject> list(JsonObject manifest, String name) {
