@@ -42,6 +42,10 @@ public final class FakeDeploymentServer implements AutoCloseable {
     public FakeDeploymentServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
         server.setExecutor(Executors.newFixedThreadPool(8));
+        server.createContext("/health", x -> { // as the real server: the application is up
+            x.sendResponseHeaders(200, -1);
+            x.close();
+        });
         server.createContext("/api/config", this::config);
         server.createContext("/api/status", this::status);
         server.createContext("/images/", this::image);

@@ -52,7 +52,10 @@ public final class ConfigClient {
                                 "invalid configuration from server: " + e.getMessage());
                     }
                 }
-                boolean starting = answer.status() == 404 && !ServerHealth.up(server, 5_000);
+                // a 404 from the application is an {error, message} answer; anything else while /health is not up
+                // is a server still starting (its listener answers before the application is deployed)
+                boolean starting = answer.status() == 404 && !isApiError(answer.body())
+                        && ServerHealth.starting(server, 5_000);
                 if (answer.status() >= 400 && answer.status() < 500 && !starting) {
                     throw new InstallException(ExitCode.CONFIG_REFUSED, "server refused configuration (HTTP "
                             + answer.status() + "): " + errorText(answer.body()));
@@ -74,6 +77,14 @@ public final class ConfigClient {
                 throw new InstallException(ExitCode.SERVER_UNREACHABLE, "interrupted while waiting for the server");
             }
             backoff = Math.min(backoff * 2, 30_000);
+        }
+    }
+
+    static boolean isApiError(String body) {
+        try {
+            return Json.parseObject(body).containsKey("error");
+        } catch (IllegalArgumentException notJson) {
+            return false;
         }
     }
 

@@ -239,7 +239,7 @@ public final class ImageStream extends InputStream implements ReadableByteChanne
                 outage(e, started);
                 continue;
             }
-            if (status == 503) {
+            if (status == 503 || status == 429) { // 429: this address has its share of downloads running
                 String retryAfter = c.getHeaderField("Retry-After");
                 String place = c.getHeaderField("X-RpiDeploy-Queue-Position");
                 drain(c);
@@ -278,7 +278,7 @@ public final class ImageStream extends InputStream implements ReadableByteChanne
                 return;
             }
             drain(c);
-            if (status == 404 && !ServerHealth.up(url, 5_000)) {
+            if (status == 404 && ServerHealth.starting(url, 5_000)) {
                 // the server is (re)starting: its listener answers before the application is there
                 outage(new IOException("HTTP 404 while the server is not up (restarting?)"), started);
                 continue;

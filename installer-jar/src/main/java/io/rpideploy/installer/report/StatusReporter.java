@@ -120,7 +120,7 @@ public final class StatusReporter implements AutoCloseable {
             try {
                 HttpJson.Answer answer = HttpJson.post(url, Json.write(head.body()), 5000);
                 // a 404 from a server that is (re)starting (no application yet) is not an answer: send it again
-                delivered = answer.status() < 500 && (answer.status() != 404 || ServerHealth.up(url, 3000));
+                delivered = answer.status() < 500 && (answer.status() != 404 || !ServerHealth.starting(url, 3000));
                 if (answer.status() >= 400 && answer.status() < 500) {
                     log.accept("status report '" + head.body().get("status") + "' rejected: HTTP "
                             + answer.status() + " " + answer.body());

@@ -21,7 +21,9 @@ public class LabelView {
 
     /** Called by the page's view action once {@code board} is set. */
     public void load() {
-        found = board == null || board.isBlank() ? null : directory.search(board, 0, 20).boards().stream()
+        // a serial or MAC is short: anything longer is no board (and not a search the directory takes)
+        found = board == null || board.isBlank() || board.length() > 64 ? null : directory.search(board, 0, 20)
+                .boards().stream()
                 .filter(b -> board.equalsIgnoreCase(b.serialNumber()) || board.equalsIgnoreCase(b.macAddress()))
                 .findFirst().orElse(null);
     }

@@ -100,6 +100,9 @@ public class ImageFileServlet extends HttpServlet {
             } catch (IOException gone) {
                 notFound(response);
                 return;
+            } catch (RuntimeException notRecorded) {
+                // the database could not record the change now (busy, unwritable): refused all the same
+                refusal = Optional.of("its file changed and the change could not be recorded yet; retry");
             }
             if (refusal.isPresent()) {
                 // never send bytes that may not be what /api/config promised

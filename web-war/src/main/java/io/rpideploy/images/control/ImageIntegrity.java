@@ -99,7 +99,7 @@ public class ImageIntegrity {
             String message = "the file was modified on " + modified(stored) + " after it was hashed on "
                     + image.getFileModifiedAt() + ": verify it again";
             LOG.warning(() -> "Image " + image.getFilename() + ": " + message + "; not served until then");
-            registry.recordIntegrity(image.getId(), Integrity.CHANGED, message, null, false);
+            registry.markChanged(image.getId(), image.getFileModifiedAt(), message);
             return Optional.of(message);
         }
         return switch (image.getIntegrity()) {

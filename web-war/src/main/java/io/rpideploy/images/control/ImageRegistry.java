@@ -22,6 +22,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** The master images: which ones exist, which one each product deploys, and the way back to the one before. */
@@ -209,6 +210,24 @@ public class ImageRegistry {
         if (verified || before != integrity) {
             audit.record(verified ? "image.verify" : "image.changed", image.getFilename(), integrity.label()
                     + (message == null ? "" : ": " + message));
+        }
+    }
+
+    /**
+     * Marks an image {@code changed} only if it is still as the caller saw it (ok, hashed at {@code seenModified}):
+     * a download that noticed a touched file must not overwrite the verdict of a verification that ended meanwhile.
+     * Many downloads noticing the same touch write once.
+     */
+    @SerializedWrite
+    @Transactional
+    public void markChanged(long id, Instant seenModified, String message) {
+        // writes are serialized and read fresh (no shared cache): this check and the change are one step
+        MasterImage image = em.find(MasterImage.class, id);
+        if (image != null && image.getIntegrity() == Integrity.OK && Objects.equals(image.getFileModifiedAt(),
+                seenModified)) {
+            image.setIntegrity(Integrity.CHANGED);
+            image.setIntegrityMessage(message);
+            audit.record("image.changed", image.getFilename(), Integrity.CHANGED.label() + ": " + message);
         }
     }
 
