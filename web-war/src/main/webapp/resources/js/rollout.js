@@ -35,12 +35,12 @@ var rollout = (function () {
         return t.getFullYear() + "-" + two(t.getMonth() + 1) + "-" + two(t.getDate());
     }
 
-    /** What the tile says under the kart number. */
+    /** What the tile says under the kart number: the state's word or figure, then one line of detail. */
     function detail(k) {
-        if (k.state === "imaging") { return (k.progress || 0) + " %"; }
-        if (k.state === "done") { return "v" + (k.image_version || "?") + " · " + day(k.completed_at); }
-        if (k.state === "failed") { return k.failure_reason || "failed"; }
-        return k.state_label;
+        if (k.state === "imaging") { return [(k.progress || 0) + " %", ""]; }
+        if (k.state === "done") { return ["v" + (k.image_version || "?"), day(k.completed_at)]; }
+        if (k.state === "failed") { return ["failed", k.failure_reason || ""]; }
+        return [k.state_label, ""];
     }
 
     function tile(k) {
@@ -56,8 +56,10 @@ var rollout = (function () {
             + (k.image_version && k.state !== "failed" ? ", image " + k.image_version : "")
             + (k.failure_reason ? " (" + k.failure_reason + ")" : "")
             + (k.reimage_requested ? ", re-image at next boot" : "");
+        var words = detail(k);
         b.appendChild(text("span", "kart-number", k.identifier));
-        b.appendChild(text("span", "kart-detail", detail(k)));
+        b.appendChild(text("span", "kart-detail", words[0]));
+        if (words[1]) { b.appendChild(text("span", "kart-sub", words[1])); }
         if (k.state === "imaging") {
             var bar = text("span", "kart-bar", "");
             var fill = text("span", "kart-bar-fill", "");
@@ -84,7 +86,17 @@ var rollout = (function () {
         $("rollout-legend").replaceChildren.apply($("rollout-legend"), legend);
         var grid = $("kart-grid");
         grid.classList.toggle("kart-grid-serials", board.product_type !== "KXP2");
-        grid.replaceChildren.apply(grid, board.karts.map(tile));
+        // a tile whose kart did not change stays the same element (no flicker, focus and hover kept)
+        var old = {};
+        Array.prototype.forEach.call(grid.children, function (b) { old[b.id] = b; });
+        grid.replaceChildren.apply(grid, board.karts.map(function (k) {
+            var key = JSON.stringify(k);
+            var kept = old["kart-" + k.hostname];
+            if (kept && kept.getAttribute("data-key") === key) { return kept; }
+            var b = tile(k);
+            b.setAttribute("data-key", key);
+            return b;
+        }));
         $("rollout-empty").hidden = board.karts.length > 0;
     }
 
