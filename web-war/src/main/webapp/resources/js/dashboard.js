@@ -85,7 +85,7 @@
         if (!message) { return ""; }
         return message.replace(/\s*\(?(\d{1,3}(?:[.,]\d+)?)\s*%\)?/g, function (all, figure) {
             return Math.floor(parseFloat(figure.replace(",", "."))) === progress ? all : "";
-        }).replace(/[\s:·,;-]+$/, "").trim();
+        }).replace(/[\s:·,;-]+$/, "").trim().replace(/(\d) %/g, "$1\u00a0%");
     }
 
     /** A deployment as the API lists it, in the shape of a live message. */
@@ -130,7 +130,7 @@
                 figures += " · ETA " + Math.ceil((d.bytes_total - d.bytes_written) / d.rate_bps) + " s";
             }
         }
-        c.figures.textContent = figures;
+        c.figures.textContent = figures.replace(/(\d) (%|MiB|MB\/s|s\b)/g, "$1\u00a0$2"); // a figure keeps its unit
         // the installer is silent for minutes while it writes: say when the board was last heard of
         c.seen.textContent = d.at && !isNaN(millis(d.at)) ? "last report " + clock(new Date(d.at)) : "";
         if (FINAL.indexOf(d.status) >= 0 && !c.ending) {
