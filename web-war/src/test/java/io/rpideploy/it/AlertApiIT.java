@@ -132,6 +132,31 @@ class AlertApiIT {
         assertEquals(1, audit.json().getInt("total"), "the refused second acknowledgement is not logged");
     }
 
+    @Test
+    @Order(4)
+    void aBootEnvironmentNotReadyIsRaisedOnceByTheMinutesCheckAndNotAgainOnceAcknowledged() throws Exception {
+        // the test image has no partitions, so the KXP2 boot environment cannot be built from it
+        String cause = "boot-environment KXP2";
+        Api operator = Api.management(OPERATOR, OPERATOR_PASSWORD);
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (ofCause(operator.get("/api/alerts").json(), cause) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+        }
+        JsonObject raised = operator.get("/api/alerts").json().getJsonArray("alerts").stream()
+                .map(v -> v.asJsonObject()).filter(a -> cause.equals(a.getString("cause"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no boot environment alert within 90 s"));
+        assertEquals("boot_environment", raised.getString("kind"));
+        assertTrue(raised.getString("message").contains("not ready"), raised.toString());
+
+        Thread.sleep(65_000); // the next check finds it still not ready
+        assertEquals(1, ofCause(operator.get("/api/alerts").json(), cause), "raised once while it waits");
+        long id = raised.getJsonNumber("id").longValue();
+        assertEquals(200, operator.post("/api/alerts/" + id + "/acknowledge", "").status());
+        Thread.sleep(65_000); // and the one after: still not ready, but acknowledged
+        assertEquals(0, ofCause(operator.get("/api/alerts").json(), cause), "not raised again while it lasts");
+        assertEquals(1, ofCause(operator.get("/api/alerts?state=all").json(), cause));
+    }
+
     private static JsonObject config(String serial, String mac) {
         Reply config = Api.deployment().post("/api/config", "{\"product_type\":\"KXP2\",\"venue_code\":\"" + VENUE
                 + "\",\"serial_number\":\"" + serial + "\",\"mac_address\":\"" + mac + "\"}");
