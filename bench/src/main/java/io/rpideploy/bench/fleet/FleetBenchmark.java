@@ -106,7 +106,7 @@ public final class FleetBenchmark {
                     try (PlanServer server = PlanServer.start(plan, BootLab.freshDir(work.resolve("plan-server")),
                             image, sha256, VENUE, boards * 2, work.resolve("plan-server.log"))) {
                         rows.add(measure("the plan's server (Flask + nginx), the plan's installer", lab, batch,
-                                image, floor, imageBytes, server.pid(), null,
+                                image, floor, imageBytes, server.pid(), 80, null,
                                 () -> lab.run("http://" + PlanServer.ADDRESS, null, batch, script, shims, null, null,
                                         false)));
                     }
@@ -122,7 +122,7 @@ public final class FleetBenchmark {
                         server.awaitHealthy(Duration.ofMinutes(4));
                         prepare(server, home, image, boards * 2);
                         rows.add(measure("ours, " + (plans ? "the plan's installer" : "our installer"), lab, batch,
-                                image, floor, imageBytes, FleetLab.pid(server), server,
+                                image, floor, imageBytes, FleetLab.pid(server), DEPLOYMENT_PORT, server,
                                 // no watcher on /api/downloads: its polls would cost our server CPU the other has not
                                 () -> lab.run("http://" + PlanServer.ADDRESS + ":" + DEPLOYMENT_PORT, null, batch,
                                         script, shims, installerJar, null, false)));
@@ -174,9 +174,10 @@ public final class FleetBenchmark {
     }
 
     private static String measure(String title, FleetLab lab, List<FleetLab.Board> batch, Path image, double floor,
-                                  long imageBytes, long serverPid, Server ours, BatchRun body) throws Exception {
+                                  long imageBytes, long serverPid, int port, Server ours, BatchRun body)
+            throws Exception {
         System.out.println("FleetBenchmark: " + title + " ...");
-        Sampler sampler = new Sampler(serverPid, lab, batch.size() * imageBytes);
+        Sampler sampler = new Sampler(serverPid, port, lab, batch.size() * imageBytes);
         Thread sampling = new Thread(sampler, "fleet-sampler");
         sampling.start();
         FleetLab.Batch batchResult;
@@ -206,12 +207,12 @@ public final class FleetBenchmark {
         List<Double> times = batchResult.boardSeconds().stream().sorted().toList();
         String row = String.format(Locale.ROOT, "  %-52s total %6.1f s = %.2fx the floor; last image byte %6.1f s = "
                 + "%.2fx; boards median %.1f s, slowest %.1f s; %d/%d exited 0; %d cards not the image; "
-                + "%d distinct hostnames%s; server CPU %.1f s, RSS max %d MiB", title, batchResult.seconds(),
+                + "%d distinct hostnames%s; server CPU %.1f s, RSS max %d MiB; %s", title, batchResult.seconds(),
                 batchResult.seconds() / floor, sampler.lastByteSeconds(), sampler.lastByteSeconds() / floor,
                 times.get(times.size() / 2), times.get(times.size() - 1), batch.size() - batchResult.failures(),
                 batch.size(), countCards(cards), names.size(),
                 ours == null ? "" : "; " + (batch.size() - records.size()) + " recorded success",
-                sampler.cpuSeconds(), sampler.maxRssKib / 1024);
+                sampler.cpuSeconds(), sampler.maxRssKib / 1024, sampler.sockets());
         System.out.println(row);
         if (!cards.isEmpty() || !records.isEmpty()) {
             System.out.println("    problems: " + String.join("\n    ", cards.subList(0, Math.min(5, cards.size())))
@@ -232,6 +233,10 @@ public final class FleetBenchmark {
     private static final class Sampler implements Runnable {
         final AtomicBoolean stop = new AtomicBoolean();
         private final long pid;
+        private final int port;
+        private long socketSamples;
+        private long appLimited;
+        private long notSentBytes;
         private final FleetLab lab;
         private final long total;
         private final long started = System.nanoTime();
@@ -241,8 +246,9 @@ public final class FleetBenchmark {
         private final AtomicLong lastByteNanos = new AtomicLong();
         long maxRssKib;
 
-        Sampler(long pid, FleetLab lab, long total) {
+        Sampler(long pid, int port, FleetLab lab, long total) {
             this.pid = pid;
+            this.port = port;
             this.lab = lab;
             this.total = total;
             this.cpuAtStart = ProcessTree.cpuTicks(pid);
@@ -251,8 +257,12 @@ public final class FleetBenchmark {
 
         @Override
         public void run() {
+            int tick = 0;
             while (!stop.get()) {
                 maxRssKib = Math.max(maxRssKib, ProcessTree.rssKib(pid));
+                if (tick++ % 4 == 0 && lastByteNanos.get() == 0) {
+                    sampleSockets();
+                }
                 if (lastByteNanos.get() == 0 && lab.bridgeBytesSent() - bytesAtStart >= total) {
                     lastByteNanos.set(System.nanoTime());
                 }
@@ -263,6 +273,45 @@ public final class FleetBenchmark {
                 }
             }
             cpuAtEnd = ProcessTree.cpuTicks(pid);
+        }
+
+        /**
+         * The server's image connections as the kernel sees them ({@code ss -tin}), every 2 s until the last byte:
+         * how often a connection had nothing queued to send (the kernel marks it {@code app_limited}: the server,
+         * not the link, held it back) and how much was queued on average.
+         */
+        private void sampleSockets() {
+            try {
+                Process ss = new ProcessBuilder("ss", "-tinH", "state", "established", "( sport = :" + port + " )")
+                        .redirectErrorStream(true).start();
+                String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                ss.waitFor(5, TimeUnit.SECONDS);
+                Matcher notsent = Pattern.compile("notsent:(\\d+)").matcher(out);
+                for (String line : out.split("\n")) {
+                    if (line.contains("bytes_sent:") && line.contains("delivery_rate")) {
+                        socketSamples++;
+                        if (line.contains("app_limited")) {
+                            appLimited++;
+                        }
+                    }
+                }
+                while (notsent.find()) {
+                    notSentBytes += Long.parseLong(notsent.group(1));
+                }
+            } catch (IOException e) {
+                // no ss: no socket figures
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        String sockets() {
+            if (socketSamples == 0) {
+                return "no socket samples";
+            }
+            return String.format(Locale.ROOT, "connections app-limited in %.0f%% of %d samples, %.0f KiB queued each "
+                    + "on average", 100.0 * appLimited / socketSamples, socketSamples,
+                    notSentBytes / 1024.0 / socketSamples);
         }
 
         double cpuSeconds() {

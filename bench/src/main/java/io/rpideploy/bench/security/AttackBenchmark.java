@@ -42,11 +42,11 @@ import java.util.regex.Pattern;
  * start or the set-up is refused; a target not met is printed, not thrown.
  *
  * <p>Probes come from 127.0.0.2, attackers from 127.0.0.1, to the management listener on 127.0.0.1. The deployment
- * listener is on a network of the bench's own (a dummy link, {@code bench.network}.0/24, run as root): it listens on
- * .1, the attacker comes from .2, the probes from .3 and each probe's new board from one of .100-.199, as on the
- * boards' network, where nobody is on the server's own host (loopback is exempt from the per-address limits). A
- * board or an operator is never on the attacker's address, and a per-address limit must be able to tell them apart.
- * Without root the deployment listener stays on loopback and the report says so. The password
+ * listener is on a network of the bench's own (a bridge without ports, {@code bench.network}.0/24, run as root): it
+ * listens on .1, the attacker comes from .2, the probes from .3 and each probe's new board from one of .100-.199,
+ * as on the boards' network, where nobody is on the server's own host (loopback is exempt from the per-address
+ * limits). A board or an operator is never on the attacker's address, and a per-address limit must be able to tell
+ * them apart. Without root the deployment listener stays on loopback and the report says so. The password
  * guessing runs last, since it may lock the admin account the other attacks use. Attack 7c is 7's burst of hostname
  * assignments without the stalled watcher: what the burst alone costs the probes.
  *
@@ -407,8 +407,8 @@ public final class AttackBenchmark {
     }
 
     /**
-     * The deployment listener's network: a dummy link with the server's, the attacker's, the probes' and 100 boards'
-     * addresses (traffic between them stays on this host). False without root: everything stays on loopback.
+     * The deployment listener's network: a bridge without ports with the server's, the attacker's, the probes' and
+     * 100 boards' addresses (traffic between them stays on this host). False without root: all stays on loopback.
      */
     private boolean deploymentNetwork() throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
@@ -416,7 +416,7 @@ public final class AttackBenchmark {
             return false;
         }
         removeLink();
-        StringBuilder batch = new StringBuilder("link add " + LINK + " type dummy\n");
+        StringBuilder batch = new StringBuilder("link add " + LINK + " type bridge\n");
         for (int host : new int[] {1, 2, 3}) {
             batch.append("addr add ").append(network).append('.').append(host).append("/24 dev ").append(LINK)
                     .append('\n');
