@@ -12,7 +12,7 @@ import java.util.Random;
  * {@code mkfs.ext4 -d}) grown to the card's end, holding /etc, the firstboot script and data, plus garbage in its
  * free blocks from a deleted file, as a used card has.
  */
-final class PiCard {
+public final class PiCard {
 
     static final long SECTOR = 512;
     static final long BOOT_START = 8192;
@@ -21,15 +21,15 @@ final class PiCard {
     static final String CMDLINE = "console=serial0,115200 console=tty1 root=PARTUUID=5e3da1b0-02 rootfstype=ext4"
             + " fsck.repair=yes rootwait quiet splash plymouth.ignore-serial-consoles";
 
-    final Path image;
-    final Path rootDir;
+    public final Path image;
+    public final Path rootDir;
 
     private PiCard(Path image, Path rootDir) {
         this.image = image;
         this.rootDir = rootDir;
     }
 
-    static long rootOffset() {
+    public static long rootOffset() {
         return ROOT_START * SECTOR;
     }
 
@@ -38,7 +38,7 @@ final class PiCard {
     }
 
     /** A card with a root partition of {@code rootMib} MiB; without {@code ext4Root} it holds FAT instead. */
-    static PiCard build(Path dir, String name, long rootMib, boolean ext4Root) throws IOException {
+    public static PiCard build(Path dir, String name, long rootMib, boolean ext4Root) throws IOException {
         Path work = Files.createDirectories(dir.resolve(name + ".parts"));
         Path root = Files.createDirectories(work.resolve("root"));
         Files.createDirectories(root.resolve("etc"));
