@@ -23,7 +23,7 @@ public final class ImageCommand implements OpsCommand {
     static final String USAGE = "usage: rpideploy image prepare CARD.img [--output FILE | --in-place]"
             + " [--zstd | --xz | --no-compress] [--margin MIB]"
             + " [--register --product KXP2|RXP2 --version V [--url URL] [--user USER] [--password-file FILE]"
-            + " [--description TEXT]]";
+            + " [--cacert PEM] [--description TEXT]]";
 
     @Override
     public String name() {
@@ -50,6 +50,7 @@ public final class ImageCommand implements OpsCommand {
         String url = null;
         String user = env.get("RPIDEPLOY_API_USER").orElse(null);
         Path passwordFile = null;
+        Path caCert = null;
         String product = null;
         String version = null;
         String description = null;
@@ -66,6 +67,7 @@ public final class ImageCommand implements OpsCommand {
                 case "--url" -> url = value(args, ++i, a);
                 case "--user" -> user = value(args, ++i, a);
                 case "--password-file" -> passwordFile = Path.of(value(args, ++i, a));
+                case "--cacert" -> caCert = Path.of(value(args, ++i, a));
                 case "--product" -> product = value(args, ++i, a);
                 case "--version" -> version = value(args, ++i, a);
                 case "--description" -> description = value(args, ++i, a);
@@ -108,8 +110,12 @@ public final class ImageCommand implements OpsCommand {
                 throw new IllegalArgumentException("--url: http(s)://HOST[:PORT] expected, not " + url);
             }
             password = ImageUpload.password(env.variables(), passwordFile);
-        } else if (product != null || version != null || url != null || passwordFile != null) {
-            throw new IllegalArgumentException("--product, --version, --url and --password-file go with --register");
+            if (caCert != null) {
+                ImageUpload.trusting(caCert);
+            }
+        } else if (product != null || version != null || url != null || passwordFile != null || caCert != null) {
+            throw new IllegalArgumentException("--product, --version, --url, --password-file and --cacert go with"
+                    + " --register");
         }
 
         ImagePreparer.Result r = new ImagePreparer(new ImagePreparer.Options(input, output, inPlace, compression,
@@ -129,7 +135,7 @@ public final class ImageCommand implements OpsCommand {
                     + " ...");
             ImageUpload.Answer answer;
             try {
-                answer = ImageUpload.upload(server, user, password, file, product, version, text);
+                answer = ImageUpload.upload(server, user, password, file, product, version, text, caCert);
             } catch (java.io.IOException e) {
                 err.println("rpideploy image: the server at " + server + " could not be reached (" + e.getMessage()
                         + "); the prepared image is kept: register it later from the console or the API");

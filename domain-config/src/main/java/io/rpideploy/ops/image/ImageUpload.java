@@ -1,6 +1,7 @@
 package io.rpideploy.ops.image;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -19,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Registration through the management API's upload ({@code POST /api/images/upload}, multipart/form-data with the
@@ -43,7 +49,7 @@ final class ImageUpload {
     }
 
     static Answer upload(URI server, String user, String password, Path file, String product, String version,
-                         String description) throws IOException, InterruptedException {
+                         String description, Path caCert) throws IOException, InterruptedException {
         String boundary = "rpideploy-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("product_type", product);
@@ -69,9 +75,38 @@ final class ImageUpload {
                 .timeout(Duration.ofHours(2))
                 .POST(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new)))
                 .build();
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20));
+        if (caCert != null) {
+            builder.sslContext(trusting(caCert));
+        }
+        HttpClient client = builder.build();
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), response.body());
+    }
+
+    /**
+     * TLS that trusts the certificates in a PEM file (the management listener's self-signed one from
+     * {@code $RPIDEPLOY_HOME/tls/}, or the CA that issued yours) besides nothing else; host names are still checked.
+     */
+    static SSLContext trusting(Path pem) throws IOException {
+        try (InputStream in = Files.newInputStream(pem)) {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            int n = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("ca-" + n++, c);
+            }
+            if (n == 0) {
+                throw new IllegalArgumentException("--cacert " + pem + " holds no certificate");
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException("--cacert " + pem + ": no PEM certificate (" + e.getMessage() + ")");
+        }
     }
 
     /** The password from {@value #PASSWORD_ENV}, else the owner-only file. */

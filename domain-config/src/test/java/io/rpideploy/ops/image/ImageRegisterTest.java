@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.rpideploy.ops.OpsAccess;
 import io.rpideploy.ops.TestData;
 import java.io.ByteArrayOutputStream;
@@ -24,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +50,19 @@ class ImageRegisterTest {
     private final AtomicInteger requests = new AtomicInteger();
 
     private String start(int status, String answer) throws Exception {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        return start(status, answer, null);
+    }
+
+    /** With {@code tls}, HTTPS with that context (the management listener's TLS port). */
+    private String start(int status, String answer, SSLContext tls) throws Exception {
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls != null) {
+            HttpsServer https = HttpsServer.create(loopback, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        } else {
+            server = HttpServer.create(loopback, 0);
+        }
         server.createContext("/api/images/upload", exchange -> {
             requests.incrementAndGet();
             auth.set(exchange.getRequestHeaders().getFirst("Authorization"));
@@ -59,7 +75,7 @@ class ImageRegisterTest {
             exchange.close();
         });
         server.start();
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return (tls != null ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
     }
 
     @AfterEach
@@ -133,6 +149,45 @@ class ImageRegisterTest {
                 auth.get());
         assertTrue(Files.exists(dir.resolve("card-prepared.img")));
         assertTrue(Files.exists(dir.resolve("card-prepared.img.bmap")));
+    }
+
+    @Test
+    void overHttpsTheServersSelfSignedCertificateIsTrustedOnlyWhenNamed() throws Exception {
+        assumeTrue(Tool.installed("resize2fs") && Tool.installed("mcopy") && Tool.installed("zstd"), "tools");
+        // a self-signed certificate as bin/rpideploy makes for the management listener, exported as PEM
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Path keystore = dir.resolve("management.p12");
+        Tool.must(60, keytool.toString(), "-genkeypair", "-alias", "rpideploy", "-keyalg", "EC", "-groupname",
+                "secp256r1", "-dname", "CN=rpi-deploy test", "-ext", "SAN=ip:127.0.0.1", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit");
+        Path pem = dir.resolve("management.pem");
+        Files.writeString(pem, Tool.must(60, keytool.toString(), "-exportcert", "-rfc", "-alias", "rpideploy",
+                "-keystore", keystore.toString(), "-storepass", "changeit").stdout());
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keystore)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "changeit".toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+        String url = start(201, "{\"filename\":\"rxp2_v2_x.img.zst\",\"image\":{\"id\":3}}", tls);
+        PiCard card = PiCard.build(dir, "card.img", 80, true);
+
+        int exit = run(Map.of("RPIDEPLOY_API_PASSWORD", "pw"), card.image.toString(), "--register", "--url", url,
+                "--user", "ops", "--product", "RXP2", "--version", "2");
+        assertEquals(2, exit, "the JDK's trust store does not know a self-signed certificate");
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("could not be reached"), err.toString());
+        assertEquals(0, requests.get());
+
+        err.reset();
+        exit = run(Map.of("RPIDEPLOY_API_PASSWORD", "pw"), card.image.toString(), "--register", "--url", url,
+                "--user", "ops", "--product", "RXP2", "--version", "2", "--cacert", pem.toString(), "--output",
+                dir.resolve("second.img").toString());
+        assertEquals(0, exit, out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8));
+        assertEquals(1, requests.get());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("second.img.zst")),
+                parts(body.get(), contentType.get().substring(contentType.get().indexOf('=') + 1)).get("image"));
     }
 
     /** The parts of a multipart/form-data body, by name, in order (RFC 7578). */
