@@ -129,6 +129,12 @@ final class ImagePreparer {
                      FileChannel onto = FileChannel.open(input, StandardOpenOption.WRITE)) {
                     SparseCopy.copy(fs, 0, after.bytes(), onto, rootStart, false);
                     onto.truncate(newEnd);
+                    // the alignment padding after the file system held old data: zeros, as in a copy (unmapped)
+                    long fsEnd = rootStart + after.bytes();
+                    java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate((int) (newEnd - fsEnd));
+                    while (zeros.hasRemaining()) {
+                        onto.write(zeros, fsEnd + zeros.position());
+                    }
                     onto.force(true);
                 }
             } else {
