@@ -136,17 +136,23 @@ class FleetIT {
                 venueWithKarts(server);
                 activate(server, home, raw, "1.0");
                 List<FleetLab.Board> pair = lab.boards(0, 2, 1);
+                AtomicInteger streamingAtDrop = new AtomicInteger();
+                AtomicInteger linksBackUp = new AtomicInteger();
                 Runnable drop = () -> {
                     try {
                         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                        while (System.nanoTime() < until && json(server.get("/api/downloads", true).body())
-                                .getJsonArray("streaming").size() < 2) {
+                        int streaming = 0;
+                        while (System.nanoTime() < until && streaming < 2) {
                             Thread.sleep(100);
+                            streaming = json(server.get("/api/downloads", true).body()).getJsonArray("streaming")
+                                    .size();
                         }
                         Thread.sleep(1000);
+                        streamingAtDrop.set(streaming);
                         pair.forEach(b -> lab.link(b, false));
                         Thread.sleep(20_000);
                         pair.forEach(b -> lab.link(b, true));
+                        linksBackUp.set(pair.size());
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
@@ -155,6 +161,8 @@ class FleetIT {
                         dist.resolve("installer-env/installer.jar"), drop, false);
                 System.out.println("[fleet] link drop of 20 s at 40 Mbit/s: " + dropped.seconds() + " s, board times "
                         + dropped.boardSeconds() + " s, exit codes " + dropped.exits());
+                assertEquals(2, streamingAtDrop.get(), "both boards were downloading when their links dropped");
+                assertEquals(2, linksBackUp.get(), "the links dropped for 20 s and came back");
                 assertEquals(0, dropped.exits().get(1), "ours resumed:\n" + FleetLab.tail(pair.get(1).log()));
                 if (dropped.exits().get(0) != 0) {
                     String log = Files.readString(pair.get(0).log());

@@ -121,6 +121,11 @@ public final class FleetLab implements AutoCloseable {
      */
     public void network(int mbit, boolean htb) {
         removeNetwork();
+        // the lab's subnet must be its own: never put an address beside a network this host really has
+        String inUse = Cmd.must(10, "ip", "-o", "-4", "addr", "show");
+        if (inUse.contains(" " + layout.subnet() + ".")) {
+            throw new IllegalStateException(layout.subnet() + ".0/24 is already on this host: " + inUse);
+        }
         String bridge = layout.bridge();
         Cmd.must(20, "ip", "link", "add", bridge, "type", "bridge", "stp_state", "0", "forward_delay", "0");
         Cmd.must(20, "ip", "addr", "add", layout.serverIp() + "/24", "dev", bridge);
@@ -276,6 +281,11 @@ public final class FleetLab implements AutoCloseable {
             done.set(true);
             watcher.interrupt();
             watcher.join(5000);
+            // a board that failed a batch that must succeed leaves the others running: none outlives the batch
+            running.values().forEach(q -> {
+                q.descendants().forEach(ProcessHandle::destroyForcibly);
+                q.destroyForcibly();
+            });
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (beside != null) {

@@ -91,7 +91,12 @@ final class PlanServer implements AutoCloseable {
                 dir.resolve("nginx.conf").toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         PlanServer server = new PlanServer(p);
-        server.awaitReady();
+        try {
+            server.awaitReady();
+        } catch (Exception e) {
+            server.close(); // nginx would keep the address and port for the next run
+            throw e;
+        }
         return server;
     }
 

@@ -416,6 +416,12 @@ public final class AttackBenchmark {
             return false;
         }
         removeLink();
+        Process show = new ProcessBuilder("ip", "-o", "-4", "addr", "show").redirectErrorStream(true).start();
+        String inUse = new String(show.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        show.waitFor();
+        if (inUse.contains(" " + network + ".")) { // never beside a network this host really has
+            throw new IllegalStateException(network + ".0/24 is already on this host (-Dbench.network=...): " + inUse);
+        }
         StringBuilder batch = new StringBuilder("link add " + LINK + " type bridge\n");
         for (int host : new int[] {1, 2, 3}) {
             batch.append("addr add ").append(network).append('.').append(host).append("/24 dev ").append(LINK)
