@@ -32,6 +32,9 @@ public final class StatusReporter implements AutoCloseable {
     private record Pending(Map<String, Object> body, boolean progressOnly) {
     }
 
+    private static final int REPORT_TIMEOUT_MILLIS = 30_000;
+    private static final long FINAL_WAIT_MILLIS = 180_000;
+
     private final String url;
     private final String serial;
     private final String mac;
@@ -43,6 +46,7 @@ public final class StatusReporter implements AutoCloseable {
     private volatile String reportToken;
     private boolean closing;
     private boolean warned;
+    private long finalWaitMillis = FINAL_WAIT_MILLIS;
 
     /** {@code server} null: reports are only dropped (dry run). */
     public StatusReporter(String server, String serial, String mac, Consumer<String> log) {
@@ -57,11 +61,31 @@ public final class StatusReporter implements AutoCloseable {
         }
     }
 
-    /** The run the server opened; its report token proves every later report comes from this board. */
+    /** How long {@link #close()} waits at most for the success report (tests shorten it). */
+    void finalWait(long millis) {
+        this.finalWaitMillis = millis;
+    }
+
+    /**
+     * The run the server opened; its report token proves every later report comes from this board. A "starting"
+     * report not delivered yet is obsolete now (the config request opened the run) and is dropped: sent late, it
+     * would tell the server this board started over and move its configured run back to "starting".
+     */
     public void assigned(String hostname, Long deploymentId, String reportToken) {
         this.hostname = hostname;
         this.deploymentId = deploymentId;
         this.reportToken = reportToken;
+        synchronized (this) {
+            queue.removeIf(StatusReporter::isStarting);
+        }
+    }
+
+    private static boolean isStarting(Pending p) {
+        return Status.STARTING.wire().equals(p.body().get("status"));
+    }
+
+    private static boolean isSuccess(Pending p) {
+        return Status.SUCCESS.wire().equals(p.body().get("status"));
     }
 
     public void send(Status status, String message) {
@@ -118,7 +142,8 @@ public final class StatusReporter implements AutoCloseable {
             }
             boolean delivered;
             try {
-                HttpJson.Answer answer = HttpJson.post(url, Json.write(head.body()), 5000);
+                // a server busy with a fleet answers in seconds: a short timeout would send every report twice
+                HttpJson.Answer answer = HttpJson.post(url, Json.write(head.body()), REPORT_TIMEOUT_MILLIS);
                 // a 404 from a server that is (re)starting (no application yet) is not an answer: send it again
                 delivered = answer.status() < 500 && (answer.status() != 404 || !ServerHealth.starting(url, 3000));
                 if (answer.status() >= 400 && answer.status() < 500) {
@@ -142,6 +167,9 @@ public final class StatusReporter implements AutoCloseable {
                 } else if (closing) {
                     return;
                 } else {
+                    if (deploymentId != null && isStarting(head) && queue.peekFirst() == head) {
+                        queue.pollFirst(); // obsolete since the config answer (see assigned)
+                    }
                     waitQuietly(2000);
                 }
             }
@@ -170,9 +198,29 @@ public final class StatusReporter implements AutoCloseable {
         }
     }
 
+    /**
+     * Delivers what is queued: up to 10 s, and up to {@code FINAL_WAIT_MILLIS} more while the {@code success}
+     * report is still queued. The server decides from it whether the board boots its card next time or the
+     * installer again (which images it again), so it is worth waiting for a server that is slow under a fleet; a
+     * failed board boots the installer again either way.
+     */
     @Override
     public void close() {
         flush(10_000);
+        boolean finalPending;
+        synchronized (this) {
+            finalPending = queue.stream().anyMatch(StatusReporter::isSuccess);
+        }
+        if (finalPending && url != null) {
+            log.accept("waiting up to " + finalWaitMillis / 1000 + " s for the server to take the success report");
+            flush(finalWaitMillis);
+            synchronized (this) {
+                if (queue.stream().anyMatch(StatusReporter::isSuccess)) {
+                    log.accept("the server did not take the success report: the console shows this board "
+                            + "unfinished, and it boots the installer again next time");
+                }
+            }
+        }
         synchronized (this) {
             closing = true;
             notifyAll();
