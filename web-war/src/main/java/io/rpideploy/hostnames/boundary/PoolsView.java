@@ -25,9 +25,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.primefaces.PrimeFaces;
-import org.primefaces.event.CellEditEvent;
 import org.primefaces.model.file.UploadedFile;
 
 /**
@@ -130,24 +130,31 @@ public class PoolsView implements Serializable {
      * (another manager's note, a board taking or leaving the name) refuses it with who made it, and the table shows
      * what is stored now.
      */
-    public void noteEdited(CellEditEvent<?> event) {
-        String hostname = event.getRowKey();
-        if (!allowed() || hostname == null) {
+    public void noteEdited(String hostname) {
+        if (!slots.typed(hostname)) {
+            return; // nothing reached the cell (a request made up without its value)
+        }
+        String typed = slots.takeTyped(hostname);
+        if (!allowed()) {
             return;
         }
-        Object edited = event.getNewValue();
-        String text = edited == null ? null : edited.toString();
-        if (java.util.Objects.equals(blankToNull(text), blankToNull(event.getOldValue() == null ? null
-                : event.getOldValue().toString()))) {
+        if (Objects.equals(blankToNull(typed), blankToNull(slots.shownNotes(hostname)))) {
             return;
         }
         try {
-            HostnameSlot saved = hostnames.notes(hostname, slots.versionOf(hostname), text);
+            HostnameSlot saved = hostnames.notes(hostname, slots.versionOf(hostname), typed);
+            slots.stored(hostname, saved.getNotes(), saved.getVersion());
             ConsoleMessages.info(saved.getNotes() == null ? "Notes of " + hostname + " cleared"
                     : "Notes of " + hostname + " saved");
         } catch (DomainException refused) {
             ConsoleMessages.refuse(null, refused.getMessage());
-            PrimeFaces.current().ajax().update("slots:table"); // back to what is stored
+            if (refused.kind() == DomainException.Kind.PRECONDITION_FAILED) {
+                HostnameSlot now = hostnames.slot(hostname); // what is stored now, to change again
+                slots.stored(hostname, now.getNotes(), now.getVersion());
+            } else {
+                slots.stored(hostname, slots.shownNotes(hostname), slots.versionOf(hostname));
+            }
+            PrimeFaces.current().ajax().update("slots:table"); // the table shows what is stored
         }
     }
 

@@ -23,7 +23,7 @@ public class SlotTableView extends LazyDataModel<SlotView> {
     private String venueCode;
     private SlotStatus status;
     private String q;
-    private final HashMap<String, String> notes = new HashMap<>();
+    private final NoteCells notes = new NoteCells();
     private final HashMap<String, Long> versions = new HashMap<>();
 
     public SlotTableView(HostnameService hostnames) {
@@ -40,7 +40,7 @@ public class SlotTableView extends LazyDataModel<SlotView> {
         return new HostnameService.SlotFilter(venueCode, null, status, q);
     }
 
-    /** The notes cells' values by hostname: the inline editor writes here before the view saves them. */
+    /** The notes cells' values by hostname: the notes field writes here before the view saves them. */
     public Map<String, String> getNotes() {
         return notes;
     }
@@ -48,6 +48,71 @@ public class SlotTableView extends LazyDataModel<SlotView> {
     /** The version a row was shown at, which its notes are saved against; null for a row not shown. */
     Long versionOf(String hostname) {
         return versions.get(hostname);
+    }
+
+    boolean typed(String hostname) {
+        return notes.typed.containsKey(hostname);
+    }
+
+    /** What the editor typed into a row's notes (taken: asked once), null when it cleared them. */
+    String takeTyped(String hostname) {
+        return notes.typed.remove(hostname);
+    }
+
+    String shownNotes(String hostname) {
+        return notes.stored(hostname);
+    }
+
+    /** A row's notes and version as stored now (after a save, or a refusal that shows what is stored). */
+    void stored(String hostname, String text, long version) {
+        notes.typed.remove(hostname);
+        notes.store(hostname, text);
+        versions.put(hostname, version);
+    }
+
+    /**
+     * The notes of the rows shown, and what the editor typed: kept apart, because the table may load its page again
+     * between the editor's write and the save (which would otherwise read the stored text back as "typed").
+     */
+    static final class NoteCells extends HashMap<String, String> {
+
+        private static final long serialVersionUID = 1L;
+        private final HashMap<String, String> typed = new HashMap<>();
+
+        @Override
+        public String get(Object hostname) {
+            return typed.containsKey(hostname) ? typed.get(hostname) : super.get(hostname);
+        }
+
+        @Override
+        public String put(String hostname, String text) {
+            return typed.put(hostname, text);
+        }
+
+        String stored(String hostname) {
+            return super.get(hostname);
+        }
+
+        void store(String hostname, String text) {
+            super.put(hostname, text);
+        }
+
+        void loaded(List<SlotView> rows) {
+            super.clear();
+            for (SlotView row : rows) {
+                super.put(row.hostname(), row.notes());
+            }
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return super.equals(other) && typed.equals(((NoteCells) other).typed);
+        }
+
+        @Override
+        public int hashCode() {
+            return super.hashCode();
+        }
     }
 
     @Override
@@ -69,10 +134,9 @@ public class SlotTableView extends LazyDataModel<SlotView> {
         }
         try {
             List<SlotView> rows = hostnames.slots(filter(), first, pageSize).stream().map(SlotView::of).toList();
-            notes.clear();
+            notes.loaded(rows);
             versions.clear();
             for (SlotView row : rows) {
-                notes.put(row.hostname(), row.notes());
                 versions.put(row.hostname(), row.version());
             }
             return rows;
