@@ -44,7 +44,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 class ConsoleLayoutIT {
 
     private static final String VENUE = "LAYO";
-    /** The navigation's links an admin sees, in its order. */
+    /** At least the navigation's links an admin sees today; pages added later are visited too (read from the page). */
     private static final List<String> PAGES = List.of("dashboard", "sessions", "venues", "pools", "images", "devices",
             "deployments", "reports", "network", "audit", "users");
 
@@ -114,7 +114,7 @@ class ConsoleLayoutIT {
         assertTrue(href.contains("/api/hostnames.csv?venue_code=" + VENUE) && href.contains("q=a1a00002"), href);
 
         WebElement input = row.findElement(By.cssSelector("input[id$=':notes']"));
-        input.click();
+        edit(input);
         input.sendKeys("sticker replaced", Keys.ENTER);
         browser.waitForAjax();
         browser.waitForText("messages", "Notes of KXP2-" + VENUE + "-002 saved");
@@ -131,7 +131,7 @@ class ConsoleLayoutIT {
         assertEquals(200, other.status(), other.toString());
         row = browser.find(By.xpath("//tr[td[normalize-space()='KXP2-" + VENUE + "-002']]"));
         input = row.findElement(By.cssSelector("input[id$=':notes']"));
-        input.click();
+        edit(input);
         input.sendKeys(Keys.chord(Keys.CONTROL, "a"), "my stale note", Keys.TAB);
         browser.waitForAjax();
         browser.waitForText("messages", "changed by admin");
@@ -140,16 +140,16 @@ class ConsoleLayoutIT {
                 .getString("notes"), "the stale save changed nothing");
         browser.until(ExpectedConditions.attributeToBe(By.cssSelector("#slots\\:table input[id$=':notes']"),
                 "value", "kart in repair"));
+        browser.screenshot("61-layout-pools-note-changed-meanwhile");
 
         // the table shows what is stored now: changing it again is saved
         input = browser.find(By.cssSelector("#slots\\:table input[id$=':notes']"));
-        input.click();
+        edit(input);
         input.sendKeys(Keys.chord(Keys.CONTROL, "a"), "back from repair", Keys.ENTER);
         browser.waitForAjax();
         browser.waitForText("messages", "Notes of KXP2-" + VENUE + "-002 saved");
         assertEquals("back from repair", Api.admin().get("/api/hostnames/KXP2-" + VENUE + "-002").json()
                 .getString("notes"));
-        browser.screenshot("61-layout-pools-note-changed-meanwhile");
     }
 
     @Test
@@ -185,6 +185,15 @@ class ConsoleLayoutIT {
                 "neither transponders nor weights became kart numbers");
     }
 
+    /**
+     * Clicks a notes field as a user does after scrolling it into the middle of the table (whose row buttons stay
+     * at its right edge, over the columns beside them, when it scrolls sideways).
+     */
+    private static void edit(WebElement input) {
+        script("arguments[0].scrollIntoView({block: 'center', inline: 'center'})", input);
+        input.click();
+    }
+
     /** The cells of the preview's picked column, below the header. */
     private static List<String> picked() {
         return browser.driver.findElements(By.cssSelector("#previewTable tbody tr:not(.header-row) td.picked"))
@@ -194,8 +203,12 @@ class ConsoleLayoutIT {
     private static void visitEveryPage(String device, int width, int height) {
         browser.driver.manage().window().setSize(new Dimension(width, height));
         browser.open("/index.xhtml");
+        @SuppressWarnings("unchecked")
+        List<String> pages = ((List<Object>) script("return [...document.querySelectorAll('.topbar .nav a[id^=nav-]')]"
+                + ".map(a => a.id.substring(4));")).stream().map(String::valueOf).toList();
+        assertTrue(pages.containsAll(PAGES), "the navigation lists every page: " + pages);
         List<String> failures = new ArrayList<>();
-        for (String page : PAGES) {
+        for (String page : pages) {
             String link = "nav-" + page;
             WebElement nav = browser.driver.findElement(By.id(link));
             if (!nav.isDisplayed()) {
