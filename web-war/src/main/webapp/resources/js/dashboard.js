@@ -77,6 +77,17 @@
         return Math.floor(s / 3600) + " h " + two(Math.floor(s / 60) % 60) + " min";
     }
 
+    /**
+     * The card's message as it agrees with its bar: a percentage in it other than the bar's is dropped. A board says
+     * "Writing image 0 %" when it enters a state and then reports only figures, so the words would stay behind.
+     */
+    function agreeing(message, progress) {
+        if (!message) { return ""; }
+        return message.replace(/\s*\(?(\d{1,3}(?:[.,]\d+)?)\s*%\)?/g, function (all, figure) {
+            return Math.floor(parseFloat(figure.replace(",", "."))) === progress ? all : "";
+        }).replace(/[\s:·,;-]+$/, "").trim().replace(/(\d) %/g, "$1\u00a0%");
+    }
+
     /** A deployment as the API lists it, in the shape of a live message. */
     function fromApi(d) {
         return Object.assign({}, d, {deployment_id: d.id, at: d.last_seen_at || d.updated_at || d.started_at});
@@ -106,8 +117,9 @@
         $("no-deployments").style.display = "none";
         c.title.textContent = (d.hostname || "(no hostname yet)")
             + (d.venue_code ? " · " + d.venue_code + " " + (d.product_type || "") : "");
-        c.status.textContent = d.status + (d.message ? ": " + d.message : "");
         var progress = typeof d.progress === "number" ? d.progress : 0;
+        var said = agreeing(d.message, progress);
+        c.status.textContent = d.status + (said ? ": " + said : "");
         c.bar.style.width = Math.max(0, Math.min(100, progress)) + "%";
         c.root.setAttribute("data-progress", String(progress));
         var figures = progress + " %";
@@ -118,7 +130,7 @@
                 figures += " · ETA " + Math.ceil((d.bytes_total - d.bytes_written) / d.rate_bps) + " s";
             }
         }
-        c.figures.textContent = figures;
+        c.figures.textContent = figures.replace(/(\d) (%|MiB|MB\/s|s\b)/g, "$1\u00a0$2"); // a figure keeps its unit
         // the installer is silent for minutes while it writes: say when the board was last heard of
         c.seen.textContent = d.at && !isNaN(millis(d.at)) ? "last report " + clock(new Date(d.at)) : "";
         if (FINAL.indexOf(d.status) >= 0 && !c.ending) {
@@ -199,6 +211,8 @@
 
     function onMessage(event) {
         var m = JSON.parse(event.data);
+        // other parts of the page (alerts.js) take what they need from the same socket
+        document.dispatchEvent(new CustomEvent("rpideploy:live", {detail: m}));
         if (m.type === "live.joined") {
             // subscribed on the server: from here on nothing is missed, so fetch the figures now
             $("live-state").textContent = "Live";

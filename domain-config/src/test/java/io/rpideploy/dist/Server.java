@@ -134,7 +134,7 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    static jakarta.json.JsonObject json(String body) {
+    public static jakarta.json.JsonObject json(String body) {
         try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(body))) {
             return reader.readObject();
         }

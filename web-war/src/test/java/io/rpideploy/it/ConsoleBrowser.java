@@ -224,6 +224,17 @@ final class ConsoleBrowser implements AutoCloseable {
         }
     }
 
+    /** Saves the page at one window size as {@code name-<width>x<height>}, then returns to the tests' size. */
+    void screenshotAt(String name, int width, int height) {
+        try {
+            driver.manage().window().setSize(new Dimension(width, height));
+            waitForPage();
+            screenshot(name + "-" + width + "x" + height);
+        } finally {
+            driver.manage().window().setSize(new Dimension(1440, 1000));
+        }
+    }
+
     /** Keeps what the browser showed when a step failed: the picture and the HTML. */
     void keepFailure(String name) {
         try {

@@ -41,8 +41,12 @@ import java.util.regex.Pattern;
  * 5x its p95 in the idle run just before and under 1 s, with no probe failing. Fails only when the server does not
  * start or the set-up is refused; a target not met is printed, not thrown.
  *
- * <p>Probes come from 127.0.0.2, attackers from 127.0.0.1 (both to the server on 127.0.0.1): a board or an operator
- * is never on the attacker's address, and a per-address limit must be able to tell them apart. The password
+ * <p>Probes come from 127.0.0.2, attackers from 127.0.0.1, to the management listener on 127.0.0.1. The deployment
+ * listener is on a network of the bench's own (a bridge without ports, {@code bench.network}.0/24, run as root): it
+ * listens on .1, the attacker comes from .2, the probes from .3 and each probe's new board from one of .100-.199,
+ * as on the boards' network, where nobody is on the server's own host (loopback is exempt from the per-address
+ * limits). A board or an operator is never on the attacker's address, and a per-address limit must be able to tell
+ * them apart. Without root the deployment listener stays on loopback and the report says so. The password
  * guessing runs last, since it may lock the admin account the other attacks use. Attack 7c is 7's burst of hostname
  * assignments without the stalled watcher: what the burst alone costs the probes.
  *
@@ -71,6 +75,10 @@ public final class AttackBenchmark {
     private final int startTimeoutSeconds = Integer.getInteger("bench.startTimeoutSeconds", 300);
     private final InetAddress probeAddress = address(System.getProperty("bench.probeAddress", "127.0.0.2"));
     private final InetAddress attackerAddress = address(System.getProperty("bench.attackerAddress", "127.0.0.1"));
+    private final String network = System.getProperty("bench.network", "10.77.61");
+    private static final String LINK = "rpatk0";
+    private final List<InetAddress> boardAddresses = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger nextBoard = new java.util.concurrent.atomic.AtomicInteger();
 
     private final StringBuilder report = new StringBuilder();
     private final Supplier<String> serials = Attacks.serials("a77ac000");
@@ -83,7 +91,10 @@ public final class AttackBenchmark {
 
     public static void main(String[] args) {
         AttackBenchmark benchmark = new AttackBenchmark();
-        runMain(benchmark::run, () -> deleteTree(benchmark.tmp));
+        runMain(benchmark::run, () -> {
+            removeLink();
+            deleteTree(benchmark.tmp);
+        });
     }
 
     private void run() throws Exception {
@@ -109,7 +120,8 @@ public final class AttackBenchmark {
         env.put("RPIDEPLOY_HOME", home.toString());
         env.put("RPIDEPLOY_MANAGEMENT_ADDRESS", "127.0.0.1");
         env.put("RPIDEPLOY_MANAGEMENT_PORT", Integer.toString(management));
-        env.put("RPIDEPLOY_DEPLOYMENT_ADDRESS", "127.0.0.1");
+        String deploymentAddress = deploymentNetwork() ? network + ".1" : "127.0.0.1";
+        env.put("RPIDEPLOY_DEPLOYMENT_ADDRESS", deploymentAddress);
         env.put("RPIDEPLOY_DEPLOYMENT_PORT", Integer.toString(deployment));
         env.put("RPIDEPLOY_ADMIN_PASSWORD", adminPassword);
         env.put("RPIDEPLOY_BOOT_ENV_INSTALLER_BUILD", "never"); // no Debian downloads in a benchmark
@@ -230,7 +242,7 @@ public final class AttackBenchmark {
         List<Probes.Probe> probes = new ArrayList<>();
         probes.add(probe("/health management", () -> expect(get(management, "/health", Map.of()), 200, null)));
         probes.add(probe("/health deployment", () -> expect(get(deployment, "/health", Map.of()), 200, null)));
-        probes.add(probe("/api/config", () -> expect(config(probeAddress), 200, "\"hostname\"")));
+        probes.add(probe("/api/config", () -> expect(config(nextBoard()), 200, "\"hostname\"")));
         probes.add(probe("console page", () -> expect(get(management, "/venues/index.xhtml",
                 Map.of("Cookie", consoleCookie)), 200, "class=\"topbar\"")));
         return probes;
@@ -319,7 +331,7 @@ public final class AttackBenchmark {
         imagePath = "/images/" + imported.getString("filename");
         admin("POST", "/api/images/" + imported.getJsonNumber("id").longValue() + "/activate", "", 200);
         admin("POST", "/api/venues", "{\"code\":\"ATCK\",\"name\":\"Attack bench\"}", 201);
-        expect(config(probeAddress), 200, "\"hostname\"");
+        expect(config(nextBoard()), 200, "\"hostname\"");
         consoleCookie = login();
         expect(get(management, "/venues/index.xhtml", Map.of("Cookie", consoleCookie)), 200, "class=\"topbar\"");
         line("  set-up: RXP2 image of %d MiB (an MBR and random bytes) imported and activated as %s; venue ATCK; "
@@ -391,6 +403,67 @@ public final class AttackBenchmark {
     private static JsonObject json(String text) {
         try (var reader = Json.createReader(new StringReader(text))) {
             return reader.readObject();
+        }
+    }
+
+    /**
+     * The deployment listener's network: a bridge without ports with the server's, the attacker's, the probes' and
+     * 100 boards' addresses (traffic between them stays on this host). False without root: all stays on loopback.
+     */
+    private boolean deploymentNetwork() throws Exception {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            line("  not root: the deployment listener stays on loopback, where per-address limits do not apply");
+            return false;
+        }
+        removeLink();
+        Process show = new ProcessBuilder("ip", "-o", "-4", "addr", "show").redirectErrorStream(true).start();
+        String inUse = new String(show.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        show.waitFor();
+        if (inUse.contains(" " + network + ".")) { // never beside a network this host really has
+            throw new IllegalStateException(network + ".0/24 is already on this host (-Dbench.network=...): " + inUse);
+        }
+        StringBuilder batch = new StringBuilder("link add " + LINK + " type bridge\n");
+        for (int host : new int[] {1, 2, 3}) {
+            batch.append("addr add ").append(network).append('.').append(host).append("/24 dev ").append(LINK)
+                    .append('\n');
+        }
+        for (int host = 100; host < 200; host++) {
+            batch.append("addr add ").append(network).append('.').append(host).append("/24 dev ").append(LINK)
+                    .append('\n');
+            boardAddresses.add(InetAddress.getByName(network + "." + host));
+        }
+        batch.append("link set ").append(LINK).append(" up\n");
+        Process ip = new ProcessBuilder("ip", "-batch", "-").redirectErrorStream(true).start();
+        ip.getOutputStream().write(batch.toString().getBytes(StandardCharsets.US_ASCII));
+        ip.getOutputStream().close();
+        String output = new String(ip.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (ip.waitFor() != 0) {
+            throw new IllegalStateException("ip -batch: " + output);
+        }
+        Wire.network(deployment, InetAddress.getByName(network + ".1"), Map.of(
+                attackerAddress, InetAddress.getByName(network + ".2"),
+                probeAddress, InetAddress.getByName(network + ".3")));
+        line("  deployment listener on %s.1 (link %s): attacker %s.2, probes %s.3, new boards %s.100-199", network,
+                LINK, network, network, network);
+        return true;
+    }
+
+    /** Each /api/config probe is a new board with an address of its own (boards do one each), or the probes'. */
+    private InetAddress nextBoard() {
+        if (boardAddresses.isEmpty()) {
+            return probeAddress;
+        }
+        return boardAddresses.get(nextBoard.getAndIncrement() % boardAddresses.size());
+    }
+
+    private static void removeLink() {
+        try {
+            new ProcessBuilder("ip", "link", "del", LINK).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        } catch (IOException e) {
+            // no ip: nothing was made
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -23,6 +23,10 @@ import java.util.Map;
 final class Wire {
 
     static final InetAddress SERVER = InetAddress.getLoopbackAddress();
+    /** Where the deployment listener is, when it is on a network of the bench's own (see {@link #network}). */
+    private static volatile int networkPort = -1;
+    private static volatile InetAddress networkServer;
+    private static volatile Map<InetAddress, InetAddress> twins = Map.of();
 
     /** A status code, the header lines and the body. */
     record Answer(int status, List<String> headers, byte[] body) {
@@ -41,9 +45,28 @@ final class Wire {
     private Wire() {
     }
 
-    /** A connected socket from {@code local} to 127.0.0.1:{@code port}; reads time out after {@code readMillis}. */
+    /**
+     * Puts the listener on {@code port} on a network: sockets to it go to {@code server}, and a caller's loopback
+     * address is replaced by its twin on that network (an address a board or an attacker there would have: loopback
+     * is the server's own host, which its per-address limits leave alone).
+     */
+    static void network(int port, InetAddress server, Map<InetAddress, InetAddress> loopbackTwins) {
+        networkServer = server;
+        twins = Map.copyOf(loopbackTwins);
+        networkPort = port;
+    }
+
+    /**
+     * A connected socket from {@code local} to 127.0.0.1:{@code port} (or to the listener's network address, from
+     * {@code local}'s twin there); reads time out after {@code readMillis}.
+     */
     static Socket connect(InetAddress local, int port, int connectMillis, int readMillis, int receiveBuffer)
             throws IOException {
+        InetAddress server = SERVER;
+        if (port == networkPort) {
+            server = networkServer;
+            local = twins.getOrDefault(local, local);
+        }
         Socket socket = new Socket();
         try {
             if (receiveBuffer > 0) {
@@ -51,7 +74,7 @@ final class Wire {
             }
             socket.setTcpNoDelay(true);
             socket.bind(new InetSocketAddress(local, 0));
-            socket.connect(new InetSocketAddress(SERVER, port), connectMillis);
+            socket.connect(new InetSocketAddress(server, port), connectMillis);
             socket.setSoTimeout(readMillis);
             return socket;
         } catch (IOException | RuntimeException e) {

@@ -39,7 +39,10 @@ public final class AssignmentBenchmark {
 
     private static final double TARGET_PER_SECOND = 1000;
     private static final double TARGET_P99_MILLIS = 50;
-    private static final double TARGET_START_RATIO = 1.3;
+    /** Against the design card's stack floor with PrimeFaces (issue 17's decision): what the stack alone costs. */
+    private static final double TARGET_START_RATIO = 1.25;
+    /** A restart (systemd's, on the same data) serves again within this. */
+    private static final double TARGET_RESTART_SECONDS = 20;
     private static final double TARGET_RSS_MIB = 600;
 
     private final Path dist = Path.of(required("bench.dist")).toAbsolutePath().normalize();
@@ -98,6 +101,7 @@ public final class AssignmentBenchmark {
         // Start time and idle memory: alternate bare and rpi-deploy so that drift in the machine's load hits both.
         List<StartSample> bare = new ArrayList<>();
         List<StartSample> rpi = new ArrayList<>();
+        List<StartSample> restarts = new ArrayList<>();
         Map<StackFloor, List<StartSample>> floorStarts = new LinkedHashMap<>();
         ServerProcess loadServer = null;
         for (int run = 1; run <= startRuns; run++) {
@@ -111,15 +115,19 @@ public final class AssignmentBenchmark {
                         floor.getValue(), f.healthPath(), f.checks(), addlibs, false));
             }
             boolean keep = run == startRuns;
+            StartResult first = startRpiDeploy(run, adminPassword);
+            rpi.add(first.sample);
+            first.server.stop();
+            // the same data directory again: what a restart by systemd (or an upgrade) costs
             StartResult result = startRpiDeploy(run, adminPassword);
-            rpi.add(result.sample);
+            restarts.add(result.sample);
             if (keep) {
                 loadServer = result.server; // the last start also serves the load test
             } else {
                 result.server.stop();
             }
         }
-        reportStarts(bare, floorStarts, rpi);
+        reportStarts(bare, floorStarts, rpi, restarts);
 
         // Hostname assignments.
         int measured = requestsPerLevel * clientCounts.length;
@@ -172,7 +180,13 @@ public final class AssignmentBenchmark {
 
         AssignmentLoad.Level top = levels.stream().max(Comparator.comparingInt(AssignmentLoad.Level::clients))
                 .orElseThrow();
-        double startRatio = median(rpi, StartSample::seconds) / median(bare, StartSample::seconds);
+        List<StartSample> primeFaces = floorStarts.entrySet().stream()
+                .filter(f -> f.getKey().name().equals("floor-primefaces")).map(Map.Entry::getValue).findFirst()
+                .orElse(bare);
+        String floorName = primeFaces == bare ? "bare (no floors built)" : "the PrimeFaces floor";
+        double startRatio = median(rpi, StartSample::seconds) / median(primeFaces, StartSample::seconds);
+        double restartRatio = median(restarts, StartSample::seconds) / median(primeFaces, StartSample::seconds);
+        double restartSeconds = median(restarts, StartSample::seconds);
         double rssMiB = median(rpi, StartSample::rssMiB);
         boolean noDuplicates = duplicates == 0 && okWithoutHostname == 0 && totalOk == totalRequests
                 && load.distinctHostnames() == totalOk;
@@ -189,8 +203,12 @@ public final class AssignmentBenchmark {
         }
         target("zero duplicates, every request answered 200", String.format("%d dup, %d non-200", duplicates,
                 totalRequests - totalOk), noDuplicates);
-        target(String.format("start rpi-deploy / bare <= %.1f", TARGET_START_RATIO), String.format("%.2f",
-                startRatio), startRatio <= TARGET_START_RATIO);
+        target(String.format("start rpi-deploy (new data) / %s <= %.2f", floorName, TARGET_START_RATIO),
+                String.format("%.2f", startRatio), startRatio <= TARGET_START_RATIO);
+        target(String.format("restart rpi-deploy (same data) / %s <= %.2f", floorName, TARGET_START_RATIO),
+                String.format("%.2f", restartRatio), restartRatio <= TARGET_START_RATIO);
+        target(String.format("restart serving again <= %.0f s", TARGET_RESTART_SECONDS),
+                String.format("%.2f s", restartSeconds), restartSeconds <= TARGET_RESTART_SECONDS);
         for (Map.Entry<StackFloor, List<StartSample>> floor : floorStarts.entrySet()) {
             line("    (for reference, not a target: %s / bare %.2f)", floor.getKey().label(),
                     median(floor.getValue(), StartSample::seconds) / median(bare, StartSample::seconds));
@@ -253,7 +271,7 @@ public final class AssignmentBenchmark {
     }
 
     private StartResult startRpiDeploy(int run, String adminPassword) throws Exception {
-        Path home = tmp.resolve("home-" + run); // fresh data dir: every start creates its database
+        Path home = tmp.resolve("home-" + run); // fresh per run: its first start creates the database
         Map<String, String> env = Map.of(
                 "RPIDEPLOY_HOME", home.toString(),
                 "RPIDEPLOY_MANAGEMENT_ADDRESS", "127.0.0.1",
@@ -283,7 +301,7 @@ public final class AssignmentBenchmark {
     }
 
     private void reportStarts(List<StartSample> bare, Map<StackFloor, List<StartSample>> floorStarts,
-            List<StartSample> rpi) {
+            List<StartSample> rpi, List<StartSample> restarts) {
         line("Start to first 200 (rpi-deploy: GET /health; bare: GET /empty/index.html; floors: GET "
                 + "/floor-*/api/health), and VmRSS after %d s idle", settleSeconds);
         line("  runs alternate bare, %srpi-deploy, ...; each from a fresh root dir (and data dir)",
@@ -298,6 +316,7 @@ public final class AssignmentBenchmark {
             startRow(floor.getKey().label() + " s", floor.getValue(), StartSample::seconds, "%8.2f");
         }
         startRow("rpi-deploy start s", rpi, StartSample::seconds, "%8.2f");
+        startRow("rpi-deploy restart s", restarts, StartSample::seconds, "%8.2f");
         startRow("bare Payara Micro RSS MiB", bare, StartSample::rssMiB, "%8.0f");
         startRow("rpi-deploy RSS MiB", rpi, StartSample::rssMiB, "%8.0f");
         double bareMedian = median(bare, StartSample::seconds);
@@ -305,7 +324,8 @@ public final class AssignmentBenchmark {
             line("  start ratio %s / bare (medians): %.2f", floor.getKey().label(),
                     median(floor.getValue(), StartSample::seconds) / bareMedian);
         }
-        line("  start ratio rpi-deploy / bare (medians): %.2f", median(rpi, StartSample::seconds) / bareMedian);
+        line("  start ratio rpi-deploy / bare (medians): %.2f, restart %.2f", median(rpi, StartSample::seconds)
+                / bareMedian, median(restarts, StartSample::seconds) / bareMedian);
         line("");
     }
 

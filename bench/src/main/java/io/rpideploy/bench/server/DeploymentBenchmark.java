@@ -555,7 +555,7 @@ public final class DeploymentBenchmark {
         }
         // the first block starts with an MBR (a FAT32 and a Linux partition): the server refuses files that are no disk
         byte[] first = block.clone();
-        java.util.Arrays.fill(first, 446, 510, (byte) 0);
+        Arrays.fill(first, 446, 510, (byte) 0);
         first[446 + 4] = 0x0c;
         first[446 + 16 + 4] = (byte) 0x83;
         first[510] = 0x55;

@@ -179,7 +179,7 @@ public class DeploymentTimeline {
         buffer.offer(new ProgressBuffer.Tick(d.getId(), d.getStatus(), report.figures(), report.message(), now));
         Figures f = report.figures();
         progressed.fire(new DeploymentProgressed(d.getId(), d.getStatus(), d.getHostname(), f.progress(),
-                f.bytesWritten(), f.bytesTotal(), f.rateBps(), now));
+                f.bytesWritten(), f.bytesTotal(), f.rateBps(), report.message(), now));
         return new Reported(d.getId(), d.getStatus(), d.getHostname(), false);
     }
 

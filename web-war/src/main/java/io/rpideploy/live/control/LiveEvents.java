@@ -82,6 +82,9 @@ public class LiveEvents {
                 .add("status", event.state())
                 .add("at", event.at().toString());
         addNullable(json, "hostname", event.hostname());
+        if (event.message() != null) { // absent, not null: the console keeps the last message it had
+            json.add("message", event.message());
+        }
         figures(json, event.progress(), event.bytesWritten(), event.bytesTotal(), event.rateBps());
         hub.publishCoalesced(key(event.deploymentId()), json.build().toString());
     }
