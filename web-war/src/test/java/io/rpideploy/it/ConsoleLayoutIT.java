@@ -237,7 +237,9 @@ class ConsoleLayoutIT {
     private static void wholePage(String name) {
         Map<String, Object> metrics = browser.driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
         Map<String, Object> content = (Map<String, Object>) metrics.get("cssContentSize");
-        double width = ((Number) content.get("width")).doubleValue();
+        // the window's width: captured beyond the window there is no scroll bar, and the page is laid out that wide
+        double width = Math.max(((Number) content.get("width")).doubleValue(),
+                ((Number) script("return window.innerWidth")).doubleValue());
         double height = Math.min(5000, ((Number) content.get("height")).doubleValue());
         Map<String, Object> shot = browser.driver.executeCdpCommand("Page.captureScreenshot", Map.of(
                 "captureBeyondViewport", true, "clip", Map.of("x", 0, "y", 0, "width", width, "height", height,
