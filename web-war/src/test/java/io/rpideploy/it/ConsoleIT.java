@@ -171,8 +171,10 @@ class ConsoleIT {
         Files.writeString(csv, "kart\n10\n11-12\nx1\n9\n");
         browser.driver.findElement(By.cssSelector("#upload input[type=file]")).sendKeys(csv.toString());
         browser.click("upload:uploadCsv");
+        browser.find("previewTable"); // first the rows, then the import
+        browser.click("csvImport:importColumn");
         browser.waitForText("resultSummary", "Added 3 kart numbers");
-        assertTrue(browser.find("resultSummary").getText().contains("1 duplicates skipped"),
+        assertTrue(browser.find("resultSummary").getText().contains("1 duplicate skipped"),
                 browser.find("resultSummary").getText());
         assertTrue(browser.find("invalidItems").getText().contains("x1"), browser.find("invalidItems").getText());
         Files.delete(csv);

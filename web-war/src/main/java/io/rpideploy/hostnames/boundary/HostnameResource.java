@@ -16,6 +16,13 @@ import jakarta.json.JsonValue;
 import io.rpideploy.platform.control.DomainException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import io.rpideploy.hostnames.entity.HostnameSlot;
+import io.rpideploy.platform.control.Revisions;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.POST;
@@ -26,7 +33,10 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.Objects;
 
-/** The plan's {@code POST /api/hostname/assign}, and release, retire, pin and replace of one hostname. */
+/**
+ * The plan's {@code POST /api/hostname/assign}; one hostname's slot ({@code GET}, with its version as entity tag),
+ * its notes ({@code PUT}, honouring {@code If-Match}), and release, retire, pin and replace.
+ */
 @Path("")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -51,6 +61,27 @@ public class HostnameResource {
         return new AssignView(true, a.hostname(), a.product().name(), a.venueCode(), a.identifier(),
                 Objects.toString(a.serialNumber(), null), Objects.toString(a.macAddress(), null), a.reused(),
                 a.assignedAt());
+    }
+
+    @GET
+    @Path("hostnames/{hostname}")
+    @RolesAllowed(Role.VIEWER_NAME)
+    public Response get(@PathParam("hostname") String hostname) {
+        return tagged(hostnames.slot(hostname));
+    }
+
+    /** {@code {notes}}: blank or null clears them; 412 when {@code If-Match} names an older version of the slot. */
+    @PUT
+    @Path("hostnames/{hostname}/notes")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response notes(@PathParam("hostname") String hostname, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                          JsonValue body) {
+        JsonInput in = JsonInput.of(body);
+        return tagged(hostnames.notes(hostname, Revisions.expected(ifMatch), in.string("notes")));
+    }
+
+    private static Response tagged(HostnameSlot slot) {
+        return Response.ok(SlotView.of(slot)).tag(new EntityTag(String.valueOf(slot.getVersion()))).build();
     }
 
     /** {@code ?board_gone=true} confirms that a board still imaging under the name is gone (its run ends). */

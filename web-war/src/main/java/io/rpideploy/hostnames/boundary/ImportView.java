@@ -1,5 +1,6 @@
 package io.rpideploy.hostnames.boundary;
 
+import io.rpideploy.platform.control.Counts;
 import io.rpideploy.hostnames.control.HostnameService.ImportResult;
 import io.rpideploy.hostnames.control.KartNumberParser;
 import java.util.List;
@@ -9,8 +10,9 @@ public record ImportView(boolean success, String venueCode, int added, int dupli
                          List<KartNumberParser.Invalid> invalid, long poolSize, String message) {
 
     public static ImportView of(ImportResult r) {
-        String message = "Added " + r.added() + " kart numbers" + (r.duplicates() > 0 ? ", skipped " + r.duplicates()
-                + " duplicates" : "") + (r.invalid().isEmpty() ? "" : ", " + r.invalid().size() + " invalid items");
+        String message = "Added " + Counts.of(r.added(), "kart number") + (r.duplicates() > 0 ? ", skipped "
+                + Counts.of(r.duplicates(), "duplicate") : "") + (r.invalid().isEmpty() ? ""
+                : ", " + Counts.of(r.invalid().size(), "invalid item"));
         return new ImportView(true, r.venueCode(), r.added(), r.duplicates(), r.invalid(), r.poolSize(), message);
     }
 }

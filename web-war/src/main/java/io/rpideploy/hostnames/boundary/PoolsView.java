@@ -2,7 +2,9 @@ package io.rpideploy.hostnames.boundary;
 
 import io.rpideploy.platform.boundary.ConsoleMessages;
 
+import io.rpideploy.hostnames.control.HostnameRules;
 import io.rpideploy.hostnames.control.HostnameService;
+import io.rpideploy.hostnames.entity.HostnameSlot;
 import io.rpideploy.hostnames.control.KartNumberCsv;
 import io.rpideploy.hostnames.control.KartNumberParser;
 import io.rpideploy.hostnames.entity.SlotStatus;
@@ -13,20 +15,25 @@ import io.rpideploy.venues.entity.Venue;
 import jakarta.annotation.PostConstruct;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;
+import jakarta.faces.model.SelectItem;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.Serializable;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.primefaces.PrimeFaces;
 import org.primefaces.model.file.UploadedFile;
 
 /**
- * The console's pool page: one venue's kart numbers, imported from range text or a CSV file, and its slots with
- * release, retire, pin and replace.
+ * The console's pool page: one venue's kart numbers, imported from range text or a CSV file (previewed first, the
+ * manager picking the column of kart numbers), and its slots, searched by hostname or serial, with notes edited in
+ * the table, release, retire, pin and replace.
  */
 @Named
 @ViewScoped
@@ -45,6 +52,13 @@ public class PoolsView implements Serializable {
     private List<Venue> venueList;
     private String venueCode;
     private String status = "";
+    private String q;
+    /** The uploaded CSV file's text while its preview is shown; null otherwise. */
+    private String csvText;
+    private KartNumberCsv.Preview preview;
+    /** The column the kart numbers are read from, counted from 1; 0: every cell (numbers and ranges anywhere). */
+    private int column;
+    private boolean header;
     private String numbers;
     private transient UploadedFile file;
     private ImportView result;
@@ -73,6 +87,7 @@ public class PoolsView implements Serializable {
     /** Another venue picked: its slots, and no leftover result of the previous venue's import. */
     public void venueChanged() {
         result = null;
+        cancelPreview();
         showSlots();
     }
 
@@ -80,8 +95,71 @@ public class PoolsView implements Serializable {
         showSlots();
     }
 
+    /** The search box: part of a hostname or of a board serial; a refusal (too long) beside the box. */
+    public void search() {
+        try {
+            HostnameRules.searchPattern(q);
+        } catch (DomainException refused) {
+            ConsoleMessages.refuse("slots:q", refused.getMessage());
+            return;
+        }
+        showSlots();
+    }
+
     private void showSlots() {
-        slots.show(venueCode, SlotStatus.parse(status).orElse(null));
+        slots.show(venueCode, SlotStatus.parse(status).orElse(null), q == null || q.isBlank() ? null : q.strip());
+    }
+
+    /** The export of what the table shows (venue, status, search) as CSV. */
+    public String getCsvQuery() {
+        StringBuilder query = new StringBuilder();
+        if (venueCode != null) {
+            query.append("venue_code=").append(URLEncoder.encode(venueCode, StandardCharsets.UTF_8));
+        }
+        if (status != null && !status.isBlank()) {
+            query.append("&status=").append(URLEncoder.encode(status, StandardCharsets.UTF_8));
+        }
+        if (q != null && !q.isBlank()) {
+            query.append("&q=").append(URLEncoder.encode(q.strip(), StandardCharsets.UTF_8));
+        }
+        return query.toString();
+    }
+
+    /**
+     * A notes cell edited in the table: saved against the version the row was shown at. A change made meanwhile
+     * (another manager's note, a board taking or leaving the name) refuses it with who made it, and the table shows
+     * what is stored now.
+     */
+    public void noteEdited(String hostname) {
+        if (!slots.typed(hostname)) {
+            return; // nothing reached the cell (a request made up without its value)
+        }
+        String typed = slots.takeTyped(hostname);
+        if (!allowed()) {
+            return;
+        }
+        if (Objects.equals(blankToNull(typed), blankToNull(slots.shownNotes(hostname)))) {
+            return;
+        }
+        try {
+            HostnameSlot saved = hostnames.notes(hostname, slots.versionOf(hostname), typed);
+            slots.stored(hostname, saved.getNotes(), saved.getVersion());
+            ConsoleMessages.info(saved.getNotes() == null ? "Notes of " + hostname + " cleared"
+                    : "Notes of " + hostname + " saved");
+        } catch (DomainException refused) {
+            ConsoleMessages.refuse(null, refused.getMessage());
+            if (refused.kind() == DomainException.Kind.PRECONDITION_FAILED) {
+                HostnameSlot now = hostnames.slot(hostname); // what is stored now, to change again
+                slots.stored(hostname, now.getNotes(), now.getVersion());
+            } else {
+                slots.stored(hostname, slots.shownNotes(hostname), slots.versionOf(hostname));
+            }
+            PrimeFaces.current().ajax().update("slots:table"); // the table shows what is stored
+        }
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
     }
 
     public void importNumbers() {
@@ -98,7 +176,8 @@ public class PoolsView implements Serializable {
         }
     }
 
-    public void importCsv() {
+    /** Reads the uploaded file and shows its first rows; nothing is imported until a column is picked. */
+    public void previewCsv() {
         if (!allowed()) {
             return;
         }
@@ -111,9 +190,56 @@ public class PoolsView implements Serializable {
             return;
         }
         String text = new String(file.getContent(), StandardCharsets.UTF_8);
-        String csv = text.startsWith("\uFEFF") ? text.substring(1) : text; // spreadsheets write a byte-order mark
-        run("upload:csv", () -> KartNumberCsv.parse(csv));
         file = null;
+        result = null;
+        try {
+            preview = KartNumberCsv.preview(text);
+            csvText = text;
+            column = preview.suggestedColumn();
+            header = preview.header();
+        } catch (DomainException refused) {
+            ConsoleMessages.refuse("upload:csv", refused.getMessage());
+            cancelPreview();
+        }
+    }
+
+    /** Imports the previewed file's chosen column (or every cell), the first row skipped when it is a header. */
+    public void importPreviewed() {
+        if (!allowed() || csvText == null) {
+            return;
+        }
+        String text = csvText;
+        Integer picked = column == 0 ? null : column;
+        boolean skipFirst = header;
+        run("csvImport:column", () -> KartNumberCsv.parse(text, picked, skipFirst));
+        if (result != null) {
+            cancelPreview();
+        }
+    }
+
+    public void cancelPreview() {
+        csvText = null;
+        preview = null;
+    }
+
+    /** "column 2 (transponder)": each column by its first cell, and every cell. */
+    public List<SelectItem> getColumnChoices() {
+        List<SelectItem> items = new ArrayList<>();
+        if (preview != null) {
+            List<String> first = preview.rows().get(0);
+            for (int c = 1; c <= preview.columns(); c++) {
+                String sample = first.get(c - 1);
+                items.add(new SelectItem(c, "column " + c + (sample.isBlank() ? "" : " ("
+                        + (sample.length() > 24 ? sample.substring(0, 24) + "…" : sample) + ")")));
+            }
+        }
+        items.add(new SelectItem(0, "every cell (numbers and ranges anywhere)"));
+        return items;
+    }
+
+    /** Whether the preview marks this column (from 1) as the one read. */
+    public boolean picked(int columnNumber) {
+        return column == 0 || column == columnNumber;
     }
 
     /** Parses, imports, and shows the outcome; a refusal goes beside the input it came from. */
@@ -247,6 +373,13 @@ public class PoolsView implements Serializable {
     public UploadedFile getFile() { return file; }
     public void setFile(UploadedFile file) { this.file = file; }
     public ImportView getResult() { return result; }
+    public String getQ() { return q; }
+    public void setQ(String q) { this.q = q; }
+    public KartNumberCsv.Preview getPreview() { return preview; }
+    public int getColumn() { return column; }
+    public void setColumn(int column) { this.column = column; }
+    public boolean isHeader() { return header; }
+    public void setHeader(boolean header) { this.header = header; }
     public SlotTableView getSlots() { return slots; }
     public String getGoneHostname() { return goneHostname; }
     public String getGoneAction() { return goneAction; }

@@ -18,7 +18,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
-/** {@code GET /api/venues/{code}/slots?status=&offset=&limit=}: one page of a venue's hostnames. */
+/**
+ * {@code GET /api/venues/{code}/slots?status=&q=&offset=&limit=}: one page of a venue's hostnames; {@code q} is part
+ * of a hostname or of a board serial.
+ */
 @Path("venues/{code}/slots")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -35,16 +38,16 @@ public class VenueSlotsResource {
 
     @GET
     public SlotPage slots(@PathParam("code") String code, @QueryParam("status") String statusText,
-                          @QueryParam("offset") @DefaultValue("0") int offset,
+                          @QueryParam("q") String q, @QueryParam("offset") @DefaultValue("0") int offset,
                           @QueryParam("limit") @DefaultValue("1000") int limit) {
-        SlotStatus status = statusText == null || statusText.isBlank() ? null : SlotStatus.parse(statusText)
-                .orElseThrow(() -> DomainException.invalid("status", "Status must be available, assigned or retired"));
+        SlotStatus status = SlotFilters.status(statusText);
         if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
             throw DomainException.invalid("limit", "offset must be >= 0 and limit 1.." + MAX_PAGE);
         }
         String venueCode = venues.require(code).getCode();
-        List<HostnameSlot> slots = hostnames.slots(venueCode, status, offset, limit);
-        return new SlotPage(venueCode, hostnames.countSlots(venueCode, status), offset,
+        HostnameService.SlotFilter filter = new HostnameService.SlotFilter(venueCode, null, status, q);
+        List<HostnameSlot> slots = hostnames.slots(filter, offset, limit);
+        return new SlotPage(venueCode, hostnames.countSlots(filter), offset,
                 slots.stream().map(SlotView::of).toList());
     }
 

@@ -4,6 +4,7 @@ import io.rpideploy.hostnames.entity.Product;
 import io.rpideploy.netboot.api.MacAddress;
 import io.rpideploy.netboot.api.SerialNumber;
 import io.rpideploy.platform.control.DomainException;
+import io.rpideploy.platform.control.TextRules;
 import io.rpideploy.venues.control.VenueRules;
 import java.util.Locale;
 
@@ -15,6 +16,10 @@ public final class HostnameRules {
 
     public static final int MIN_KART = 1;
     public static final int MAX_KART = 999;
+    /** A slot's notes ("sticker replaced", "kart in repair"): a line or two, printable text only. */
+    public static final int MAX_NOTES = 500;
+    /** A search for part of a hostname or serial; longer is no hostname or serial. */
+    public static final int MAX_QUERY = 64;
 
     private HostnameRules() {
     }
@@ -88,6 +93,31 @@ public final class HostnameRules {
         String venue = venueCode(parts[1], field);
         String identifier = parts[2].toUpperCase(Locale.ROOT);
         return new ParsedHostname(product, venue, identifier, hostname(product, venue, identifier));
+    }
+
+    /** A slot's notes: trimmed, null when blank; control and text-direction characters refused as in names. */
+    public static String notes(String text) {
+        return TextRules.multiline("notes", "Notes", text, MAX_NOTES);
+    }
+
+    /**
+     * Part of a hostname or board serial searched for, as a lower-case LIKE pattern; null for "everything". % and _
+     * are LIKE's wildcards, which neither ever holds: dropped rather than matched.
+     */
+    public static String searchPattern(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String q = text.strip().toLowerCase(Locale.ROOT);
+        if (q.length() > MAX_QUERY) {
+            throw DomainException.invalid("q", "Search for at most " + MAX_QUERY + " characters of a hostname or"
+                    + " serial");
+        }
+        String problem = TextRules.problem(q, false);
+        if (problem != null) {
+            throw DomainException.invalid("q", "The search " + problem);
+        }
+        return "%" + q.replace("%", "").replace("_", "") + "%";
     }
 
     /** The parts of a hostname, normalised. */

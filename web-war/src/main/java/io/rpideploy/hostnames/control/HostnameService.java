@@ -11,6 +11,7 @@ import io.rpideploy.hostnames.entity.SlotStatus;
 import io.rpideploy.netboot.api.MacAddress;
 import io.rpideploy.netboot.api.SerialNumber;
 import io.rpideploy.platform.control.DomainException;
+import io.rpideploy.platform.control.Revisions;
 import io.rpideploy.platform.control.SerializedWrite;
 import io.rpideploy.venues.control.VenuePool;
 import io.rpideploy.venues.control.VenueRemoving;
@@ -26,6 +27,7 @@ import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -413,24 +415,92 @@ public class HostnameService implements VenuePool {
 
     /** A venue's slots, optionally of one status, in hostname order. */
     public List<HostnameSlot> slots(String venueText, SlotStatus status, int first, int max) {
-        Venue venue = venues.require(venueText);
-        TypedQuery<HostnameSlot> query = em.createQuery("SELECT s FROM HostnameSlot s LEFT JOIN FETCH s.device"
-                + " WHERE s.venue = :venue" + (status == null ? "" : " AND s.status = :status")
-                + " ORDER BY s.product, s.identifier", HostnameSlot.class).setParameter("venue", venue);
-        if (status != null) {
-            query.setParameter("status", status);
-        }
-        return query.setFirstResult(first).setMaxResults(max).getResultList();
+        return slots(new SlotFilter(venueText, null, status, null), first, max);
     }
 
     public long countSlots(String venueText, SlotStatus status) {
-        Venue venue = venues.require(venueText);
-        TypedQuery<Long> query = em.createQuery("SELECT COUNT(s) FROM HostnameSlot s WHERE s.venue = :venue"
-                + (status == null ? "" : " AND s.status = :status"), Long.class).setParameter("venue", venue);
-        if (status != null) {
-            query.setParameter("status", status);
-        }
+        return countSlots(new SlotFilter(venueText, null, status, null));
+    }
+
+    /**
+     * What a slot list is narrowed to, each part optional: a venue (by code), a product, a status, and part of the
+     * hostname or of a board serial (the board holding it, the one it is pinned to, the one it replaced).
+     */
+    public record SlotFilter(String venueCode, Product product, SlotStatus status, String q) {
+    }
+
+    /** The slots matching the filter, in venue, product and kart-number order. */
+    public List<HostnameSlot> slots(SlotFilter filter, int first, int max) {
+        TypedQuery<HostnameSlot> query = em.createQuery("SELECT s FROM HostnameSlot s LEFT JOIN FETCH s.device"
+                + " LEFT JOIN s.device d" + where(filter) + " ORDER BY s.venue.code, s.product, s.identifier",
+                HostnameSlot.class);
+        bind(filter, query);
+        return query.setFirstResult(first).setMaxResults(max).getResultList();
+    }
+
+    public long countSlots(SlotFilter filter) {
+        TypedQuery<Long> query = em.createQuery("SELECT COUNT(s) FROM HostnameSlot s LEFT JOIN s.device d"
+                + where(filter), Long.class);
+        bind(filter, query);
         return query.getSingleResult();
+    }
+
+    private static String where(SlotFilter filter) {
+        List<String> parts = new ArrayList<>();
+        if (filter.venueCode() != null) {
+            parts.add("s.venue = :venue");
+        }
+        if (filter.product() != null) {
+            parts.add("s.product = :product");
+        }
+        if (filter.status() != null) {
+            parts.add("s.status = :status");
+        }
+        if (HostnameRules.searchPattern(filter.q()) != null) {
+            parts.add("(LOWER(s.hostname) LIKE :q OR LOWER(d.serialNumber) LIKE :q OR LOWER(s.pinnedSerial) LIKE :q"
+                    + " OR LOWER(s.replacedSerial) LIKE :q)");
+        }
+        return parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts);
+    }
+
+    private void bind(SlotFilter filter, TypedQuery<?> query) {
+        if (filter.venueCode() != null) {
+            query.setParameter("venue", venues.require(filter.venueCode()));
+        }
+        if (filter.product() != null) {
+            query.setParameter("product", filter.product());
+        }
+        if (filter.status() != null) {
+            query.setParameter("status", filter.status());
+        }
+        String like = HostnameRules.searchPattern(filter.q());
+        if (like != null) {
+            query.setParameter("q", like);
+        }
+    }
+
+    /** One slot by its hostname; a clear 404 when no pool holds it. */
+    public HostnameSlot slot(String hostnameText) {
+        return requireSlot(hostnameText);
+    }
+
+    /**
+     * Sets a slot's notes (blank clears them), refused (412) when the slot is no longer at {@code expectedVersion}
+     * (null: any): an assignment, a release or another manager's note changed it meanwhile.
+     */
+    @SerializedWrite
+    @Transactional
+    public HostnameSlot notes(String hostnameText, Long expectedVersion, String notesText) {
+        HostnameSlot slot = requireSlot(hostnameText);
+        Revisions.require(slot.getVersion(), expectedVersion, "Hostname " + slot.getHostname(),
+                audit.lastChangeOf(slot.getHostname()));
+        String notes = HostnameRules.notes(notesText);
+        if (!Objects.equals(notes, slot.getNotes())) {
+            slot.setNotes(notes);
+            audit.record("hostname.notes", slot.getHostname(), notes == null ? "cleared" : notes);
+            em.flush(); // the raised version is the answer's entity tag
+        }
+        return slot;
     }
 
     private Optional<HostnameSlot> slot(Venue venue, Product product, String identifier) {

@@ -14,6 +14,7 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 import java.time.Instant;
 
 /**
@@ -86,6 +87,10 @@ public class HostnameSlot {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
+    /** Raised by every change: the optimistic lock and the HTTP entity tag of the notes (see Revisions). */
+    @Version
+    private long version;
+
     protected HostnameSlot() {
     }
 
@@ -131,4 +136,5 @@ public class HostnameSlot {
     public void setPinnedSerial(String pinnedSerial) { this.pinnedSerial = pinnedSerial; }
     public String getReplacedSerial() { return replacedSerial; }
     public void setReplacedSerial(String replacedSerial) { this.replacedSerial = replacedSerial; }
+    public long getVersion() { return version; }
 }

@@ -1,5 +1,6 @@
 package io.rpideploy.sessions.boundary;
 
+import io.rpideploy.platform.control.Counts;
 import io.rpideploy.deployments.boundary.DeploymentResource.DeploymentView;
 import io.rpideploy.deployments.control.DeploymentHistory;
 import io.rpideploy.hostnames.entity.Product;
@@ -113,7 +114,7 @@ public class SessionsView implements Serializable {
             ImagingSession s = sessions.open(venueCode, productType, untilClosed ? null
                     : count == null ? 0L : count.longValue(), imageId, SessionRules.split(serials));
             ConsoleMessages.info("Session " + s.getId() + " opened: " + s.getVenueCode() + " " + s.getProduct()
-                    + (s.getBoardCount() == null ? ", until closed" : ", " + s.getBoardCount() + " boards"));
+                    + (s.getBoardCount() == null ? ", until closed" : ", " + Counts.of(s.getBoardCount(), "board")));
             count = null;
             imageId = null;
             serials = null;
@@ -130,7 +131,7 @@ public class SessionsView implements Serializable {
         }
         try {
             ImagingSession s = sessions.close(session.id());
-            ConsoleMessages.info("Session " + s.getId() + " closed after " + sessions.named(s) + " boards");
+            ConsoleMessages.info("Session " + s.getId() + " closed after " + Counts.of(sessions.named(s), "board"));
         } catch (DomainException refused) {
             ConsoleMessages.refuse(null, refused.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.rpideploy.sessions.control;
 
+import io.rpideploy.platform.control.Counts;
 import io.rpideploy.audit.control.AuditLog;
 import io.rpideploy.deployments.control.SessionPlans;
 import io.rpideploy.hostnames.control.HostnameRules;
@@ -86,7 +87,7 @@ public class SessionService implements SessionPlans {
 
     private static String describe(ImagingSession s, MasterImage image) {
         return s.getVenueCode() + " " + s.getProduct() + ", " + (s.getBoardCount() == null ? "until closed"
-                : s.getBoardCount() + " boards") + (image == null ? ", active image" : ", image " + image.getFilename()
+                : Counts.of(s.getBoardCount(), "board")) + (image == null ? ", active image" : ", image " + image.getFilename()
                 + " v" + image.getVersion()) + (s.serialList().isEmpty() ? "" : ", only " + s.serialList().size()
                 + " listed boards");
     }
@@ -102,7 +103,7 @@ public class SessionService implements SessionPlans {
         }
         String actor = audit.currentActor();
         session.close(clock.instant(), actor, "closed by " + actor);
-        audit.record(actor, "session.close", "session " + id, named(session) + " boards named");
+        audit.record(actor, "session.close", "session " + id, Counts.of(named(session), "board") + " named");
         return session;
     }
 

@@ -86,4 +86,25 @@ class HostnameRulesTest {
         assertEquals("product_type", assertThrows(DomainException.class,
                 () -> HostnameRules.product("KXP3", "product_type")).field());
     }
+
+    @Test
+    void notesAreTrimmedBlankIsNoneAndControlOrDirectionCharactersAreRefused() {
+        assertEquals("sticker replaced\nkart in repair", HostnameRules.notes("  sticker replaced\nkart in repair "));
+        assertNull(HostnameRules.notes("   "));
+        for (String bad : new String[] {"a\u0007b", "kart \u202e710", "x".repeat(HostnameRules.MAX_NOTES + 1)}) {
+            DomainException e = assertThrows(DomainException.class, () -> HostnameRules.notes(bad));
+            assertEquals("notes", e.field());
+        }
+    }
+
+    @Test
+    void aSearchIsALowerCaseLikePatternWithoutWildcards() {
+        assertEquals("%kxp2-coro-017%", HostnameRules.searchPattern(" KXP2-CORO-017 "));
+        assertEquals("%abcd%", HostnameRules.searchPattern("ab%cd_"));
+        assertNull(HostnameRules.searchPattern(" "));
+        DomainException tooLong = assertThrows(DomainException.class,
+                () -> HostnameRules.searchPattern("1".repeat(HostnameRules.MAX_QUERY + 1)));
+        assertEquals("q", tooLong.field());
+        assertEquals("q", assertThrows(DomainException.class, () -> HostnameRules.searchPattern("a\u202eb")).field());
+    }
 }
