@@ -11,6 +11,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
@@ -22,8 +23,8 @@ import java.util.logging.Logger;
  * reaches the container's response by reflection: Payara's {@code ResponseFacade} wraps a Catalina
  * {@code Response}, whose {@code getCoyoteResponse()} is Grizzly's, whose output buffer offers
  * {@code sendfile(File, offset, length, CompletionHandler)} (a {@code FileTransfer}, i.e.
- * {@code FileChannel.transferTo}). The request is put in async mode so the container finishes the response only
- * when the transfer has ended. Anything unexpected (another container, sendfile disabled) gives {@code false}
+ * {@code FileChannel.transferTo}). The request is put in async mode so the container does not finish the response
+ * when the servlet returns; the servlet's thread waits for the transfer and completes the request itself. Anything unexpected (another container, sendfile disabled) gives {@code false}
  * and the caller copies as before; the check is made once.
  */
 public final class ZeroCopy {
@@ -86,15 +87,21 @@ public final class ZeroCopy {
             usable = true;
             LOG.info("image downloads use sendfile (zero copy)");
         }
+        // Async mode keeps Catalina from finishing the response when the servlet returns; but the request is
+        // completed on this container thread, which waits for the transfer: Grizzly's handler thread only signals.
+        // Completing it from Grizzly's thread made Payara end the request (Weld's request listener: the request,
+        // session and conversation contexts) on a thread that never began it, while this one kept them associated
+        // for its next request (WELD-000714/000225/000335/000715): request-scoped state could leak between requests.
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // a 2 GiB image to a slow board takes what it takes; the socket times out on its own
         AtomicBoolean ended = new AtomicBoolean();
+        CountDownLatch transferred = new CountDownLatch(1);
         Runnable end = () -> {
             if (ended.compareAndSet(false, true)) {
                 try {
-                    done.run();
+                    done.run(); // plain Java (the download queue, a counter): no CDI context needed
                 } finally {
-                    async.complete();
+                    transferred.countDown();
                 }
             }
         };
@@ -136,6 +143,13 @@ public final class ZeroCopy {
             } finally {
                 end.run();
             }
+        }
+        try {
+            transferred.await(); // ends: Grizzly reports every transfer completed, failed or cancelled
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+        } finally {
+            async.complete(); // within the container's dispatch: Payara completes it as this thread leaves
         }
         return true;
     }
