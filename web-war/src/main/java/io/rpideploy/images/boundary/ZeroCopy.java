@@ -24,8 +24,9 @@ import java.util.logging.Logger;
  * {@code Response}, whose {@code getCoyoteResponse()} is Grizzly's, whose output buffer offers
  * {@code sendfile(File, offset, length, CompletionHandler)} (a {@code FileTransfer}, i.e.
  * {@code FileChannel.transferTo}). The request is put in async mode so the container does not finish the response
- * when the servlet returns; the servlet's thread waits for the transfer and completes the request itself. Anything unexpected (another container, sendfile disabled) gives {@code false}
- * and the caller copies as before; the check is made once.
+ * when the servlet returns; the servlet's thread waits for the transfer and completes the request itself, so the
+ * request ends on the container thread that began it. Anything unexpected (another container, sendfile disabled)
+ * gives {@code false} and the caller copies as before; the check is made once.
  */
 public final class ZeroCopy {
 
