@@ -11,8 +11,11 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -64,15 +67,17 @@ public final class ZeroCopy {
      * @return false when zero copy is not available here (nothing was started, nothing was written)
      */
     static boolean send(HttpServletRequest request, HttpServletResponse response, Path file, long first,
-                        long length, LongConsumer sent, Runnable done, Runnable progress, Copy fallback) {
+                        long length, Duration stallAfter, LongConsumer sent, Runnable done, Runnable progress,
+                        Copy fallback) {
         if (Boolean.FALSE.equals(usable) || !request.isAsyncSupported()) {
             return false;
         }
+        Object grizzly;
         Object outputBuffer;
         Method sendfile;
         Class<?> handlerType;
         try {
-            Object grizzly = grizzlyResponse(response);
+            grizzly = grizzlyResponse(response);
             if (!(Boolean) grizzly.getClass().getMethod("isSendFileEnabled").invoke(grizzly)) {
                 return disable("the HTTP listener has sendfile disabled");
             }
@@ -97,6 +102,7 @@ public final class ZeroCopy {
         async.setTimeout(0); // a 2 GiB image to a slow board takes what it takes; the socket times out on its own
         AtomicBoolean ended = new AtomicBoolean();
         CountDownLatch transferred = new CountDownLatch(1);
+        AtomicLong lastProgress = new AtomicLong(System.nanoTime());
         Runnable end = () -> {
             if (ended.compareAndSet(false, true)) {
                 try {
@@ -126,6 +132,7 @@ public final class ZeroCopy {
                     case "equals" -> proxy == args[0];
                     case "toString" -> "sendfile " + file;
                     case "updated" -> {
+                        lastProgress.set(System.nanoTime());
                         progress.run();
                         yield null;
                     }
@@ -146,13 +153,38 @@ public final class ZeroCopy {
             }
         }
         try {
-            transferred.await(); // ends: Grizzly reports every transfer completed, failed or cancelled
+            awaitEnd(transferred, lastProgress, stallAfter, grizzly, file);
         } catch (InterruptedException stopping) {
             Thread.currentThread().interrupt();
         } finally {
             async.complete(); // within the container's dispatch: Payara completes it as this thread leaves
         }
         return true;
+    }
+
+    /**
+     * Waits for Grizzly to report the transfer's end. A client that stopped reading would hold this thread for as
+     * long as it keeps the connection open: after {@code stallAfter} without progress its connection is closed,
+     * which fails the transfer (Grizzly then reports it).
+     */
+    private static void awaitEnd(CountDownLatch transferred, AtomicLong lastProgress, Duration stallAfter,
+                                 Object grizzly, Path file) throws InterruptedException {
+        long stallNanos = stallAfter.toNanos();
+        while (!transferred.await(1, TimeUnit.SECONDS)) {
+            if (System.nanoTime() - lastProgress.get() > stallNanos) {
+                LOG.fine(() -> "sendfile of " + file + " made no progress: closing its connection");
+                try {
+                    Object grizzlyRequest = grizzly.getClass().getMethod("getRequest").invoke(grizzly);
+                    Object context = grizzlyRequest.getClass().getMethod("getContext").invoke(grizzlyRequest);
+                    Object connection = context.getClass().getMethod("getConnection").invoke(context);
+                    connection.getClass().getMethod("closeSilently").invoke(connection);
+                } catch (ReflectiveOperationException | RuntimeException notClosed) {
+                    LOG.log(Level.WARNING, "could not close the stalled download of " + file, notClosed);
+                }
+                transferred.await(10, TimeUnit.SECONDS); // the failure is reported on Grizzly's thread
+                return;
+            }
+        }
     }
 
     /** Payara's facade → Catalina's response → Grizzly's response. */
