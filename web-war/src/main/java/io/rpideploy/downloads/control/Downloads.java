@@ -67,6 +67,11 @@ public class Downloads {
         }
     }
 
+    /** How long a transfer may make no progress before it is given up (a client that stopped reading). */
+    public Duration writeTimeout() {
+        return Duration.ofSeconds(Math.max(1, writeTimeoutSeconds));
+    }
+
     public DownloadQueue queue() {
         return queue;
     }

@@ -252,7 +252,8 @@ public class ImageFileServlet extends HttpServlet {
         // sendfile writes raw bytes to the socket: only on HTTP/1.x (after an h2c upgrade they would break the
         // HTTP/2 framing; Java's HttpClient asks for that upgrade by default)
         if (range.length() >= ZERO_COPY_MIN && request.getProtocol().startsWith("HTTP/1.")
-                && ZeroCopy.send(request, response, file, range.first(), range.length(), downloads::served,
+                && ZeroCopy.send(request, response, file, range.first(), range.length(), downloads.writeTimeout(),
+                downloads::served,
                 () -> {
                     if (slot != null) {
                         slot.close();

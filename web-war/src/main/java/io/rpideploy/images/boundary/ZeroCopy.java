@@ -11,7 +11,11 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -22,9 +26,10 @@ import java.util.logging.Logger;
  * reaches the container's response by reflection: Payara's {@code ResponseFacade} wraps a Catalina
  * {@code Response}, whose {@code getCoyoteResponse()} is Grizzly's, whose output buffer offers
  * {@code sendfile(File, offset, length, CompletionHandler)} (a {@code FileTransfer}, i.e.
- * {@code FileChannel.transferTo}). The request is put in async mode so the container finishes the response only
- * when the transfer has ended. Anything unexpected (another container, sendfile disabled) gives {@code false}
- * and the caller copies as before; the check is made once.
+ * {@code FileChannel.transferTo}). The request is put in async mode so the container does not finish the response
+ * when the servlet returns; the servlet's thread waits for the transfer and completes the request itself, so the
+ * request ends on the container thread that began it. Anything unexpected (another container, sendfile disabled)
+ * gives {@code false} and the caller copies as before; the check is made once.
  */
 public final class ZeroCopy {
 
@@ -62,15 +67,17 @@ public final class ZeroCopy {
      * @return false when zero copy is not available here (nothing was started, nothing was written)
      */
     static boolean send(HttpServletRequest request, HttpServletResponse response, Path file, long first,
-                        long length, LongConsumer sent, Runnable done, Runnable progress, Copy fallback) {
+                        long length, Duration stallAfter, LongConsumer sent, Runnable done, Runnable progress,
+                        Copy fallback) {
         if (Boolean.FALSE.equals(usable) || !request.isAsyncSupported()) {
             return false;
         }
+        Object grizzly;
         Object outputBuffer;
         Method sendfile;
         Class<?> handlerType;
         try {
-            Object grizzly = grizzlyResponse(response);
+            grizzly = grizzlyResponse(response);
             if (!(Boolean) grizzly.getClass().getMethod("isSendFileEnabled").invoke(grizzly)) {
                 return disable("the HTTP listener has sendfile disabled");
             }
@@ -86,15 +93,22 @@ public final class ZeroCopy {
             usable = true;
             LOG.info("image downloads use sendfile (zero copy)");
         }
+        // Async mode keeps Catalina from finishing the response when the servlet returns; but the request is
+        // completed on this container thread, which waits for the transfer: Grizzly's handler thread only signals.
+        // Completing it from Grizzly's thread made Payara end the request (Weld's request listener: the request,
+        // session and conversation contexts) on a thread that never began it, while this one kept them associated
+        // for its next request (WELD-000714/000225/000335/000715): request-scoped state could leak between requests.
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // a 2 GiB image to a slow board takes what it takes; the socket times out on its own
         AtomicBoolean ended = new AtomicBoolean();
+        CountDownLatch transferred = new CountDownLatch(1);
+        AtomicLong lastProgress = new AtomicLong(System.nanoTime());
         Runnable end = () -> {
             if (ended.compareAndSet(false, true)) {
                 try {
-                    done.run();
+                    done.run(); // plain Java (the download queue, a counter): no CDI context needed
                 } finally {
-                    async.complete();
+                    transferred.countDown();
                 }
             }
         };
@@ -118,6 +132,7 @@ public final class ZeroCopy {
                     case "equals" -> proxy == args[0];
                     case "toString" -> "sendfile " + file;
                     case "updated" -> {
+                        lastProgress.set(System.nanoTime());
                         progress.run();
                         yield null;
                     }
@@ -137,7 +152,39 @@ public final class ZeroCopy {
                 end.run();
             }
         }
+        try {
+            awaitEnd(transferred, lastProgress, stallAfter, grizzly, file);
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+        } finally {
+            async.complete(); // within the container's dispatch: Payara completes it as this thread leaves
+        }
         return true;
+    }
+
+    /**
+     * Waits for Grizzly to report the transfer's end. A client that stopped reading would hold this thread for as
+     * long as it keeps the connection open: after {@code stallAfter} without progress its connection is closed,
+     * which fails the transfer (Grizzly then reports it).
+     */
+    private static void awaitEnd(CountDownLatch transferred, AtomicLong lastProgress, Duration stallAfter,
+                                 Object grizzly, Path file) throws InterruptedException {
+        long stallNanos = stallAfter.toNanos();
+        while (!transferred.await(1, TimeUnit.SECONDS)) {
+            if (System.nanoTime() - lastProgress.get() > stallNanos) {
+                LOG.fine(() -> "sendfile of " + file + " made no progress: closing its connection");
+                try {
+                    Object grizzlyRequest = grizzly.getClass().getMethod("getRequest").invoke(grizzly);
+                    Object context = grizzlyRequest.getClass().getMethod("getContext").invoke(grizzlyRequest);
+                    Object connection = context.getClass().getMethod("getConnection").invoke(context);
+                    connection.getClass().getMethod("closeSilently").invoke(connection);
+                } catch (ReflectiveOperationException | RuntimeException notClosed) {
+                    LOG.log(Level.WARNING, "could not close the stalled download of " + file, notClosed);
+                }
+                transferred.await(10, TimeUnit.SECONDS); // the failure is reported on Grizzly's thread
+                return;
+            }
+        }
     }
 
     /** Payara's facade → Catalina's response → Grizzly's response. */
