@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -32,7 +33,8 @@ final class Bmap {
     }
 
     /**
-     * Writes the map of {@code image}: every block is mapped but those set in {@code unmapped}.
+     * Writes the map of {@code image} into the existing file {@code bmap}: every block is mapped but those set in
+     * {@code unmapped}.
      */
     static Written write(Path image, BitSet unmapped, Path bmap) throws IOException {
         long size = Files.size(image);
@@ -76,8 +78,10 @@ final class Bmap {
                 + "    <BlockMap>\n" + ranges + "    </BlockMap>\n"
                 + "</bmap>\n";
         String sum = HexFormat.of().formatHex(digest().digest(xml.getBytes(StandardCharsets.UTF_8)));
+        // into the file the caller made (never through a link: it may run as root in a shared folder)
         Files.writeString(bmap, xml.replace("<BmapFileChecksum> " + ZERO_SUM, "<BmapFileChecksum> " + sum),
-                StandardCharsets.UTF_8);
+                StandardCharsets.UTF_8, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+                LinkOption.NOFOLLOW_LINKS);
         return new Written(blocks, mapped);
     }
 

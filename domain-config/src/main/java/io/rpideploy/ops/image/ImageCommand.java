@@ -23,7 +23,7 @@ public final class ImageCommand implements OpsCommand {
     static final String USAGE = "usage: rpideploy image prepare CARD.img [--output FILE | --in-place]"
             + " [--zstd | --xz | --no-compress] [--margin MIB]"
             + " [--register --product KXP2|RXP2 --version V [--url URL] [--user USER] [--password-file FILE]"
-            + " [--cacert PEM] [--description TEXT]]";
+            + " [--cacert PEM] [--insecure-http] [--description TEXT]]";
 
     @Override
     public String name() {
@@ -54,6 +54,7 @@ public final class ImageCommand implements OpsCommand {
         String product = null;
         String version = null;
         String description = null;
+        boolean insecureHttp = false;
         for (int i = 1; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -68,6 +69,7 @@ public final class ImageCommand implements OpsCommand {
                 case "--user" -> user = value(args, ++i, a);
                 case "--password-file" -> passwordFile = Path.of(value(args, ++i, a));
                 case "--cacert" -> caCert = Path.of(value(args, ++i, a));
+                case "--insecure-http" -> insecureHttp = true;
                 case "--product" -> product = value(args, ++i, a);
                 case "--version" -> version = value(args, ++i, a);
                 case "--description" -> description = value(args, ++i, a);
@@ -109,13 +111,15 @@ public final class ImageCommand implements OpsCommand {
                     || server.getHost() == null) {
                 throw new IllegalArgumentException("--url: http(s)://HOST[:PORT] expected, not " + url);
             }
+            ImageUpload.checkTransport(server, insecureHttp);
             password = ImageUpload.password(env.variables(), passwordFile);
             if (caCert != null) {
                 ImageUpload.trusting(caCert);
             }
-        } else if (product != null || version != null || url != null || passwordFile != null || caCert != null) {
-            throw new IllegalArgumentException("--product, --version, --url, --password-file and --cacert go with"
-                    + " --register");
+        } else if (product != null || version != null || url != null || passwordFile != null || caCert != null
+                || insecureHttp) {
+            throw new IllegalArgumentException("--product, --version, --url, --password-file, --cacert and"
+                    + " --insecure-http go with --register");
         }
 
         ImagePreparer.Result r = new ImagePreparer(new ImagePreparer.Options(input, output, inPlace, compression,

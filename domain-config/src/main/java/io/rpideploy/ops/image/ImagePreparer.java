@@ -1,16 +1,23 @@
 package io.rpideploy.ops.image;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The pishrink steps on a card image, without mount, loop device or privileges: the root file system (the last
@@ -75,30 +82,37 @@ final class ImagePreparer {
         long sector = layout.sectorSize();
         long rootStart = root.startByte(sector);
         long inputBytes = Files.size(input);
+        Path rootFs = workFile(image);
+        // NOFOLLOW_LINKS: a dangling symbolic link counts as there (it would be written through otherwise)
         for (Path p : outputs(image, bmap, compressed)) {
-            if (Files.exists(p) && !(o.inPlace() && p.equals(input))) {
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !(o.inPlace() && p.equals(input))) {
                 throw new IllegalArgumentException(p + " exists: remove it or name another --output");
             }
         }
         if (!o.inPlace() && input.toAbsolutePath().normalize().equals(image.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("--output names the input; use --in-place to change it");
         }
+        if (Files.exists(rootFs, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException(workFileExists(rootFs));
+        }
         out.printf("%s: %s, %d partitions; root file system: partition %d at %d, %s%n", input, mib(inputBytes),
                 layout.partitions().size(), root.number(), rootStart, mib(root.size() * sector));
         out.println(o.inPlace() ? "working in place (--in-place): " + input + " is changed"
                 : "working on a copy: " + image + " (" + input + " is not changed)");
 
-        Path rootFs = image.resolveSibling("." + image.getFileName() + ".root.tmp");
         List<String> warnings = new ArrayList<>();
-        boolean inputTouched = false;
-        boolean done = false;
+        Work work = new Work(input, rootFs);
+        Thread hook = new Thread(work::interrupted, "rpideploy-image-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("work file: " + rootFs + " (the root file system, up to " + mib(root.size() * sector)
+                + "; removed at the end, also on Ctrl-C)");
         try {
-            // 1. the root file system alone, sparse
-            Files.deleteIfExists(rootFs);
+            // 1. the root file system alone, sparse; a new file, never an existing one or a link's target (this
+            // may run as root in a folder others can write to)
             try (FileChannel in = FileChannel.open(input, StandardOpenOption.READ);
-                 RandomAccessFile fs = new RandomAccessFile(rootFs.toFile(), "rw")) {
-                fs.setLength(root.size() * sector);
-                SparseCopy.copy(in, rootStart, root.size() * sector, fs.getChannel(), 0, true);
+                 FileChannel fs = createNew(rootFs, work)) {
+                extend(fs, root.size() * sector);
+                SparseCopy.copy(in, rootStart, root.size() * sector, fs, 0, true);
             }
             // 2. checked and repaired (resize2fs refuses an unchecked file system)
             fsck(rootFs, false);
@@ -124,7 +138,7 @@ final class ImagePreparer {
 
             // 4. the image: the partitions before the root as they were, the shrunk root behind them
             if (o.inPlace()) {
-                inputTouched = true;
+                work.inputTouched = true;
                 try (FileChannel fs = FileChannel.open(rootFs, StandardOpenOption.READ);
                      FileChannel onto = FileChannel.open(input, StandardOpenOption.WRITE)) {
                     SparseCopy.copy(fs, 0, after.bytes(), onto, rootStart, false);
@@ -140,14 +154,14 @@ final class ImagePreparer {
             } else {
                 try (FileChannel in = FileChannel.open(input, StandardOpenOption.READ);
                      FileChannel fs = FileChannel.open(rootFs, StandardOpenOption.READ);
-                     RandomAccessFile made = new RandomAccessFile(image.toFile(), "rw")) {
-                    made.setLength(newEnd);
-                    SparseCopy.copy(in, 0, rootStart, made.getChannel(), 0, true);
-                    SparseCopy.copy(fs, 0, after.bytes(), made.getChannel(), rootStart, true);
-                    made.getChannel().force(true);
+                     FileChannel made = createNew(image, work)) {
+                    extend(made, newEnd);
+                    SparseCopy.copy(in, 0, rootStart, made, 0, true);
+                    SparseCopy.copy(fs, 0, after.bytes(), made, rootStart, true);
+                    made.force(true);
                 }
             }
-            Files.delete(rootFs);
+            work.removeWorkFile();
             // 5. the partition ends where the file system does (start, type and the others unchanged)
             Tool.withInput(120, root.start() + "," + newSectors + "\n", "sfdisk", "-q", "--no-reread",
                     "--no-tell-kernel", "-N", String.valueOf(root.number()), image.toString()).orFail();
@@ -179,37 +193,131 @@ final class ImagePreparer {
                         rootStart + (r.last() + 1) * after.blockSize());
             }
             unmap(unmapped, rootStart + after.bytes(), newEnd);
+            createNew(bmap, work).close();
             Bmap.Written map = Bmap.write(image, unmapped, bmap);
             out.printf("block map: %s (%s mapped of %s)%n", bmap, mib(map.mapped() * Bmap.BLOCK), mib(newEnd));
-            // 8. compressed
+            work.imageReady = true;
+            // 8. compressed, through stdout into a file made here (the tools would follow a link at the name)
             if (compressed != null) {
                 out.println("compressing to " + compressed + " ...");
-                if (o.compression() == Compression.ZSTD) {
-                    Tool.run(Tool.LONG_SECONDS, "zstd", "-q", "-T0", "-9", "-o", compressed.toString(),
-                            image.toString()).orFail();
-                } else {
-                    Tool.run(Tool.LONG_SECONDS, "xz", "-q", "-k", "-T0", "-6", image.toString()).orFail();
+                List<String> command = o.compression() == Compression.ZSTD
+                        ? List.of("zstd", "-q", "-c", "-T0", "-9", image.toString())
+                        : List.of("xz", "-q", "-c", "-T0", "-6", image.toString());
+                try (FileChannel archive = createNew(compressed, work);
+                     OutputStream to = new BufferedOutputStream(Channels.newOutputStream(archive), 1 << 20)) {
+                    Tool.into(Tool.LONG_SECONDS, to, command.toArray(String[]::new)).orFail();
+                    to.flush();
+                    archive.force(true);
                 }
             }
-            done = true;
+            work.done = true;
             return new Result(image, bmap, compressed, inputBytes, newEnd, before.bytes(), after.bytes(),
                     map.mapped() * Bmap.BLOCK, firstBoot, List.copyOf(warnings));
         } finally {
-            Files.deleteIfExists(rootFs);
-            if (!done) {
-                if (o.inPlace()) {
-                    if (inputTouched) {
-                        out.println("the input was being changed in place and is incomplete: use the card again");
-                    } else {
-                        out.println(input + " was not changed");
-                    }
-                } else {
-                    for (Path p : outputs(image, bmap, compressed)) {
-                        Files.deleteIfExists(p);
-                    }
-                    out.println(input + " was not changed; nothing was left behind");
-                }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to: it cleans up as below
             }
+            if (!work.done) {
+                work.removePartial();
+                out.println(work.state());
+            } else {
+                work.removeWorkFile();
+            }
+        }
+    }
+
+    /** The hidden work file beside the output: the root file system alone, as large as its data. */
+    static Path workFile(Path image) {
+        return image.resolveSibling("." + image.getFileName() + ".root.tmp");
+    }
+
+    private static String workFileExists(Path rootFs) {
+        return rootFs + " exists: the work file of a run that was killed (remove it if no image prepare is running"
+                + " on this folder), or not ours (nothing is written through it)";
+    }
+
+    /**
+     * A new file, refused when anything (a file, a symbolic link) is at the name already: this may run as root in
+     * a folder others can write to. Only files made here are ever removed again.
+     */
+    private static FileChannel createNew(Path file, Work work) throws IOException {
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            work.made.add(file);
+            return channel;
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException(file.equals(work.rootFs) ? workFileExists(file)
+                    : file + " appeared while the image was prepared (someone else's file or link): not written");
+        }
+    }
+
+    /** Sets the length of a new file without writing its bytes (a hole, read as zeros). */
+    private static void extend(FileChannel file, long length) throws IOException {
+        if (length > 0) {
+            file.write(ByteBuffer.allocate(1), length - 1);
+        }
+    }
+
+    /**
+     * The files of one run and how far it got, for the cleanup after a failure and for the shutdown hook (Ctrl-C,
+     * SIGTERM), which runs while the main thread may still be working: the flags are volatile.
+     */
+    private final class Work {
+        final Path input;
+        final Path rootFs;
+        /** The files this run created (never the input): all that a failure removes. */
+        final Set<Path> made = ConcurrentHashMap.newKeySet();
+        volatile boolean inputTouched;
+        volatile boolean imageReady;
+        volatile boolean done;
+
+        Work(Path input, Path rootFs) {
+            this.input = input;
+            this.rootFs = rootFs;
+        }
+
+        /** The shutdown hook: the tools stopped first (they write into these files), then the files removed. */
+        void interrupted() {
+            if (done) {
+                return;
+            }
+            Tool.stopRunning();
+            try {
+                removePartial();
+                out.println("interrupted: " + state());
+            } catch (IOException e) {
+                out.println("interrupted: could not remove " + e.getMessage() + "; remove " + made + " by hand");
+            }
+            out.flush();
+        }
+
+        void removeWorkFile() throws IOException {
+            if (made.contains(rootFs)) {
+                Files.deleteIfExists(rootFs);
+                made.remove(rootFs);
+            }
+        }
+
+        void removePartial() throws IOException {
+            for (Path p : made) {
+                Files.deleteIfExists(p);
+                made.remove(p);
+            }
+        }
+
+        String state() {
+            if (!o.inPlace()) {
+                return input + " was not changed; nothing was left behind";
+            }
+            if (imageReady) {
+                return input + " was prepared in place, but its block map or archive was not made (removed):"
+                        + " run the same command again to make them";
+            }
+            return inputTouched ? "the input was being changed in place and is incomplete: use the card again"
+                    : input + " was not changed; nothing was left behind";
         }
     }
 

@@ -2,7 +2,9 @@ package io.rpideploy.ops.image;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -82,6 +84,37 @@ final class ImageUpload {
         HttpClient client = builder.build();
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), response.body());
+    }
+
+    /**
+     * HTTP Basic sends the password readable (base64) with the request: over plain http only to this host itself
+     * (the default URL, or an SSH tunnel's end), anywhere else only when the operator says so.
+     */
+    static void checkTransport(URI server, boolean insecureHttp) {
+        if (!"http".equals(server.getScheme()) || insecureHttp || loopback(server.getHost())) {
+            return;
+        }
+        throw new IllegalArgumentException("--url " + server + ": plain http to another host would send the"
+                + " password (HTTP Basic) readable to anyone on the network; use https://" + server.getHost()
+                + ":TLS-PORT (the management listener's RPIDEPLOY_MANAGEMENT_TLS_PORT) with --cacert PEM for its"
+                + " certificate, or add --insecure-http to send it in clear anyway");
+    }
+
+    /** localhost or a loopback address literal; a name is never looked up (DNS may lie). */
+    static boolean loopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!h.contains(":") && !h.matches("[0-9.]+")) {
+            return false;
+        }
+        try {
+            // an address literal: parsed, not resolved
+            return InetAddress.getByName(h).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /**

@@ -230,6 +230,137 @@ class ImagePrepareTest {
         }
     }
 
+    @Test
+    void aToolFailingMidRunLeavesNothingOnACopyAndARerunWorks() throws Exception {
+        PiCard card = PiCard.build(dir, "card.img", 100, true);
+        byte[] inputSum = sha256(card.image);
+        Path shims = shim("zstd", "echo 'zstd: write error: No space left on device' >&2; exit 1");
+
+        Child run = child(shims, "prepare", card.image.toString());
+        assertEquals(2, run.exit(), run.output());
+        assertTrue(run.output().contains("zstd failed (exit 1)"), run.output());
+        Path work = dir.resolve(".card-prepared.img.root.tmp");
+        assertTrue(run.output().contains("work file: " + work), "the work file is named: " + run.output());
+        assertTrue(run.output().contains("was not changed; nothing was left behind"), run.output());
+        assertArrayEquals(inputSum, sha256(card.image), "the input is unchanged");
+        assertEquals(List.of("card.img"), leftOver(), "no image, block map, partial archive or work file");
+
+        assertEquals(0, run("prepare", card.image.toString()), out() + err());
+        assertTrue(Files.size(dir.resolve("card-prepared.img.zst")) > 0);
+    }
+
+    @Test
+    void aToolFailingMidRunInPlaceLeavesNoPartialOutputAndARerunWorks() throws Exception {
+        PiCard card = PiCard.build(dir, "ref.img", 100, true);
+        long before = Files.size(card.image);
+        Path shims = shim("xz", "head -c 100000 /dev/urandom; exit 1");
+
+        Child run = child(shims, "prepare", card.image.toString(), "--in-place", "--xz");
+        assertEquals(2, run.exit(), run.output());
+        assertEquals(List.of("ref.img"), leftOver(), "no block map, partial archive or work file beside the input");
+        assertTrue(run.output().contains("xz failed (exit 1)"), run.output());
+        assertTrue(run.output().contains("run the same command again"), run.output());
+        assertTrue(Files.size(card.image) < before, "the image itself was prepared before the archive failed");
+
+        assertEquals(0, run("prepare", card.image.toString(), "--in-place", "--xz"), out() + err());
+        assertEquals(0, Tool.run(120, "xz", "-t", dir.resolve("ref.img.xz").toString()).exit());
+        assertTrue(Files.exists(dir.resolve("ref.img.bmap")));
+    }
+
+    /** SIGTERM (what kill sends; Ctrl-C's SIGINT runs the same hooks) while e2fsck works on the work file. */
+    @Test
+    void aTerminatedRunRemovesItsWorkFileAndStopsItsTool() throws Exception {
+        PiCard card = PiCard.build(dir, "card.img", 100, true);
+        byte[] inputSum = sha256(card.image);
+        Path started = dir.resolve("e2fsck.pid");
+        Path shims = shim("e2fsck", "echo $$ > " + started + "; exec sleep 120");
+        Process p = start(shims, "prepare", card.image.toString());
+        try {
+            for (int i = 0; i < 600 && !Files.exists(started); i++) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(200);
+            assertTrue(Files.exists(started), "e2fsck was started");
+            Path work = dir.resolve(".card-prepared.img.root.tmp");
+            assertTrue(Files.size(work) > 50 << 20, "the work file exists while e2fsck runs");
+            p.destroy();
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the command ends");
+            String said = childOutput();
+            assertEquals(List.of("card.img", "e2fsck.pid"), leftOver(), "the work file is gone: " + said);
+            assertTrue(said.contains("interrupted: " + card.image + " was not changed"), said);
+            long tool = Long.parseLong(Files.readString(started).strip());
+            assertFalse(ProcessHandle.of(tool).map(ProcessHandle::isAlive).orElse(false), "e2fsck was stopped");
+            assertArrayEquals(inputSum, sha256(card.image));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** As root in a folder others can write to, nothing planted at a name the command writes is written through. */
+    @Test
+    void aLinkPlantedAtTheWorkFileOrTheOutputIsRefusedNotFollowed() throws Exception {
+        PiCard card = PiCard.build(dir, "card.img", 80, true);
+        Path victim = dir.resolve("victim.txt");
+        Files.writeString(victim, "precious");
+        Path work = Files.createSymbolicLink(dir.resolve(".card-prepared.img.root.tmp"), victim);
+        assertBad(".card-prepared.img.root.tmp exists", "prepare", card.image.toString());
+        assertEquals("precious", Files.readString(victim));
+        assertTrue(Files.isSymbolicLink(work), "someone else's link is left alone");
+        Files.delete(work);
+
+        // a dangling link at the output name: Files.exists follows it and says no; writing would create its target
+        Path target = dir.resolve("created-through-link.img");
+        Files.createSymbolicLink(dir.resolve("card-prepared.img"), target);
+        assertBad("card-prepared.img exists", "prepare", card.image.toString());
+        assertFalse(Files.exists(target), "nothing written through the link");
+    }
+
+    private record Child(int exit, String output) {
+    }
+
+    /** A folder first on the PATH holding a tool of that name that runs {@code script} instead. */
+    private Path shim(String tool, String script) throws Exception {
+        Path shims = Files.createDirectories(dir.resolve("shims"));
+        Path file = shims.resolve(tool);
+        Files.writeString(file, "#!/bin/sh\n" + script + "\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        return shims;
+    }
+
+    /** The command in a JVM of its own (as bin/rpideploy runs it), with the shims first on its PATH. */
+    private Process start(Path shims, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), "io.rpideploy.ops.Ops", "image"));
+        command.addAll(List.of(args));
+        // to a file (in a folder: not among the files checked): destroy() closes a pipe before it is read
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(Files.createDirectories(dir.resolve("logs")).resolve("child.log").toFile());
+        builder.environment().put("PATH", shims + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        builder.environment().put("RPIDEPLOY_HOME", dir.resolve("home").toString());
+        return builder.start();
+    }
+
+    private Child child(Path shims, String... args) throws Exception {
+        Process p = start(shims, args);
+        try {
+            assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS), "the command ends");
+            return new Child(p.exitValue(), childOutput());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private String childOutput() throws Exception {
+        return Files.readString(dir.resolve("logs/child.log"));
+    }
+
+    /** The files in the test folder (hidden ones too), by name, sorted. */
+    private List<String> leftOver() throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> !Files.isDirectory(f)).map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
     private void assertBad(String message, String... args) {
         out.reset();
         err.reset();

@@ -190,6 +190,36 @@ class ImageRegisterTest {
                 parts(body.get(), contentType.get().substring(contentType.get().indexOf('=') + 1)).get("image"));
     }
 
+    /** HTTP Basic over plain http is readable on the way: only to this host itself unless the operator says so. */
+    @Test
+    void plainHttpToAnotherHostIsRefusedBeforeAnyWork() throws Exception {
+        PiCard card = PiCard.build(dir, "card.img", 40, true);
+        // TEST-NET-1 (RFC 5737): refused before any connection is tried
+        int exit = run(Map.of("RPIDEPLOY_API_PASSWORD", "pw"), card.image.toString(), "--register", "--url",
+                "http://192.0.2.10:5000", "--user", "ops", "--product", "KXP2", "--version", "1");
+        String said = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, exit, said);
+        assertTrue(said.contains("plain http to another host would send the password (HTTP Basic) readable")
+                && said.contains("https://192.0.2.10:TLS-PORT") && said.contains("--cacert PEM")
+                && said.contains("--insecure-http"), said);
+        assertFalse(Files.exists(dir.resolve("card-prepared.img")), "refused before minutes of work");
+
+        for (String url : List.of("http://127.0.0.1:5000", "http://localhost:5000", "http://[::1]:5000",
+                "http://127.8.9.10", "https://192.0.2.10:5443")) {
+            ImageUpload.checkTransport(java.net.URI.create(url), false);
+        }
+        ImageUpload.checkTransport(java.net.URI.create("http://192.0.2.10:5000"), true);
+        for (String url : List.of("http://192.0.2.10", "http://pi-server.local:5000", "http://[2001:db8::1]:5000",
+                "http://localhost.example.com")) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> ImageUpload.checkTransport(java.net.URI.create(url), false), url);
+            assertTrue(e.getMessage().contains("--insecure-http"), e.getMessage());
+        }
+        err.reset();
+        assertEquals(2, run(Map.of(), card.image.toString(), "--insecure-http"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("go with --register"), err.toString());
+    }
+
     /** The parts of a multipart/form-data body, by name, in order (RFC 7578). */
     private static Map<String, byte[]> parts(byte[] body, String boundary) {
         String text = new String(body, StandardCharsets.ISO_8859_1);
