@@ -244,6 +244,8 @@ public final class FleetBenchmark {
         private long cpuAtEnd;
         private final long bytesAtStart;
         private final AtomicLong lastByteNanos = new AtomicLong();
+        private long lastSent;
+        private volatile long lastBusyNanos;
         long maxRssKib;
 
         Sampler(long pid, int port, FleetLab lab, long total) {
@@ -253,6 +255,7 @@ public final class FleetBenchmark {
             this.total = total;
             this.cpuAtStart = ProcessTree.cpuTicks(pid);
             this.bytesAtStart = lab.bridgeBytesSent();
+            this.lastSent = bytesAtStart;
         }
 
         @Override
@@ -260,12 +263,18 @@ public final class FleetBenchmark {
             int tick = 0;
             while (!stop.get()) {
                 maxRssKib = Math.max(maxRssKib, ProcessTree.rssKib(pid));
-                if (tick++ % 4 == 0 && lastByteNanos.get() == 0) {
+                boolean sending = lastBusyNanos >= System.nanoTime() - TimeUnit.SECONDS.toNanos(2);
+                if (tick++ % 4 == 0 && lastByteNanos.get() == 0 && sending) {
                     sampleSockets();
                 }
-                if (lastByteNanos.get() == 0 && lab.bridgeBytesSent() - bytesAtStart >= total) {
+                long sent = lab.bridgeBytesSent();
+                if (lastByteNanos.get() == 0 && sent - bytesAtStart >= total) {
                     lastByteNanos.set(System.nanoTime());
                 }
+                if (sent - lastSent > (1 << 20)) { // still sending images (more than status reports)
+                    lastBusyNanos = System.nanoTime();
+                }
+                lastSent = sent;
                 try {
                     TimeUnit.MILLISECONDS.sleep(500);
                 } catch (InterruptedException e) {
@@ -318,8 +327,12 @@ public final class FleetBenchmark {
             return (cpuAtEnd - cpuAtStart) / 100.0; // USER_HZ
         }
 
+        /**
+         * When every board's image had crossed the link; when some boards never downloaded (a failure), when the link
+         * last carried image bytes.
+         */
         double lastByteSeconds() {
-            long at = lastByteNanos.get();
+            long at = lastByteNanos.get() != 0 ? lastByteNanos.get() : lastBusyNanos;
             return at == 0 ? Double.NaN : (at - started) / 1e9;
         }
     }
