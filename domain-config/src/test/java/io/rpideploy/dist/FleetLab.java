@@ -98,10 +98,19 @@ public final class FleetLab implements AutoCloseable {
     /** Loop devices this lab attached and has not detached yet: only these are ever detached. */
     private final Set<String> attached = new LinkedHashSet<>();
     private int highest = -1;
+    private int boardNice;
 
     public FleetLab(Layout layout, Path work) {
         this.layout = layout;
         this.work = work;
+    }
+
+    /**
+     * Runs the boards' installers at this niceness: on a real bench every board is a computer of its own, here they
+     * share the server's cores, and fifty of them would otherwise take most of its CPU.
+     */
+    public void boardNice(int nice) {
+        this.boardNice = nice;
     }
 
     /** Root, iproute2, tc and unshare: what the lab needs on the host. */
@@ -236,7 +245,7 @@ public final class FleetLab implements AutoCloseable {
         Map<Board, Process> running = new HashMap<>();
         Map<Board, Long> ended = new ConcurrentHashMap<>();
         for (Board b : batch) {
-            List<String> command = b.plan()
+            List<String> board = b.plan()
                     // a mount namespace of its own: its /proc/cpuinfo says its serial; the shims come first
                     ? List.of("ip", "netns", "exec", b.ns(), "unshare", "-m", "sh", "-c",
                     "mount --bind \"$0\" /proc/cpuinfo && PATH=\"$1:$PATH\" exec /usr/bin/python3 \"$2\""
@@ -247,6 +256,11 @@ public final class FleetLab implements AutoCloseable {
                     "--server", url, "--product", layout.product(), "--venue", layout.venue(), "--device",
                     b.device(), "--cpuinfo", b.cpuinfo().toString(), "--customize", "none", "--no-reboot",
                     "--verify", "full");
+            List<String> command = new ArrayList<>(board.subList(0, 4)); // ip netns exec <ns>
+            if (boardNice > 0) {
+                command.addAll(List.of("nice", "-n", Integer.toString(boardNice)));
+            }
+            command.addAll(board.subList(4, board.size()));
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(b.log().toFile()).start();
             p.onExit().thenRun(() -> ended.put(b, System.nanoTime()));
             running.put(b, p);
