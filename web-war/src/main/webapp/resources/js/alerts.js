@@ -72,10 +72,22 @@
         refreshing = setTimeout(function () { refreshing = null; refresh(); }, 1000);
     }
 
-    function draw(a) {
+    // what a drawn alert shows: an item that still shows it is kept (a button being clicked stays the same)
+    function signature(a) {
+        return a.kind + "|" + a.message + "|" + (a.cleared_at || "");
+    }
+
+    // a new alert goes first (newest first); atEnd: the next of a list drawn in its order
+    function draw(a, atEnd) {
+        var old = document.getElementById("alert-" + a.id);
+        if (old && old.getAttribute("data-signature") === signature(a)) {
+            if (atEnd) { list.appendChild(old); } // moved, not redrawn
+            return;
+        }
         var item = text("li", "alert alert-" + a.kind, "");
         item.id = "alert-" + a.id;
         item.setAttribute("data-kind", a.kind);
+        item.setAttribute("data-signature", signature(a));
         item.appendChild(text("span", "alert-kind", KINDS[a.kind] || a.kind));
         item.appendChild(text("span", "alert-message", a.message));
         item.appendChild(text("span", "muted alert-when", "since " + when(a.raised_at)
@@ -89,13 +101,15 @@
             button.addEventListener("click", function () { acknowledge(a.id, item, button); });
             item.appendChild(button);
         }
-        var old = document.getElementById(item.id);
         if (old) {
             list.replaceChild(item, old);
+            if (atEnd) { list.appendChild(item); }
+        } else if (atEnd) {
+            list.appendChild(item);
         } else {
             list.insertBefore(item, list.firstChild); // newest first
         }
-        shown();
+        if (!atEnd) { shown(); }
     }
 
     function remove(id, kind) {
@@ -108,11 +122,16 @@
         shown();
     }
 
+    // the page's or the API's list, newest first: items no longer in it go, the others are kept in its order
     function all(page) {
-        list.replaceChildren();
         more = page.more || 0;
         byKind = page.by_kind || {};
-        page.alerts.slice().reverse().forEach(draw);
+        var listed = {};
+        page.alerts.forEach(function (a) { listed["alert-" + a.id] = true; });
+        Array.prototype.slice.call(list.children).forEach(function (item) {
+            if (!listed[item.id]) { item.remove(); }
+        });
+        page.alerts.forEach(function (a) { draw(a, true); });
         shown();
     }
 
