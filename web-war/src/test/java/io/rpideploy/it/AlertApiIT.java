@@ -34,6 +34,12 @@ class AlertApiIT {
     private static final String VIEWER = "alertview";
     private static final String VIEWER_PASSWORD = "viewer-pass-2024";
 
+    private static final String MANY_VENUE = "ALRM";
+    /** More failed boards than the open list shows. */
+    private static final int MANY = 101;
+    /** A few rounds of the checks on the ITs' server (every 2 s). */
+    private static final long ROUNDS = 7_000;
+
     private static long deployment;
     private static long alertId;
 
@@ -134,13 +140,14 @@ class AlertApiIT {
 
     @Test
     @Order(4)
-    void aBootEnvironmentNotReadyIsRaisedOnceByTheMinutesCheckAndNotAgainOnceAcknowledged() throws Exception {
-        // the test image has no partitions, so the KXP2 boot environment cannot be built from it
+    void aBootEnvironmentNotReadyIsRaisedOnceByTheChecksAndNotAgainOnceAcknowledged() throws Exception {
+        // the test image has no partitions, so the KXP2 boot environment cannot be built from it; the ITs' server
+        // checks every 2 s (RPIDEPLOY_ALERTS_CHECK_INTERVAL_SECONDS in the pom), so a few seconds are a few rounds
         String cause = "boot-environment KXP2";
         Api operator = Api.management(OPERATOR, OPERATOR_PASSWORD);
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (ofCause(operator.get("/api/alerts").json(), cause) == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(1000);
+            Thread.sleep(500);
         }
         JsonObject raised = operator.get("/api/alerts").json().getJsonArray("alerts").stream()
                 .map(v -> v.asJsonObject()).filter(a -> cause.equals(a.getString("cause"))).findFirst()
@@ -148,17 +155,78 @@ class AlertApiIT {
         assertEquals("boot_environment", raised.getString("kind"));
         assertTrue(raised.getString("message").contains("not ready"), raised.toString());
 
-        Thread.sleep(65_000); // the next check finds it still not ready
-        assertEquals(1, ofCause(operator.get("/api/alerts").json(), cause), "raised once while it waits");
+        Thread.sleep(ROUNDS); // the next checks find it still not ready
+        assertEquals(1, ofCause(operator.get("/api/alerts?state=all").json(), cause), "raised once while it waits");
         long id = raised.getJsonNumber("id").longValue();
         assertEquals(200, operator.post("/api/alerts/" + id + "/acknowledge", "").status());
-        Thread.sleep(65_000); // and the one after: still not ready, but acknowledged
+        Thread.sleep(ROUNDS); // and the ones after: still not ready, but acknowledged
         assertEquals(0, ofCause(operator.get("/api/alerts").json(), cause), "not raised again while it lasts");
-        assertEquals(1, ofCause(operator.get("/api/alerts?state=all").json(), cause));
+        assertEquals(1, ofCause(operator.get("/api/alerts?state=all").json(), cause), "no second row either");
+    }
+
+    @Test
+    @Order(5)
+    void aBadDayListsTheNewestHundredCountsTheRestAndAnOperatorAcknowledgesAllOfAKindOnce() {
+        Api admin = Api.admin();
+        assertEquals(201, admin.post("/api/venues", "{\"code\":\"" + MANY_VENUE + "\",\"name\":\"Bad Day Raceway\"}")
+                .status());
+        assertEquals(200, admin.post("/api/kart-numbers", "{\"venue_code\":\"" + MANY_VENUE
+                + "\",\"numbers\":\"1-" + (MANY + 5) + "\"}").status());
+        for (int i = 0; i < MANY; i++) {
+            JsonObject config = config(MANY_VENUE, String.format("10000000a2e7%04x", i),
+                    String.format("2c:cf:67:00:a2:%02x", i));
+            fail(config.getJsonNumber("deployment_id").longValue(), "bad card " + i);
+        }
+
+        Api viewer = Api.management(VIEWER, VIEWER_PASSWORD);
+        JsonObject open = viewer.get("/api/alerts").json();
+        long failed = open.getJsonObject("by_kind").getJsonNumber("failed_board").longValue();
+        assertTrue(failed >= MANY, open.getJsonObject("by_kind").toString());
+        long total = open.getJsonObject("by_kind").values().stream()
+                .mapToLong(v -> ((jakarta.json.JsonNumber) v).longValue()).sum();
+        assertEquals(100, open.getJsonArray("alerts").size(), "the newest hundred only");
+        assertEquals(total - 100, open.getJsonNumber("more").longValue(), "the rest counted");
+        assertTrue(open.getJsonArray("alerts").getJsonObject(0).getString("message").contains("bad card " + (MANY - 1)),
+                "newest first");
+        JsonObject all = viewer.get("/api/alerts?state=all").json();
+        int listed = all.getJsonArray("alerts").size();
+        long older = all.getJsonNumber("more").longValue();
+        assertTrue(listed <= 200 && listed + older >= total, listed + " listed, " + older + " more");
+        assertEquals(listed < 200 ? 0 : older, older, "more only when the list is full");
+
+        String body = "{\"kind\":\"failed_board\"}";
+        Reply refused = viewer.post("/api/alerts/acknowledge", body);
+        assertEquals(403, refused.status(), refused.toString());
+        Api operator = Api.management(OPERATOR, OPERATOR_PASSWORD);
+        Reply badKind = operator.post("/api/alerts/acknowledge", "{\"kind\":\"everything\"}");
+        assertEquals(400, badKind.status(), badKind.toString());
+        assertEquals("kind", badKind.json().getString("field"));
+        assertEquals(400, operator.post("/api/alerts/acknowledge", "[]").status(), "not an object");
+
+        Reply acknowledged = operator.post("/api/alerts/acknowledge", body);
+        assertEquals(200, acknowledged.status(), acknowledged.toString());
+        assertEquals(failed, acknowledged.json().getInt("acknowledged"));
+        JsonObject after = viewer.get("/api/alerts").json();
+        assertFalse(after.getJsonObject("by_kind").containsKey("failed_board"), after.toString());
+        assertTrue(after.getJsonArray("alerts").stream()
+                .noneMatch(a -> "failed_board".equals(a.asJsonObject().getString("kind"))), after.toString());
+        assertEquals(0, after.getJsonNumber("more").longValue());
+        assertEquals(0, operator.post("/api/alerts/acknowledge", body).json().getInt("acknowledged"), "none left");
+
+        Reply audit = Api.admin().get("/api/audit?action=alert.acknowledge-all&actor=" + OPERATOR);
+        assertEquals(200, audit.status(), audit.toString());
+        assertEquals(1, audit.json().getInt("total"), "audited once, with the count; nothing for none: " + audit);
+        JsonObject event = audit.json().getJsonArray("events").getJsonObject(0);
+        assertEquals(OPERATOR, event.getString("actor"));
+        assertTrue(event.getString("details").startsWith(failed + " "), event.toString());
     }
 
     private static JsonObject config(String serial, String mac) {
-        Reply config = Api.deployment().post("/api/config", "{\"product_type\":\"KXP2\",\"venue_code\":\"" + VENUE
+        return config(VENUE, serial, mac);
+    }
+
+    private static JsonObject config(String venue, String serial, String mac) {
+        Reply config = Api.deployment().post("/api/config", "{\"product_type\":\"KXP2\",\"venue_code\":\"" + venue
                 + "\",\"serial_number\":\"" + serial + "\",\"mac_address\":\"" + mac + "\"}");
         assertEquals(200, config.status(), config.toString());
         return config.json();

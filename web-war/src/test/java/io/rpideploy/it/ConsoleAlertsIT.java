@@ -28,7 +28,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 /**
  * The Dashboard's alerts and its cards, in headless Chromium against the real war: a board failed through the
  * deployment API shows as an alert when the page is opened afterwards and live while it is open; an operator
- * acknowledges it and it stays gone after a reload; a viewer sees alerts without the button. A card's words agree
+ * acknowledges it and it stays gone after a reload; a viewer sees alerts without the button; an operator acknowledges all of a kind at once. A card's words agree
  * with its bar. The steps build on each other (one browser, one server), so they run in order.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -153,6 +153,24 @@ class ConsoleAlertsIT {
         assertTrue(browser.find("alert-" + liveAlert).getText().contains("checksum mismatch"));
         assertFalse(browser.present("alert-ack-" + liveAlert), "a viewer may not acknowledge");
         browser.screenshotAt("43-dashboard-alerts-viewer", 390, 844);
+    }
+
+    @Test
+    @Order(5)
+    void anOperatorAcknowledgesAllAlertsOfAKindWithOneButton() {
+        fail(id(config("10000000a1e70104", "2c:cf:67:00:a1:14")), "no card inserted");
+        browser.open("/index.xhtml");
+        browser.clickAndLoad("session:logout");
+        login(OPERATOR, OPERATOR_PASSWORD);
+        browser.open("/index.xhtml");
+        browser.find("alert-" + liveAlert);
+        assertTrue(browser.find("alert-ack-all-failed_board").getText().startsWith("Acknowledge all "),
+                "two failed boards or more: one button for all of them");
+        browser.click("alert-ack-all-failed_board");
+        browser.until(ExpectedConditions.invisibilityOfElementLocated(By.id("alert-" + liveAlert)));
+        assertFalse(browser.present("alert-ack-all-failed_board"));
+        JsonObject open = Api.admin().get("/api/alerts").json();
+        assertFalse(open.getJsonObject("by_kind").containsKey("failed_board"), open.toString());
     }
 
     private static long alertOf(long deployment) {

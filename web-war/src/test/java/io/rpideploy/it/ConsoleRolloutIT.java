@@ -30,7 +30,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * The Rollout page as a venue manager uses it: boards boot through the deployment API (two done, one failed, one
  * imaging), the manager opens the venue's board from the Venues page, sees each kart's colour and words and the
  * count, watches it change live, opens a kart's history and re-images or releases it (the board-gone
- * confirmation of the Pools page included); a viewer sees the board and the history without the buttons.
+ * confirmation of the Pools page included); a viewer sees the board and the history without the buttons, and
+ * a postback crafted for them changes nothing.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -189,6 +190,16 @@ class ConsoleRolloutIT {
         assertFalse(browser.present("kartForm:release"), "no release for a viewer");
         assertFalse(browser.present("kartForm:retire"), "no retire for a viewer");
         browser.screenshot("64-rollout-viewer");
+        // the postbacks the hidden buttons would send, crafted: refused, nothing changes
+        assertEquals("assigned", kartJson("001").getString("slot_status"));
+        for (String button : new String[] {"kartForm:release", "kartForm:reimage"}) {
+            browser.driver.executeScript("PrimeFaces.ab({s: arguments[0], f: 'kartForm', p: arguments[0],"
+                    + " u: 'kartForm'});", button);
+            browser.waitForAjax();
+        }
+        JsonObject untouched = kartJson("001");
+        assertEquals("assigned", untouched.getString("slot_status"), "a viewer's release: " + untouched);
+        assertFalse(untouched.getBoolean("reimage_requested"), "a viewer's re-image: " + untouched);
         browser.driver.executeScript("PF('kartDialog').hide()");
 
         // the venue's RXP2 pool: its names appear as boards first ask, none has yet

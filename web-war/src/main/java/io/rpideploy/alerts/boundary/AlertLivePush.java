@@ -11,7 +11,8 @@ import jakarta.json.bind.Jsonb;
 import java.util.Locale;
 import java.util.Map;
 
-/** Pushes each stored alert change to the browsers on {@code /live}: {@code alert.raised|acknowledged|updated}. */
+/** Pushes each stored alert change to the browsers on {@code /live}: {@code alert.raised|acknowledged|updated}, and
+ * {@code alert.acknowledged_all} with the kind and count when all of a kind were acknowledged at once. */
 @ApplicationScoped
 public class AlertLivePush {
 
@@ -26,5 +27,13 @@ public class AlertLivePush {
         }
         hub.publish(JSON.toJson(Map.of("type", "alert." + change.change().name().toLowerCase(Locale.ROOT),
                 "alert", AlertView.of(change.alert()))));
+    }
+
+    void allAcknowledged(@Observes(during = TransactionPhase.AFTER_SUCCESS) AlertChanged.AllAcknowledged all) {
+        if (hub.watchers() == 0) {
+            return;
+        }
+        hub.publish(JSON.toJson(Map.of("type", "alert.acknowledged_all", "kind", all.kind().label(),
+                "count", all.count())));
     }
 }

@@ -6,9 +6,11 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.json.bind.Jsonb;
-import java.util.Map;
 
-/** The unacknowledged alerts the Dashboard draws before its first live message, in the API's JSON. */
+/**
+ * The newest unacknowledged alerts and the counts of all the Dashboard draws before its first live message, in the
+ * API's JSON.
+ */
 @Named
 @RequestScoped
 public class DashboardAlerts {
@@ -19,6 +21,6 @@ public class DashboardAlerts {
     AlertService alerts;
 
     public String getInitialJson() {
-        return JSON.toJson(Map.of("alerts", alerts.open().stream().map(AlertView::of).toList()));
+        return JSON.toJson(AlertResource.openPage(alerts.open()));
     }
 }

@@ -4,10 +4,15 @@ import io.rpideploy.alerts.entity.AlertKind;
 import io.rpideploy.bootenv.control.BootEnvironment;
 import io.rpideploy.bootenv.control.BootEnvironments;
 import io.rpideploy.images.control.ImageStore;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
-import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
@@ -22,12 +27,14 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Checks the conditions no event announces, once a minute: free disk space of the data and image folders (one alert
+ * Checks the conditions no event announces, every {@code rpideploy.alerts.check-interval-seconds} (a minute): free
+ * disk space of the data and image folders (one alert
  * per disk), and whether each product's boot environment can boot the installer. A condition is raised when it
  * starts and marked when it ends; nothing is written while it stays as it was. Non-persistent: a check missed while
  * the server was down is the next one.
  */
 @Singleton
+@Startup
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class AlertChecks {
@@ -39,8 +46,18 @@ public class AlertChecks {
     long lowDiskMib;
 
     @Inject
+    @ConfigProperty(name = "rpideploy.alerts.check-interval-seconds", defaultValue = "60")
+    long intervalSeconds;
+
+    @Inject
     @ConfigProperty(name = "rpideploy.home", defaultValue = "./data")
     String home;
+
+    @Resource
+    TimerService timers;
+
+    /** The threshold as used: a bad value is said once here, not every round. */
+    private long thresholdMib;
 
     @Inject
     ImageStore store;
@@ -51,22 +68,38 @@ public class AlertChecks {
     @Inject
     AlertService alerts;
 
-    @Schedule(hour = "*", minute = "*", persistent = false)
+    @PostConstruct
+    void start() {
+        String badThreshold = AlertRules.thresholdProblem(lowDiskMib);
+        if (badThreshold != null) {
+            LOG.severe(badThreshold);
+        }
+        thresholdMib = AlertRules.thresholdMib(lowDiskMib);
+        String badInterval = AlertRules.intervalProblem(intervalSeconds);
+        if (badInterval != null) {
+            LOG.severe(badInterval);
+        }
+        long interval = AlertRules.checkIntervalSeconds(intervalSeconds) * 1000L;
+        // not persistent: a check missed while the server was down is simply the next one
+        timers.createIntervalTimer(interval, interval, new TimerConfig(null, false));
+    }
+
+    @Timeout
     void round() {
         try {
             disks();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "disk space not checked for alerts; the next minute retries", e);
+            LOG.log(Level.WARNING, "disk space not checked for alerts; the next round retries", e);
         }
         try {
             bootEnvironments();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "boot environments not checked for alerts; the next minute retries", e);
+            LOG.log(Level.WARNING, "boot environments not checked for alerts; the next round retries", e);
         }
     }
 
     void disks() {
-        long threshold = AlertRules.thresholdMib(lowDiskMib);
+        long threshold = thresholdMib;
         // the image folder first: where it shares a disk with the data folder, the alert names the images
         Map<FileStore, Path> disks = new LinkedHashMap<>();
         for (Path folder : new Path[] {store.images(), Path.of(home).toAbsolutePath().normalize()}) {
@@ -91,10 +124,7 @@ public class AlertChecks {
 
     void bootEnvironments() {
         for (BootEnvironment e : environments.all()) {
-            // as /health's boot_environment check: a product without an active image has nothing to boot yet
-            boolean notReady = !e.complete() && !(e.imageId() == null
-                    && e.problems().stream().anyMatch(p -> p.startsWith("no active")));
-            check(AlertKind.BOOT_ENVIRONMENT, AlertRules.bootEnvironmentCause(e.product().name()), notReady,
+            check(AlertKind.BOOT_ENVIRONMENT, AlertRules.bootEnvironmentCause(e.product().name()), !e.ready(),
                     AlertRules.bootEnvironment(e.product().name(), e.problems()));
         }
     }

@@ -1,5 +1,6 @@
 package io.rpideploy.alerts.control;
 
+import io.rpideploy.alerts.entity.AlertKind;
 import io.rpideploy.platform.control.DomainException;
 import java.time.Instant;
 import java.util.List;
@@ -68,12 +69,43 @@ public final class AlertRules {
         return thresholdMib > 0 && usableBytes < thresholdMib * MIB;
     }
 
-    /** The setting as read: a whole number of MiB, 0 or more. */
+    /**
+     * The setting as read: a whole number of MiB, 0 or more. A negative value is a mistake, not a wish: as other
+     * settings' impossible values are brought to the nearest possible one, it counts as 0 (off), and the caller says
+     * so once at start.
+     */
     public static long thresholdMib(long setting) {
-        if (setting < 0) {
-            throw new IllegalArgumentException("rpideploy.alerts.low-disk-mb must be 0 (off) or more, not " + setting);
+        return Math.max(0, setting);
+    }
+
+    /** What is wrong with a {@code rpideploy.alerts.low-disk-mb} value, or null when it is usable. */
+    public static String thresholdProblem(long setting) {
+        return setting >= 0 ? null : "rpideploy.alerts.low-disk-mb (RPIDEPLOY_ALERTS_LOW_DISK_MB) must be 0 (off) or"
+                + " more MiB, not " + setting + ": the low disk alert is off";
+    }
+
+    /** Seconds between two rounds of the checks: at least 1, as other intervals are. */
+    public static long checkIntervalSeconds(long setting) {
+        return Math.max(1, setting);
+    }
+
+    /** What is wrong with a {@code rpideploy.alerts.check-interval-seconds} value, or null when it is usable. */
+    public static String intervalProblem(long setting) {
+        return setting >= 1 ? null : "rpideploy.alerts.check-interval-seconds (RPIDEPLOY_ALERTS_CHECK_INTERVAL_SECONDS)"
+                + " must be 1 or more, not " + setting + ": checking every second";
+    }
+
+    /** A kind as the API writes it ({@code failed_board}), for acknowledging all of a kind. */
+    public static AlertKind kind(String label) {
+        if (label != null) {
+            for (AlertKind kind : AlertKind.values()) {
+                if (kind.label().equals(label.trim())) {
+                    return kind;
+                }
+            }
         }
-        return setting;
+        throw DomainException.invalid("kind", "kind must be one of " + java.util.Arrays.stream(AlertKind.values())
+                .map(AlertKind::label).toList());
     }
 
     /** {@code ?state=}: {@code open} (default) or {@code all}; true for open only. */

@@ -15,7 +15,9 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,6 +30,20 @@ public class AlertService {
 
     /** How many alerts {@code state=all} lists, newest first. */
     public static final int MAX_LISTED = 200;
+    /**
+     * How many unacknowledged alerts are listed (the API, the Dashboard's page), newest first: failed boards report
+     * through the unauthenticated deployment API, one alert each, so the open ones have no natural bound.
+     */
+    public static final int MAX_OPEN = 100;
+
+    /** The newest unacknowledged alerts, how many there are in all and of each kind. */
+    public record Open(List<Alert> alerts, long total, Map<AlertKind, Long> byKind) {
+
+        /** How many were left out of {@link #alerts}. */
+        public long more() {
+            return Math.max(0, total - alerts.size());
+        }
+    }
 
     @PersistenceContext
     EntityManager em;
@@ -40,6 +56,9 @@ public class AlertService {
 
     @Inject
     Event<AlertChanged> changes;
+
+    @Inject
+    Event<AlertChanged.AllAcknowledged> allAcknowledged;
 
     /** An event happened: a new alert unless one about the same cause is still unacknowledged. */
     @SerializedWrite
@@ -94,16 +113,53 @@ public class AlertService {
         return alert;
     }
 
-    /** The unacknowledged alerts, newest first. */
-    public List<Alert> open() {
-        return em.createQuery("SELECT a FROM Alert a WHERE a.acknowledgedAt IS NULL ORDER BY a.id DESC", Alert.class)
-                .getResultList();
+    /**
+     * The operator calling acknowledges every open alert of a kind (a bad day's failed boards): one audit entry and
+     * one live message with the count, however many there were. Returns how many.
+     */
+    @SerializedWrite
+    @Transactional
+    public int acknowledgeAll(AlertKind kind) {
+        List<Alert> open = em.createQuery("SELECT a FROM Alert a WHERE a.acknowledgedAt IS NULL AND a.kind = :kind"
+                + " ORDER BY a.id", Alert.class).setParameter("kind", kind).getResultList();
+        if (open.isEmpty()) {
+            return 0;
+        }
+        String actor = audit.currentActor();
+        var now = clock.instant();
+        for (Alert alert : open) {
+            alert.acknowledge(now, actor);
+        }
+        allAcknowledged.fire(new AlertChanged.AllAcknowledged(kind, open.size()));
+        audit.record(actor, "alert.acknowledge-all", "alerts " + kind.label(), open.size() + " open "
+                + kind.label() + " alert" + (open.size() == 1 ? "" : "s") + " acknowledged");
+        return open.size();
+    }
+
+    /** The newest {@link #MAX_OPEN} unacknowledged alerts, newest first, with the counts of all of them. */
+    public Open open() {
+        List<Alert> alerts = em.createQuery("SELECT a FROM Alert a WHERE a.acknowledgedAt IS NULL ORDER BY a.id DESC",
+                Alert.class).setMaxResults(MAX_OPEN).getResultList();
+        Map<AlertKind, Long> byKind = new EnumMap<>(AlertKind.class);
+        long total = 0;
+        for (Object[] row : em.createQuery("SELECT a.kind, COUNT(a) FROM Alert a WHERE a.acknowledgedAt IS NULL"
+                + " GROUP BY a.kind", Object[].class).getResultList()) {
+            long n = ((Number) row[1]).longValue();
+            byKind.put((AlertKind) row[0], n);
+            total += n;
+        }
+        return new Open(alerts, Math.max(total, alerts.size()), byKind);
     }
 
     /** The latest alerts whatever their state, newest first. */
     public List<Alert> recent() {
         return em.createQuery("SELECT a FROM Alert a ORDER BY a.id DESC", Alert.class).setMaxResults(MAX_LISTED)
                 .getResultList();
+    }
+
+    /** All alerts stored, whatever their state. */
+    public long count() {
+        return em.createQuery("SELECT COUNT(a) FROM Alert a", Long.class).getSingleResult();
     }
 
     private Alert create(AlertKind kind, String cause, String message) {

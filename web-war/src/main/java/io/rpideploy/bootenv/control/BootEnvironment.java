@@ -19,9 +19,19 @@ import java.util.List;
  * @param installerBuild the installer environment's build (its properties' {@code build.time}), or null
  * @param builtAt        when the tree was built, or null
  * @param problems       what is missing or went wrong, empty when complete
+ * @param awaitingImage  the product has no active image and no tree yet: there is nothing to build from
  */
 public record BootEnvironment(Product product, boolean complete, Long imageId, String imageFilename,
                               String imageVersion, String kernel, String kernelRelease, int modules,
-                              String installerBuild, Instant builtAt, List<String> problems)
+                              String installerBuild, Instant builtAt, List<String> problems,
+                              boolean awaitingImage)
         implements java.io.Serializable {
+
+    /**
+     * Whether the environment is as it should be ({@code /health}, the Dashboard's alert): complete, or a product
+     * without an active image, which has nothing to boot yet and is no fault of the environment.
+     */
+    public boolean ready() {
+        return complete || awaitingImage;
+    }
 }

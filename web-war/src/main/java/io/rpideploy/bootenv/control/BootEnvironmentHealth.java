@@ -38,8 +38,7 @@ public class BootEnvironmentHealth implements HealthContribution {
             e.problems().forEach(problems::add);
             p.add("problems", problems);
             products.add(e.product().name(), p);
-            // a product without an active image has nothing to boot yet: not a fault of the environment
-            ready &= e.complete() || e.imageId() == null && e.problems().stream().anyMatch(x -> x.startsWith("no active"));
+            ready &= e.ready();
         }
         return JSON.createObjectBuilder().add("status", ready ? "ready" : "incomplete").add("products", products)
                 .build();

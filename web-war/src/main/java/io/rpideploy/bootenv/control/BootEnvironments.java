@@ -352,7 +352,7 @@ public class BootEnvironments {
             all.addAll(env.problems());
             env = new BootEnvironment(env.product(), false, env.imageId(), env.imageFilename(), env.imageVersion(),
                     env.kernel(), env.kernelRelease(), env.modules(), env.installerBuild(), env.builtAt(),
-                    List.copyOf(all));
+                    List.copyOf(all), env.awaitingImage());
         }
         states.put(product, env);
         BootEnvironment done = env;
@@ -453,9 +453,11 @@ public class BootEnvironments {
         Path dir = root == null ? null : root.resolve(product.name());
         List<String> problems = new ArrayList<>();
         Properties manifest = manifestOf(product);
+        boolean awaitingImage = false;
         if (manifest.isEmpty()) {
+            awaitingImage = !(dir != null && Files.exists(dir.resolve(MANIFEST))) && registry.active(product).isEmpty();
             problems.add(dir != null && Files.exists(dir.resolve(MANIFEST)) ? "manifest unreadable"
-                    : registry.active(product).isPresent() ? "not built yet" : "no active image of " + product);
+                    : !awaitingImage ? "not built yet" : "no active image of " + product);
         }
         String kernel = null;
         boolean dtb = false;
@@ -495,7 +497,7 @@ public class BootEnvironments {
         }
         return new BootEnvironment(product, problems.isEmpty(), id, manifest.getProperty("image.filename"),
                 manifest.getProperty("image.version"), kernel, manifest.getProperty("kernel.release"), modules,
-                manifest.getProperty("installer.build"), built, List.copyOf(problems));
+                manifest.getProperty("installer.build"), built, List.copyOf(problems), awaitingImage && id == null);
     }
 
     /** A product's manifest, empty when there is none or it cannot be read. */

@@ -3,6 +3,7 @@ package io.rpideploy.rollout.boundary;
 import io.rpideploy.deployments.boundary.DeploymentResource.DeploymentView;
 import io.rpideploy.deployments.control.DeploymentHistory;
 import io.rpideploy.deployments.control.DeploymentHistory.Filter;
+import io.rpideploy.hostnames.boundary.LeavingName;
 import io.rpideploy.hostnames.control.HostnameRules;
 import io.rpideploy.hostnames.control.HostnameService;
 import io.rpideploy.hostnames.entity.Product;
@@ -31,7 +32,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.primefaces.PrimeFaces;
 
 /**
  * The console's Rollout page: one venue's karts as a grid (drawn by {@code rollout.js} from the same JSON as the API,
@@ -68,8 +68,10 @@ public class RolloutView implements Serializable {
     private String productType;
     private KartView kart;
     private transient List<DeploymentView> runs;
-    private String goneAction;
-    private String goneMessage;
+    /** A release or retire refused for a board still imaging, with the name it was for. */
+    private final LeavingName leaving = new LeavingName();
+    /** Why the chosen venue's board cannot be shown (it was deleted meanwhile), or null. */
+    private String unavailable;
 
     @PostConstruct
     void init() {
@@ -80,8 +82,14 @@ public class RolloutView implements Serializable {
                 .findFirst().orElse(venueList.isEmpty() ? null : venueList.get(0).getCode());
         Product product = Product.parse(params.get("product")).orElse(null);
         if (product == null && venueCode != null) {
-            // a venue with only an RXP2 pool opens on it; otherwise the karts
-            product = board.productsOf(venueCode).stream().findFirst().orElse(Product.KXP2);
+            try {
+                // a venue with only an RXP2 pool opens on it; otherwise the karts
+                product = board.productsOf(venueCode).stream().findFirst().orElse(Product.KXP2);
+            } catch (DomainException gone) {
+                // removed since it was listed: the page says so instead of failing (its messages are drawn before
+                // this bean exists, so the page shows the text itself)
+                unavailable = gone.getMessage() + ": pick another venue";
+            }
         }
         productType = (product == null ? Product.KXP2 : product).name();
     }
@@ -118,8 +126,13 @@ public class RolloutView implements Serializable {
     public void open() {
         String hostname = FacesContext.getCurrentInstance().getExternalContext().getRequestParameterMap()
                 .get("hostname");
-        kart = current().karts().stream().filter(k -> k.hostname().equals(hostname)).findFirst().orElse(null);
+        leaving.clear(); // a refusal for the kart opened before is not this one's
         runs = null;
+        try {
+            kart = current().karts().stream().filter(k -> k.hostname().equals(hostname)).findFirst().orElse(null);
+        } catch (DomainException gone) {
+            kart = null; // the venue was deleted meanwhile
+        }
         if (kart == null) {
             ConsoleMessages.refuse(null, "No kart " + hostname + " on this board");
         }
@@ -176,43 +189,20 @@ public class RolloutView implements Serializable {
         if (!allowed() || kart == null) {
             return;
         }
-        try {
-            run(action, false);
-        } catch (DomainException refused) {
-            if ("board_gone".equals(refused.field())) {
-                goneAction = action;
-                goneMessage = refused.getMessage();
-                PrimeFaces.current().ajax().update("goneDialog");
-                PrimeFaces.current().executeScript("PF('goneDialog').show()");
-            } else {
-                ConsoleMessages.refuse(null, refused.getMessage());
-            }
+        if (leaving.leave(hostnames, kart.hostname(), action)) {
+            reload();
         }
     }
 
-    /** The user confirmed that the board imaging under the name is gone. */
+    /** The user confirmed that the board imaging under the refused name is gone: that name, whatever is open now. */
     public void confirmGone() {
-        if (!allowed() || kart == null || goneAction == null) {
+        if (!allowed() || leaving.getHostname() == null) {
             return;
         }
-        try {
-            run(goneAction, true);
-        } catch (DomainException refused) {
-            ConsoleMessages.refuse(null, refused.getMessage());
+        leaving.confirm(hostnames);
+        if (kart != null) {
+            reload();
         }
-        goneAction = null;
-    }
-
-    private void run(String action, boolean boardGone) {
-        String hostname = kart.hostname();
-        if (action.equals("release")) {
-            hostnames.release(hostname, boardGone);
-        } else {
-            hostnames.retire(hostname, boardGone);
-        }
-        ConsoleMessages.info(hostname + (action.equals("release") ? " released" : " retired")
-                + (boardGone ? "; the board's unfinished deployment is marked interrupted" : ""));
-        reload();
     }
 
     public boolean isOperator() {
@@ -249,6 +239,8 @@ public class RolloutView implements Serializable {
         this.productType = Product.parse(productType).orElse(Product.KXP2).name();
     }
     public KartView getKart() { return kart; }
-    public String getGoneAction() { return goneAction; }
-    public String getGoneMessage() { return goneMessage; }
+    public String getUnavailable() { return unavailable; }
+    public String getGoneHostname() { return leaving.getHostname(); }
+    public String getGoneAction() { return leaving.getAction(); }
+    public String getGoneMessage() { return leaving.getMessage(); }
 }

@@ -62,7 +62,10 @@ class AlertRulesTest {
         assertFalse(AlertRules.lowDisk(2048 * mib, 2048));
         assertFalse(AlertRules.lowDisk(0, 0), "0: off");
         assertEquals(2048, AlertRules.thresholdMib(2048));
-        assertThrows(IllegalArgumentException.class, () -> AlertRules.thresholdMib(-1));
+        assertEquals(0, AlertRules.thresholdMib(-1), "a negative threshold turns the check off, never throws");
+        assertEquals(null, AlertRules.thresholdProblem(0));
+        assertTrue(AlertRules.thresholdProblem(-5).contains("RPIDEPLOY_ALERTS_LOW_DISK_MB"),
+                AlertRules.thresholdProblem(-5));
         assertTrue(AlertRules.lowDisk("/data/images", 1536 * mib, 2048).contains("1536 MiB free for /data/images"));
     }
 
@@ -91,5 +94,21 @@ class AlertRulesTest {
         assertTrue(AlertRules.rogue("192.168.151.7", "aa:bb:cc:dd:ee:ff").contains("192.168.151.7 (aa:bb:cc:dd:ee:ff)"));
         assertEquals("The KXP2 boot environment is not ready: no kernel; no initramfs",
                 AlertRules.bootEnvironment("KXP2", List.of("no kernel", "no initramfs")));
+    }
+
+    @Test
+    void theCheckIntervalIsAtLeastOneSecondAndABadOneIsNamed() {
+        assertEquals(60, AlertRules.checkIntervalSeconds(60));
+        assertEquals(1, AlertRules.checkIntervalSeconds(0));
+        assertEquals(null, AlertRules.intervalProblem(1));
+        assertTrue(AlertRules.intervalProblem(-3).contains("RPIDEPLOY_ALERTS_CHECK_INTERVAL_SECONDS"));
+    }
+
+    @Test
+    void aKindIsReadAsTheApiWritesItAndAnUnknownOneNamesTheField() {
+        assertEquals(io.rpideploy.alerts.entity.AlertKind.FAILED_BOARD, AlertRules.kind(" failed_board "));
+        DomainException unknown = assertThrows(DomainException.class, () -> AlertRules.kind("FAILED_BOARD"));
+        assertEquals("kind", unknown.field());
+        assertEquals("kind", assertThrows(DomainException.class, () -> AlertRules.kind(null)).field());
     }
 }
