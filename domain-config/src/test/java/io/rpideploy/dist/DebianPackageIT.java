@@ -18,7 +18,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +48,7 @@ class DebianPackageIT {
         assumeTrue(missing.isEmpty(), "missing tools: " + missing + "; .ci/run installs them");
 
         Path target = Path.of(System.getProperty("rpideploy.dist")).toAbsolutePath().normalize().getParent();
-        Path deb = newestDeb(target);
+        Path deb = DebianRoot.newestDeb(target);
         Path work = Files.createDirectories(target.resolve("debian12"));
         Path log = work.resolve("package-test.log");
         Files.deleteIfExists(log);
@@ -238,15 +237,6 @@ class DebianPackageIT {
         return out;
     }
 
-    private static Path newestDeb(Path target) throws IOException {
-        try (Stream<Path> files = Files.list(target)) {
-            return files.filter(f -> f.getFileName().toString().matches("rpi-deploy_.*_all\\.deb"))
-                    .max(Comparator.comparing(f -> f.toFile().lastModified()))
-                    .orElseThrow(() -> new AssertionError("no rpi-deploy_*_all.deb in " + target
-                            + ": build the package first (mvn package)"));
-        }
-    }
-
     private static String status(JsonObject report, String check) {
         for (JsonValue v : report.getJsonArray("checks")) {
             if (v.asJsonObject().getString("check").equals(check)) {
@@ -264,7 +254,7 @@ class DebianPackageIT {
         }
     }
 
-    private static void note(Path log, String text) throws IOException {
+    static void note(Path log, String text) throws IOException {
         Files.writeString(log, text + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
     }

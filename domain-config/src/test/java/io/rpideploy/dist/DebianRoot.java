@@ -31,6 +31,55 @@ final class DebianRoot implements AutoCloseable {
 
     /** A fresh copy of the cached base (made first if missing) under {@code work}, mounted and ready for apt. */
     static DebianRoot create(Path work) throws IOException {
+        return mounted(base(work), work.resolve("root"), work);
+    }
+
+    /**
+     * The cached base with {@code packages} installed by apt, made once into {@code work/name} (again when the
+     * list changes): installing systemd and a Java runtime takes minutes, copying the result seconds.
+     */
+    static Path layer(Path work, String name, List<String> packages) throws IOException {
+        Path layer = work.resolve(name);
+        String key = String.join(" ", packages) + "\n";
+        Path complete = layer.resolve(".complete");
+        if (Files.exists(complete) && Files.readString(complete).equals(key)) {
+            return layer;
+        }
+        Path partial = work.resolve(name + "-partial");
+        try (DebianRoot debian = mounted(base(work), partial, work)) {
+            debian.must(300, "apt-get", "-q", "update");
+            List<String> install = new ArrayList<>(List.of("apt-get", "-q", "-y", "--no-install-recommends",
+                    "install"));
+            install.addAll(packages);
+            debian.must(1800, install.toArray(String[]::new));
+        }
+        Files.writeString(partial.resolve(".complete"), key);
+        requireUnmounted(layer);
+        Cmd.must(300, "rm", "-rf", "--one-file-system", layer.toString());
+        Files.move(partial, layer);
+        return layer;
+    }
+
+    /** A plain copy of a cached root, nothing mounted: for systemd-nspawn, which mounts /proc, /sys, /dev itself. */
+    static Path copy(Path from, Path to) {
+        requireUnmounted(to);
+        Cmd.must(300, "rm", "-rf", "--one-file-system", to.toString());
+        Cmd.must(300, "cp", "-a", from.toString(), to.toString());
+        return to;
+    }
+
+    /** The newest package the build made in {@code target}. */
+    static Path newestDeb(Path target) throws IOException {
+        try (Stream<Path> files = Files.list(target)) {
+            return files.filter(f -> f.getFileName().toString().matches("rpi-deploy_.*_all\\.deb"))
+                    .max(java.util.Comparator.comparing(f -> f.toFile().lastModified()))
+                    .orElseThrow(() -> new AssertionError("no rpi-deploy_*_all.deb in " + target
+                            + ": build the package first (mvn package)"));
+        }
+    }
+
+    /** {@code debootstrap --variant=minbase}, once. */
+    private static Path base(Path work) throws IOException {
         Path base = work.resolve("base");
         if (!Files.exists(base.resolve(".complete"))) {
             Path partial = work.resolve("base-partial");
@@ -43,7 +92,10 @@ final class DebianRoot implements AutoCloseable {
             Cmd.run(120, "rm", "-rf", "--one-file-system", base.toString());
             Files.move(partial, base);
         }
-        Path root = work.resolve("root");
+        return base;
+    }
+
+    private static DebianRoot mounted(Path base, Path root, Path work) throws IOException {
         requireUnmounted(root);
         Cmd.must(300, "rm", "-rf", "--one-file-system", root.toString());
         Cmd.must(300, "cp", "-a", base.toString(), root.toString());

@@ -60,7 +60,7 @@ public final class DoctorCommand implements OpsCommand {
         Health management = Health.fetch("management", s.managementAddress(), s.managementPort(), timeout);
         Instant until = Instant.now().plus(wait);
         // after an install or restart the server takes a few seconds to answer: poll, bounded by --wait
-        while ((!management.answered() || management.status() == 503) && Instant.now().isBefore(until)) {
+        while (management.starting() && Instant.now().isBefore(until)) {
             Thread.sleep(1000);
             management = Health.fetch("management", s.managementAddress(), s.managementPort(), timeout);
         }

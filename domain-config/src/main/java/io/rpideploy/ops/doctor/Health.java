@@ -67,6 +67,15 @@ public record Health(String listener, String url, int status, JsonObject body, S
         return status > 0;
     }
 
+    /**
+     * Not up yet, as after an install or restart: no answer, 503, or an error without the health body (Payara's
+     * listener accepts connections while the application is still being deployed and answers 404, then 500, with
+     * its own page; seen under systemd, where the package's postinst runs the doctor right after the start).
+     */
+    public boolean starting() {
+        return !answered() || status == 503 || status != 200 && body == null;
+    }
+
     /** One entry of {@code checks} (e.g. {@code netboot}), if the server sent it. */
     public Optional<JsonObject> check(String name) {
         if (body == null || !(body.get("checks") instanceof JsonObject checks)

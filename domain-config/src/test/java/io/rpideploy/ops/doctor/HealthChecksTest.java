@@ -1,6 +1,7 @@
 package io.rpideploy.ops.doctor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -60,6 +61,17 @@ class HealthChecksTest {
         Finding down = health(503, NETBOOT_DOWN).finding();
         assertEquals(Status.FAIL, down.status());
         assertTrue(down.message().contains("down: netboot"), down.message());
+    }
+
+    @Test
+    void startingUntilTheApplicationAnswers() {
+        assertTrue(new Health("management", "u", 0, null, "connection refused").starting());
+        assertTrue(health(503, NETBOOT_DOWN).starting());
+        // Payara's listener before the application is deployed: 404, an HTML page
+        assertTrue(health(404, "<html>Not Found</html>").starting());
+        assertTrue(health(500, "<html>Internal Server Error</html>").starting());
+        assertFalse(health(200, NETBOOT_UP).starting());
+        assertFalse(health(404, "{\"error\":\"not_found\",\"message\":\"no such path\"}").starting());
     }
 
     @Test
