@@ -1,5 +1,6 @@
 package io.rpideploy.security.boundary;
 
+import io.rpideploy.platform.boundary.AccessLog;
 import io.rpideploy.platform.boundary.ApiErrors;
 import io.rpideploy.platform.control.ListenerPolicy;
 import io.rpideploy.platform.control.MonitoringEndpoints;
@@ -68,6 +69,7 @@ public class LoginMechanism implements HttpAuthenticationMechanism {
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
                                                 HttpMessageContext context) {
+        AccessLog.remember(request, response); // every request's line needs its response, refused ones too
         // the first application code a request meets: a path in any spelling but its canonical one goes no further,
         // on either listener, so no later check can be taken on one spelling and the route on another
         Optional<String> canonical = ListenerPolicy.canonicalPath(request);
