@@ -407,6 +407,179 @@ class SecurityIT {
         }
     }
 
+    /**
+     * An address that asks /api/config as fast as it can, past its allowance, is answered 429 only after a delay and
+     * without a thread held meanwhile: four keep-alive connections that ask again the moment they are answered get
+     * about one refusal a second each, not thousands, while /health and a board at another address are answered at
+     * once. Past the bound of held refusals an address's refusals come at once, with the connection closed. The
+     * held requests end where they began (no Weld context-leak warning in the server's log).
+     */
+    @Test
+    void aConfigFloodFromOneAddressIsHeldBackWithoutHoldingThreads() throws Exception {
+        String flooder = "10.77.64.2";
+        String board = "10.77.64.3";
+        Cmd.run(20, "ip", "link", "del", "rpsec0");
+        Cmd.must(20, "ip", "link", "add", "rpsec0", "type", "bridge"); // a bridge without ports: addresses of this host only
+        try {
+            Cmd.must(20, "ip", "addr", "add", flooder + "/24", "dev", "rpsec0");
+            Cmd.must(20, "ip", "addr", "add", board + "/24", "dev", "rpsec0");
+            Cmd.must(20, "ip", "link", "set", "rpsec0", "up");
+            // admitted: 404 (no such venue: nothing assigned, nothing stored; a 400 would close the connection)
+            byte[] invalid = ("{\"product_type\":\"KXP2\",\"venue_code\":\"NOPE\",\"serial_number\":"
+                    + "\"10000000abcdef01\"}").getBytes(StandardCharsets.US_ASCII);
+            java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.atomic.AtomicInteger> statuses =
+                    new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.concurrent.atomic.AtomicLong slowestAdmitted = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong fastest429 = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+            List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+            long floodEnd = System.nanoTime() + 5_000_000_000L;
+            List<Thread> flood = new ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                Thread worker = new Thread(() -> {
+                    try (KeepAlive connection = new KeepAlive(flooder, DEPLOYMENT)) {
+                        for (int i = 0; i < 10_000 && System.nanoTime() < floodEnd; i++) {
+                            long t0 = System.nanoTime();
+                            RawHttp.Answer answer = connection.post("/api/config", invalid);
+                            long took = System.nanoTime() - t0;
+                            statuses.computeIfAbsent(answer.status(),
+                                    k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                            if (answer.status() == 429) {
+                                fastest429.accumulateAndGet(took, Math::min);
+                                if (answer.header("Retry-After") == null || !answer.body().contains("too_many_requests")) {
+                                    problems.add("429 without Retry-After or error: " + answer.headers() + answer.body());
+                                }
+                            } else if (answer.status() == 404) {
+                                slowestAdmitted.accumulateAndGet(took, Math::max);
+                            }
+                        }
+                    } catch (Exception e) {
+                        problems.add(e.toString());
+                    }
+                });
+                worker.start();
+                flood.add(worker);
+            }
+            Thread.sleep(1500); // the allowance is used up in the first moments
+            for (int i = 0; i < 3; i++) {
+                long t0 = System.nanoTime();
+                assertEquals(200, RawHttp.get(DEPLOYMENT, "/health", Map.of()).status());
+                RawHttp.Answer other = RawHttp.sendFrom(board, DEPLOYMENT, "POST", "/api/config",
+                        Map.of("Content-Type", "application/json"), invalid);
+                assertEquals(404, other.status(), "a board at another address is answered, not held: " + other.body());
+                assertTrue((System.nanoTime() - t0) / 1e6 < 900, "health and another board answered at once");
+                Thread.sleep(500);
+            }
+            for (Thread t : flood) {
+                t.join(30_000);
+            }
+            assertTrue(problems.isEmpty(), problems.toString());
+            int admitted = statuses.getOrDefault(404, new java.util.concurrent.atomic.AtomicInteger()).get();
+            int refused = statuses.getOrDefault(429, new java.util.concurrent.atomic.AtomicInteger()).get();
+            assertEquals(java.util.Set.of(404, 429), statuses.keySet(), statuses.toString());
+            assertTrue(admitted >= 20 && admitted <= 22, "the allowance (20 a minute) was served: " + statuses);
+            // 4 connections x 5 s at one refusal a second each; before, the same loop was refused thousands of times
+            assertTrue(refused >= 8 && refused <= 28, "refusals held back: " + statuses);
+            assertTrue(fastest429.get() / 1e6 >= 900, "each refusal came after the delay: " + fastest429.get() / 1e6);
+            assertTrue(slowestAdmitted.get() / 1e6 < 900, "admitted requests are not held: " + slowestAdmitted.get() / 1e6);
+
+            // past the bound of held refusals (32 an address): the rest are refused at once and their connections closed
+            List<java.net.Socket> many = new ArrayList<>();
+            try {
+                for (int i = 0; i < 40; i++) {
+                    java.net.Socket socket = new java.net.Socket();
+                    socket.bind(new java.net.InetSocketAddress(flooder, 0));
+                    socket.connect(new java.net.InetSocketAddress("127.0.0.1", DEPLOYMENT), 5000);
+                    socket.setSoTimeout(10_000);
+                    socket.getOutputStream().write(("POST /api/config HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                            + "application/json\r\nContent-Length: " + invalid.length + "\r\n\r\n"
+                            + new String(invalid, StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII));
+                    many.add(socket);
+                }
+                Thread.sleep(500); // held ones are answered after a second
+                int atOnce = 0;
+                for (java.net.Socket socket : many) {
+                    if (socket.getInputStream().available() > 0) {
+                        atOnce++;
+                    }
+                }
+                for (java.net.Socket socket : many) {
+                    String head = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                    assertTrue(head.endsWith("429"), head);
+                }
+                assertTrue(atOnce >= 8 && atOnce < 40, atOnce + " of 40 refused at once");
+            } finally {
+                for (java.net.Socket socket : many) {
+                    socket.close();
+                }
+            }
+            String serverLog = Files.readString(log);
+            assertFalse(serverLog.contains("WELD-0007") || serverLog.contains("WELD-000225"),
+                    "held requests leak no CDI context");
+        } finally {
+            Cmd.run(20, "ip", "link", "del", "rpsec0");
+        }
+    }
+
+    /** One HTTP/1.1 keep-alive connection from a local address of the test's choice. */
+    private static final class KeepAlive implements AutoCloseable {
+        private final java.net.Socket socket = new java.net.Socket();
+        private final java.io.InputStream in;
+
+        KeepAlive(String from, int port) throws java.io.IOException {
+            socket.bind(new java.net.InetSocketAddress(from, 0));
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(15_000);
+            in = new java.io.BufferedInputStream(socket.getInputStream());
+        }
+
+        RawHttp.Answer post(String path, byte[] body) throws java.io.IOException {
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                    + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            List<String> headers = new ArrayList<>();
+            String status = line();
+            int length = 0;
+            boolean chunked = false;
+            for (String h = line(); !h.isEmpty(); h = line()) {
+                headers.add(h);
+                if (h.toLowerCase().startsWith("content-length:")) {
+                    length = Integer.parseInt(h.substring(15).trim());
+                }
+                chunked |= h.toLowerCase().replace(" ", "").equals("transfer-encoding:chunked");
+            }
+            java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream();
+            if (chunked) {
+                for (int size = Integer.parseInt(line().trim(), 16); size > 0; size = Integer.parseInt(line().trim(), 16)) {
+                    content.write(in.readNBytes(size));
+                    line();
+                }
+                line();
+            } else {
+                content.write(in.readNBytes(length));
+            }
+            String text = content.toString(StandardCharsets.UTF_8);
+            return new RawHttp.Answer(Integer.parseInt(status.split(" ")[1]), headers, text);
+        }
+
+        private String line() throws java.io.IOException {
+            StringBuilder b = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new java.io.EOFException("connection closed after: " + b);
+                }
+                if (c != '\r') {
+                    b.append((char) c);
+                }
+            }
+            return b.toString();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            socket.close();
+        }
+    }
+
     /** Sends a request whose body arrives in three parts a few hundred milliseconds apart; returns the status. */
     private static int trickled(int port, String path, String json, Map<String, String> headers) throws Exception {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);

@@ -1,6 +1,5 @@
 package io.rpideploy.deployments.boundary;
 
-import io.rpideploy.deployments.control.ConfigRate;
 import io.rpideploy.deployments.control.DeploymentRules;
 import io.rpideploy.deployments.control.DeploymentService;
 import io.rpideploy.deployments.control.DeploymentService.ConfigRequest;
@@ -24,7 +23,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The plan's {@code POST /api/config} (deployment listener only, no login): hostname and image for one board,
- * in the fields the plan's installer reads.
+ * in the fields the plan's installer reads. How often one address may ask is {@link ConfigRateFilter}'s, before the
+ * body is read.
  */
 @Path("config")
 @RequestScoped
@@ -33,9 +33,6 @@ public class ConfigResource {
 
     @Inject
     DeploymentService deployments;
-
-    @Inject
-    ConfigRate rate;
 
     @Inject
     @ConfigProperty(name = "rpideploy.deployment.public-url")
@@ -47,7 +44,6 @@ public class ConfigResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public ConfigAnswer config(JsonValue body) {
-        rate.take(request.getRemoteAddr()); // before anything is read or assigned
         JsonInput in = JsonInput.of(body);
         String product = in.string("product_type");
         String venue = in.string("venue_code");

@@ -7,7 +7,6 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -18,7 +17,6 @@ import java.io.IOException;
  * asynchronous one (an image sent with sendfile) when it completes. Requests the login refuses before any filter
  * (401 from {@code LoginMechanism}) are not timed.
  */
-@WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class RequestTimer extends HttpFilter {
 
     @Inject

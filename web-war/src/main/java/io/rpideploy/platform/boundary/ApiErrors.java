@@ -54,7 +54,10 @@ public final class ApiErrors {
         response.setStatus(status);
         response.setContentType("application/json");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write(body(error, message, null).toString());
+        String json = body(error, message, null).toString();
+        // not chunked: a keep-alive client knows where the answer ends (the writer encodes UTF-8, as counted)
+        response.setContentLength(json.getBytes(StandardCharsets.UTF_8).length);
+        response.getWriter().write(json);
         response.flushBuffer();
     }
 }

@@ -8,7 +8,6 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -27,7 +26,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * than {@link JsonDepth#MAX} is a 400; a body that trickles in gets a deadline, and one address few such reads at once.
  * Image uploads stream to disk and are exempt.
  */
-@WebFilter(urlPatterns = "/api/*", asyncSupported = true)
 public class BodyLimits extends HttpFilter {
 
     static final String UPLOAD = "/api/images/upload";

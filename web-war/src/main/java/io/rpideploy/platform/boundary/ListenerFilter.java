@@ -4,7 +4,6 @@ import io.rpideploy.platform.control.ListenerPolicy;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,7 +13,6 @@ import java.io.IOException;
  * Answers 400 to a path in any but its canonical spelling and 404 to a path that belongs to the other listener,
  * before anything else sees the request ({@code LoginMechanism} applies the same rule even earlier).
  */
-@WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class ListenerFilter extends HttpFilter {
 
     @Inject

@@ -3,7 +3,6 @@ package io.rpideploy.platform.boundary;
 import io.rpideploy.platform.control.ListenerPolicy;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,7 +13,6 @@ import java.io.IOException;
  * load scripts, styles and the WebSocket from this server only; everything else loads nothing), and no caching of
  * pages and API answers that hold data. Files (images, boot files, console resources) set their own caching.
  */
-@WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class SecurityHeaders extends HttpFilter {
 
     /** PrimeFaces renders inline scripts and handlers, hence 'unsafe-inline'; nothing is loaded from elsewhere. */

@@ -3,7 +3,6 @@ package io.rpideploy.security.boundary;
 import io.rpideploy.platform.entity.Role;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -13,7 +12,6 @@ import java.io.IOException;
  * Console pages for admins only: anyone else gets 403 for the page and for its form posts alike. Runs after
  * {@link LoginMechanism}, so a visitor who is not logged in is sent to the login page first.
  */
-@WebFilter(urlPatterns = "/users/*")
 public class AdminPagesFilter extends HttpFilter {
 
     @Override
