@@ -138,9 +138,9 @@ public final class AttackBenchmark {
                 "ATCK", serials);
 
         List<Probes.Probe> probes = probes();
-        line("  probes from %s, attackers from %s; each probe one request after another, %d ms apart, timeout %d s:",
-                probeAddress.getHostAddress(), attackerAddress.getHostAddress(), Probes.PAUSE_MILLIS,
-                PROBE_TIMEOUT_MILLIS / 1000);
+        line("  management listener: probes from %s, attackers from %s (deployment listener: as above); each probe "
+                + "one request after another, %d ms apart, timeout %d s:", probeAddress.getHostAddress(),
+                attackerAddress.getHostAddress(), Probes.PAUSE_MILLIS, PROBE_TIMEOUT_MILLIS / 1000);
         line("    /health on both listeners; POST /api/config of a new RXP2 board (distinct serials) on the "
                 + "deployment listener; GET /venues/index.xhtml with the admin's console session");
         line("  each attack: %d s to set up, then %d s measured while it runs; then it is stopped and the server "
