@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.rpideploy.platform.control.DomainException;
@@ -42,6 +43,29 @@ class BlockMapCheckTest {
         assertEquals(7, checked.mappedBlocks());
         assertEquals(3, checked.ranges());
         assertEquals(TestBmaps.sha256(bytes(xml), 0, bytes(xml).length), checked.sha256());
+    }
+
+    /** What Debian's bmap-tools writes (when it is installed) is accepted as it is. */
+    @Test
+    void aMapWrittenByBmaptoolIsAccepted() throws Exception {
+        Path tool = Path.of("/usr/bin/bmaptool");
+        assumeTrue(Files.isExecutable(tool), "bmap-tools not installed");
+        Path image = tmp.resolve("sparse.img");
+        try (var file = new java.io.RandomAccessFile(image.toFile(), "rw")) {
+            file.setLength(20L << 20);
+            file.seek(7 * 4096);
+            file.write(this.image);
+            file.seek(3000 * 4096);
+            file.write(this.image, 0, 3 * 4096);
+        }
+        Path map = tmp.resolve("sparse.img.bmap");
+        Process p = new ProcessBuilder(tool.toString(), "create", image.toString(), "-o", map.toString())
+                .redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0, said);
+        BlockMapCheck.Checked checked = BlockMapCheck.check(Files.readAllBytes(map), 20L << 20);
+        assertEquals(5120, checked.blocksCount());
+        assertTrue(checked.mappedBlocks() >= 14 && checked.mappedBlocks() < 5120, checked.toString());
     }
 
     @Test
