@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Block maps of registered images: accepted with the upload or by {@code PUT /api/images/{id}/bmap}, refused when
- * they are not a checked bmap 2.x of that image (XXE, another image's size, ...), with nothing stored changed; and
+ * they are not a checked bmap 2.x of that image (XXE, another image's size or bytes, data left unmapped, ...), with
+ * nothing stored changed; and
  * served as {@code /images/<image>.bmap} on the deployment listener for a registered image that has one only.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -47,6 +48,8 @@ class ImageBmapIT {
     @Test
     void aBmapUploadedWithTheImageIsServedBesideIt() throws Exception {
         byte[] image = ItImages.disk(64 * 4096 + 300, 41);
+        java.util.Arrays.fill(image, 4 * 4096, 10 * 4096, (byte) 0); // what a map leaves out is zeros
+        java.util.Arrays.fill(image, 21 * 4096, 60 * 4096, (byte) 0);
         String map = TestBmaps.of(image, new long[] {0, 3}, new long[] {10, 20}, new long[] {60, 64});
         Reply up = upload("KXP2", "bmap-1", "with map.img", image, map.getBytes(StandardCharsets.UTF_8));
         assertEquals(201, up.status(), up.toString());
@@ -80,6 +83,7 @@ class ImageBmapIT {
     @Test
     void putAcceptsAMapOfTheImageAndRefusesAnythingElseChangingNothing() throws Exception {
         byte[] image = ItImages.disk(40 * 4096, 42);
+        java.util.Arrays.fill(image, 6 * 4096, 30 * 4096, (byte) 0);
         Reply up = upload("RXP2", "bmap-2", "put map.img", image, null);
         assertEquals(201, up.status(), up.toString());
         JsonObject view = up.json().getJsonObject("image");
@@ -104,7 +108,11 @@ class ImageBmapIT {
         String version1 = first.replace("version=\"2.0\"", "version=\"1.4\"");
         String sha1 = TestBmaps.withChecksum(TestBmaps.text(image.length, 4096, 40, 1, "sha1",
                 TestBmaps.range(0, 0, "00".repeat(32))));
+        byte[] otherBuild = image.clone();
+        otherBuild[35 * 4096 + 7] ^= 1;
         String[][] refusals = {
+            {TestBmaps.of(image, new long[] {0, 5}), "Block 30 is unmapped in the bmap but holds data"},
+            {TestBmaps.of(otherBuild, new long[] {0, 39}), "its SHA-256 is not that of the image's blocks"},
             {xxe, "DOCTYPE"}, {otherSize, "ImageSize"}, {unordered, "ascending order"}, {outside, "outside"},
             {version1, "version 1.4"}, {sha1, "sha256"}, {"not xml at all", "well-formed"},
             {"x".repeat(16 * 1024 * 1024 + 1), "larger than 16777216"},

@@ -1,10 +1,14 @@
 package io.rpideploy.images.control;
 
 import io.rpideploy.platform.control.DomainException;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -21,7 +25,8 @@ import javax.xml.stream.XMLStreamReader;
  * sent for a registered image. It is untrusted input: bounded in size, read with a streaming parser that refuses
  * any DOCTYPE (so no entity, internal or external, is ever expanded or fetched), and held to the rules the
  * installer relies on when it writes only the mapped ranges: the image's raw size, whole blocks, ranges inside the
- * image in ascending order without overlap, a SHA-256 per range, the counts adding up, and the file's own checksum.
+ * image in ascending order without overlap, a SHA-256 per range, the counts adding up, and the file's own checksum;
+ * then {@link #matchContent} holds it against the image's bytes.
  */
 public final class BlockMapCheck {
 
@@ -35,9 +40,14 @@ public final class BlockMapCheck {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern RANGE = Pattern.compile("(\\d{1,19})(?:-(\\d{1,19}))?");
 
-    /** What was checked: the figures for the log and the SHA-256 of the file as stored. */
+    /** What was checked: the figures for the log, the SHA-256 of the file as stored, and its ranges. */
     public record Checked(long imageSize, int blockSize, long blocksCount, long mappedBlocks, int ranges,
-                          String sha256) {
+                          String sha256, long[] firsts, long[] lasts, String[] sums) {
+        @Override
+        public String toString() {
+            return "bmap of " + imageSize + " bytes: " + ranges + " ranges, " + mappedBlocks + " of " + blocksCount
+                    + " blocks of " + blockSize + " bytes mapped, sha256 " + sha256;
+        }
     }
 
     private BlockMapCheck() {
@@ -62,6 +72,8 @@ public final class BlockMapCheck {
         long counted = 0;
         long previousLast = -1;
         int ranges = 0;
+        java.util.List<long[]> spans = new java.util.ArrayList<>();
+        java.util.List<String> sums = new java.util.ArrayList<>();
         try {
             XMLStreamReader reader = factory().createXMLStreamReader(new ByteArrayInputStream(xml));
             try {
@@ -136,6 +148,8 @@ public final class BlockMapCheck {
                         }
                         counted += last - first + 1;
                         previousLast = last;
+                        spans.add(new long[] {first, last});
+                        sums.add(sum.toLowerCase(Locale.ROOT));
                     }
                 }
             } finally {
@@ -164,7 +178,46 @@ public final class BlockMapCheck {
         if (fileSum != null) {
             checkFileChecksum(xml, fileSum);
         }
-        return new Checked(imageSize, (int) blockSize, blocksCount, mapped, ranges, hex(sha256().digest(xml)));
+        return new Checked(imageSize, (int) blockSize, blocksCount, mapped, ranges, hex(sha256().digest(xml)),
+                spans.stream().mapToLong(r -> r[0]).toArray(), spans.stream().mapToLong(r -> r[1]).toArray(),
+                sums.toArray(String[]::new));
+    }
+
+    /**
+     * Holds a checked map against the image's raw bytes: each mapped range has the SHA-256 the map gives, and each
+     * unmapped block is zeros. A board writes only the mapped blocks, so a map that leaves out a block holding data
+     * would give a card that differs from the image without any checksum noticing; bmaptool (holes) and image
+     * prepare (free blocks discarded) both leave only zeros unmapped.
+     *
+     * @param raw the uncompressed image from its first byte (read to {@code imageSize}, not closed)
+     * @throws DomainException (400, field bmap) for the first range or block that does not agree
+     */
+    public static void matchContent(Checked map, InputStream raw) throws IOException {
+        int size = map.blockSize();
+        byte[] block = new byte[size];
+        byte[] zeros = new byte[size];
+        MessageDigest sha = sha256();
+        InputStream in = new BufferedInputStream(raw, 1 << 20);
+        int r = 0;
+        for (long b = 0; b < map.blocksCount(); b++) {
+            int length = (int) Math.min(size, map.imageSize() - b * size);
+            if (in.readNBytes(block, 0, length) < length) {
+                throw invalid("The image ends before the bmap's ImageSize (" + map.imageSize() + " bytes)");
+            }
+            if (r < map.ranges() && map.firsts()[r] <= b) {
+                sha.update(block, 0, length);
+                if (b == map.lasts()[r]) {
+                    if (!hex(sha.digest()).equals(map.sums()[r])) {
+                        throw invalid("bmap Range " + map.firsts()[r] + "-" + map.lasts()[r] + ": its SHA-256 is not"
+                                + " that of the image's blocks (a map of another image, or of an earlier build?)");
+                    }
+                    r++;
+                }
+            } else if (Arrays.mismatch(block, 0, length, zeros, 0, length) >= 0) {
+                throw invalid("Block " + b + " is unmapped in the bmap but holds data in the image: a board would"
+                        + " not write it");
+            }
+        }
     }
 
     private static void checkHeader(Map<String, String> header, long imageSize, long blockSize, long blocksCount) {

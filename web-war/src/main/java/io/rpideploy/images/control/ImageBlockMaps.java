@@ -1,5 +1,6 @@
 package io.rpideploy.images.control;
 
+import io.rpideploy.images.entity.ImageFormat;
 import io.rpideploy.images.entity.MasterImage;
 import io.rpideploy.platform.control.DomainException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,8 +20,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The block maps ({@code <image>.bmap}) of registered images: checked ({@link BlockMapCheck}) before anything is
- * written, stored beside the image, recorded with their SHA-256, and handed to the deployment listener only while
+ * The block maps ({@code <image>.bmap}) of registered images: checked ({@link BlockMapCheck}), also against the
+ * image's bytes, before anything is written, stored beside the image, recorded with their SHA-256, and handed to the deployment listener only while
  * the file is still the one recorded. A refused map leaves the stored one (or none) as it was.
  */
 @ApplicationScoped
@@ -33,6 +34,9 @@ public class ImageBlockMaps {
 
     @Inject
     ImageRegistry registry;
+
+    @Inject
+    RawCopies rawCopies;
 
     /** Reads a map as sent, refusing (400, nothing read beyond it) one over {@link BlockMapCheck#MAX_BYTES}. */
     public static byte[] read(InputStream in) throws IOException {
@@ -53,10 +57,31 @@ public class ImageBlockMaps {
         return BlockMapCheck.check(xml, rawSize);
     }
 
-    /** Adds or replaces the map of a registered image; 412 when it changed since {@code expectedVersion}. */
+    /**
+     * Holds a checked map against the raw bytes of an image file stored in this format (one read of the image,
+     * decompressed on the way if it is compressed).
+     */
+    public static void matchContent(BlockMapCheck.Checked map, Path file, ImageFormat format) {
+        try (InputStream in = ImageDigester.decompressor(Files.newInputStream(file), format)) {
+            BlockMapCheck.matchContent(map, in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + " to check a block map against it", e);
+        }
+    }
+
+    /**
+     * Adds or replaces the map of a registered image, after reading the image once to hold the map against it;
+     * 412 when the image changed since {@code expectedVersion}.
+     */
     public synchronized MasterImage attach(long id, Long expectedVersion, byte[] xml) {
         MasterImage image = registry.require(id);
         BlockMapCheck.Checked checked = check(xml, ImageRegistry.rawSize(image).orElse(null));
+        Optional<Path> raw = rawCopies.ready(image); // a compressed image's raw copy spares decompressing it
+        if (raw.isPresent()) {
+            matchContent(checked, raw.get(), ImageFormat.IMG);
+        } else {
+            matchContent(checked, store.images().resolve(image.getFilename()), image.getFormat());
+        }
         Path target = store.bmapFile(image.getFilename());
         Path previous = null;
         try {

@@ -102,6 +102,9 @@ public class ImageUploads {
             BlockMapCheck.Checked checkedMap = bmap == null ? null : ImageBlockMaps.check(bmap,
                     digests.uncompressedSize() != null ? digests.uncompressedSize()
                             : format == ImageFormat.IMG ? Long.valueOf(digests.size()) : null);
+            if (checkedMap != null) {
+                ImageBlockMaps.matchContent(checkedMap, temp, format); // a second read of the upload, from disk
+            }
             String name = ImageNames.storedName(product, version, ImageNames.sanitise(original));
             Path source = temp;
             Path stored = serverSide(() -> store.moveIn(source, name, registry::filenameTaken),

@@ -64,8 +64,36 @@ class BlockMapCheckTest {
         String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0, said);
         BlockMapCheck.Checked checked = BlockMapCheck.check(Files.readAllBytes(map), 20L << 20);
+        try (var in = Files.newInputStream(image)) {
+            BlockMapCheck.matchContent(checked, in); // holes unmapped, data mapped with bmaptool's SHA-256
+        }
         assertEquals(5120, checked.blocksCount());
         assertTrue(checked.mappedBlocks() >= 14 && checked.mappedBlocks() < 5120, checked.toString());
+    }
+
+    /** The map must describe these bytes: its ranges' SHA-256, and zeros wherever it maps nothing. */
+    @Test
+    void theMapIsHeldAgainstTheImagesBytes() throws Exception {
+        byte[] data = image.clone();
+        java.util.Arrays.fill(data, 3 * 4096, 8 * 4096, (byte) 0);
+        BlockMapCheck.Checked map = BlockMapCheck.check(bytes(TestBmaps.of(data, new long[] {0, 2},
+                new long[] {8, 10})), data.length);
+        BlockMapCheck.matchContent(map, new java.io.ByteArrayInputStream(data)); // agrees
+
+        byte[] unmappedData = data.clone();
+        unmappedData[5 * 4096 + 9] = 1;
+        assertTrue(contentRefused(map, unmappedData).contains("Block 5 is unmapped in the bmap but holds data"));
+        byte[] otherBuild = data.clone();
+        otherBuild[9 * 4096] ^= 1;
+        assertTrue(contentRefused(map, otherBuild).contains("Range 8-10: its SHA-256 is not that of the image"));
+        assertTrue(contentRefused(map, java.util.Arrays.copyOf(data, data.length - 1)).contains("ends before"));
+    }
+
+    private static String contentRefused(BlockMapCheck.Checked map, byte[] data) {
+        DomainException e = assertThrows(DomainException.class,
+                () -> BlockMapCheck.matchContent(map, new java.io.ByteArrayInputStream(data)));
+        assertEquals("bmap", e.field());
+        return e.getMessage();
     }
 
     @Test
