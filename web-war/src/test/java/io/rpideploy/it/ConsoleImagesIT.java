@@ -122,7 +122,18 @@ class ConsoleImagesIT {
         assertTrue(sha.startsWith(checksum.getText().replace("…", "")), checksum.getText());
         assertTrue(browser.driver.findElements(By.cssSelector("#upload .upload-error")).stream()
                 .noneMatch(WebElement::isDisplayed), "the earlier refusal is gone");
+        assertEquals("no bmap", row.findElement(By.cssSelector(".bmap-state")).getText());
         browser.screenshot("im-02-uploaded");
+
+        // a block map sent through the API shows on the row
+        long id = image(FIRST).getJsonNumber("id").longValue();
+        Api admin = Api.admin();
+        var put = admin.send(admin.request("/api/images/" + id + "/bmap").header("Content-Type", "application/xml")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(io.rpideploy.images.control.TestBmaps.of(
+                        Files.readAllBytes(file), new long[] {0, 95}))));
+        assertEquals(200, put.status(), put.toString());
+        browser.open("/master-images/index.xhtml");
+        assertEquals("bmap", browser.find(imageRow(FIRST)).findElement(By.cssSelector(".bmap-state")).getText());
     }
 
     @Test

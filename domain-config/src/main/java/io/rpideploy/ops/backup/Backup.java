@@ -158,10 +158,12 @@ public final class Backup {
             if (!db.hasTable("master_image")) {
                 return images;
             }
+            // block maps (V13) ride with their images; an older database has none
+            boolean bmaps = db.hasColumn("master_image", "bmap_checksum");
             try (Statement statement = db.connection().createStatement();
                  ResultSet rows = statement.executeQuery("SELECT id, filename, product_type, version, format,"
-                         + " size_bytes, checksum, uncompressed_checksum, is_active, deleted_at FROM master_image"
-                         + " ORDER BY id")) {
+                         + " size_bytes, checksum, uncompressed_checksum, is_active, deleted_at"
+                         + (bmaps ? ", bmap_checksum" : "") + " FROM master_image ORDER BY id")) {
                 while (rows.next()) {
                     JsonObjectBuilder image = Json.createObjectBuilder()
                             .add("id", rows.getLong("id"))
@@ -177,6 +179,9 @@ public final class Backup {
                     }
                     addIfSet(image, "checksum", rows.getString("checksum"));
                     addIfSet(image, "uncompressed_checksum", rows.getString("uncompressed_checksum"));
+                    if (bmaps) {
+                        addIfSet(image, "bmap_checksum", rows.getString("bmap_checksum"));
+                    }
                     images.add(image);
                 }
             }
@@ -210,7 +215,24 @@ public final class Backup {
         if (recorded != null && !recorded.equals(added.getString("sha256"))) {
             warnings.add("image " + filename + " does not match its recorded checksum (file changed or damaged)");
         }
-        return entry.add("included", true).add("path", BackupArchive.IMAGES + filename).build();
+        entry.add("included", true).add("path", BackupArchive.IMAGES + filename);
+        String bmapSum = image.getString("bmap_checksum", null);
+        if (bmapSum != null) {
+            // the block map beside it, so a restored image is served with its map (the server checks its SHA-256)
+            Path bmap = layout.images().resolve(filename + BackupArchive.BMAP_SUFFIX);
+            if (Files.isRegularFile(bmap, LinkOption.NOFOLLOW_LINKS)) {
+                JsonObject map = add(zip, BackupArchive.IMAGES + filename + BackupArchive.BMAP_SUFFIX, bmap);
+                files.add(map);
+                entry.add("bmap_path", map.getString("path"));
+                if (!bmapSum.equals(map.getString("sha256"))) {
+                    warnings.add("the block map of " + filename + " does not match its recorded checksum (the server"
+                            + " does not serve it; send it again)");
+                }
+            } else {
+                warnings.add("image " + filename + " has a block map registered but its file is missing: " + bmap);
+            }
+        }
+        return entry.build();
     }
 
     /** Every regular file below a folder; links are not followed (a link could lead anywhere). */

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * settings/rpi-deploy.env    the settings file, when there was one
  * boot/..., tls/...          the operator's folders (DataLayout)
  * images/NAME                image files, with --with-images only
+ * images/NAME.bmap           their block maps, when registered with one
  * manifest.json              written last: every entry above with size and SHA-256, the images and their checksums
  * </pre>
  */
@@ -32,6 +33,8 @@ final class BackupArchive {
     static final String DATABASE = "database/rpideploy.db";
     static final String SETTINGS = "settings/rpi-deploy.env";
     static final String IMAGES = "images/";
+    /** An image's block map is stored beside it under its name with this suffix (as the server keeps it). */
+    static final String BMAP_SUFFIX = ".bmap";
     /** rpi-deploy-backup-20261206-091600-123.zip: names sort by time, so retention keeps the last ones by name. */
     static final Pattern NAME = Pattern.compile("rpi-deploy-backup-\\d{8}-\\d{6}-\\d{3}\\.zip");
     static final String NAME_FORMAT = "'rpi-deploy-backup-'uuuuMMdd-HHmmss-SSS'.zip'";

@@ -89,6 +89,10 @@ public final class Restore {
                 if (!image.getBoolean("deleted", false) && !Files.isRegularFile(file)) {
                     warnings.add("image " + image.getString("filename") + " is registered but not in "
                             + layout.images() + " (back up --with-images, or copy the file there)");
+                } else if (!image.getBoolean("deleted", false) && image.containsKey("bmap_checksum")
+                        && !Files.isRegularFile(file.resolveSibling(file.getFileName() + BackupArchive.BMAP_SUFFIX))) {
+                    warnings.add("image " + image.getString("filename") + " has a block map registered but not in "
+                            + layout.images() + " (boards write the whole image until it is sent again)");
                 }
             }
             return new Result(manifest, Files.isDirectory(aside) ? aside : null, notes, warnings);
@@ -160,6 +164,12 @@ public final class Restore {
                 String recorded = BackupArchive.bareHex(image.getString("checksum", null));
                 if (path != null && recorded != null && !recorded.equals(listed.get(path).getString("sha256"))) {
                     throw new Refused(archive + ": " + path + " does not match the checksum its registry recorded");
+                }
+                String bmapPath = image.getString("bmap_path", null);
+                if (bmapPath != null && (!listed.containsKey(bmapPath) || !bmapPath.equals(path
+                        + BackupArchive.BMAP_SUFFIX) || !listed.get(bmapPath).getString("sha256")
+                        .equals(image.getString("bmap_checksum", "")))) {
+                    throw new Refused(archive + ": " + bmapPath + " is not the block map its registry recorded");
                 }
             }
             return manifest;

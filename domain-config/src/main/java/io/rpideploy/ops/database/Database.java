@@ -126,6 +126,18 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Whether a table of the schema has this column (a database from before its migration has not). */
+    public boolean hasColumn(String table, String column) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT 1 FROM pragma_table_info(?) WHERE name = ?")) {
+            statement.setString(1, table);
+            statement.setString(2, column);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
     /** Rows in a table of the schema (the name is ours, never the user's). */
     public long count(String table) throws SQLException {
         try (Statement statement = connection.createStatement();

@@ -135,11 +135,12 @@ public final class ImageCommand implements OpsCommand {
             Path file = r.compressed() != null ? r.compressed() : r.image();
             String text = description != null ? description : "prepared from " + input.getFileName() + " on "
                     + LocalDate.now(ZoneOffset.UTC) + " by rpideploy image prepare";
-            out.println("registering " + file.getFileName() + " at " + server + " as " + product + " " + version
-                    + " ...");
+            out.println("registering " + file.getFileName() + " with its block map " + r.bmap().getFileName()
+                    + " at " + server + " as " + product + " " + version + " ...");
             ImageUpload.Answer answer;
             try {
-                answer = ImageUpload.upload(server, user, password, file, product, version, text, caCert);
+                answer = ImageUpload.upload(server, user, password, file, r.bmap(), product, version, text,
+                        caCert);
             } catch (java.io.IOException e) {
                 err.println("rpideploy image: the server at " + server + " could not be reached (" + e.getMessage()
                         + "); the prepared image is kept: register it later from the console or the API");

@@ -30,8 +30,9 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Registration through the management API's upload ({@code POST /api/images/upload}, multipart/form-data with the
- * plan's parts product_type, version, description and image), as an operator with HTTP Basic. The form fields go
- * before the file so the server checks them before gigabytes arrive; the file is streamed from disk.
+ * plan's parts product_type, version, description and image, and our bmap: the block map written beside the image),
+ * as an operator with HTTP Basic. The form fields and the small bmap go before the file so the server checks them
+ * before gigabytes arrive; the file is streamed from disk.
  */
 final class ImageUpload {
 
@@ -50,8 +51,8 @@ final class ImageUpload {
     private ImageUpload() {
     }
 
-    static Answer upload(URI server, String user, String password, Path file, String product, String version,
-                         String description, Path caCert) throws IOException, InterruptedException {
+    static Answer upload(URI server, String user, String password, Path file, Path bmap, String product,
+                         String version, String description, Path caCert) throws IOException, InterruptedException {
         String boundary = "rpideploy-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("product_type", product);
@@ -61,11 +62,22 @@ final class ImageUpload {
         fields.forEach((name, value) -> head.append("--").append(boundary).append("\r\n")
                 .append("Content-Disposition: form-data; name=\"").append(name).append("\"\r\n\r\n")
                 .append(value).append("\r\n"));
+        List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
+        if (bmap != null) {
+            // the server checks it against the image and refuses the whole upload if it does not fit
+            head.append("--").append(boundary).append("\r\n")
+                    .append("Content-Disposition: form-data; name=\"bmap\"; filename=\"")
+                    .append(bmap.getFileName().toString().replace("\"", "_")).append("\"\r\n")
+                    .append("Content-Type: application/xml\r\n\r\n");
+            parts.add(HttpRequest.BodyPublishers.ofString(head.toString(), StandardCharsets.UTF_8));
+            parts.add(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(bmap)));
+            head.setLength(0);
+            head.append("\r\n");
+        }
         head.append("--").append(boundary).append("\r\n")
                 .append("Content-Disposition: form-data; name=\"image\"; filename=\"")
                 .append(file.getFileName().toString().replace("\"", "_")).append("\"\r\n")
                 .append("Content-Type: application/octet-stream\r\n\r\n");
-        List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
         parts.add(HttpRequest.BodyPublishers.ofString(head.toString(), StandardCharsets.UTF_8));
         parts.add(HttpRequest.BodyPublishers.ofFile(file));
         parts.add(HttpRequest.BodyPublishers.ofString("\r\n--" + boundary + "--\r\n", StandardCharsets.UTF_8));

@@ -138,6 +138,59 @@ class BackupRestoreTest {
         }
     }
 
+    /** An image's block map (V13) travels with the image: archived, listed, checked and restored beside it. */
+    @Test
+    void aBlockMapGoesWithItsImageAndIsCheckedOnTheWayBack() throws Exception {
+        OpsEnvironment env = source();
+        byte[] map = "<?xml version=\"1.0\" ?>\n<bmap version=\"2.0\"></bmap>\n".getBytes(StandardCharsets.UTF_8);
+        Files.write(env.home().resolve("images/KXP2_v1_k.img.zst.bmap"), map);
+        Files.writeString(env.home().resolve("images/planted.img.bmap"), "not registered");
+        String mapSum = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(map));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + env.home().resolve("rpideploy.db"));
+             Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE master_image ADD COLUMN bmap_checksum TEXT");
+            s.execute("UPDATE master_image SET bmap_checksum = '" + mapSum + "'");
+        }
+        assertEquals(0, run(new BackupCommand(), env, "--with-images", "--output", dir.resolve("out").toString()),
+                err.toString());
+        Path archive = onlyArchive(dir.resolve("out"));
+        JsonObject img = manifest(archive).getJsonArray("images").getJsonObject(0);
+        assertEquals(mapSum, img.getString("bmap_checksum"));
+        assertEquals("images/KXP2_v1_k.img.zst.bmap", img.getString("bmap_path"));
+        try (ZipFile zip = new ZipFile(archive.toFile())) {
+            assertTrue(zip.getEntry("images/KXP2_v1_k.img.zst.bmap") != null);
+            assertTrue(zip.getEntry("images/planted.img.bmap") == null, "only registered maps");
+        }
+
+        Path fresh = dir.resolve("fresh");
+        assertEquals(0, run(new RestoreCommand(), TestData.env(fresh), archive.toString()), out + " / " + err);
+        assertArrayEquals(map, Files.readAllBytes(fresh.resolve("images/KXP2_v1_k.img.zst.bmap")));
+
+        // an archive whose map is not the one its registry recorded (manifest rewritten to match) is refused
+        Path forged = dir.resolve("forged.zip");
+        try (ZipFile zip = new ZipFile(archive.toFile());
+             ZipOutputStream copy = new ZipOutputStream(Files.newOutputStream(forged))) {
+            byte[] other = "<bmap version=\"2.0\">other</bmap>".getBytes(StandardCharsets.UTF_8);
+            String otherSum = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(other));
+            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+                byte[] data = zip.getInputStream(e).readAllBytes();
+                if (e.getName().endsWith(".bmap")) {
+                    data = other;
+                } else if (e.getName().equals("manifest.json")) {
+                    data = new String(data, StandardCharsets.UTF_8).replaceAll("(\"path\"\\s*:\\s*\"images/"
+                            + "KXP2_v1_k.img.zst.bmap\",\\s*\"size\"\\s*:\\s*)\\d+(,\\s*\"sha256\"\\s*:\\s*\")"
+                            + mapSum, "$1" + other.length + "$2" + otherSum).getBytes(StandardCharsets.UTF_8);
+                    assertTrue(new String(data, StandardCharsets.UTF_8).contains(otherSum), "manifest rewritten");
+                }
+                copy.putNextEntry(new ZipEntry(e.getName()));
+                copy.write(data);
+            }
+        }
+        err.reset();
+        assertEquals(2, run(new RestoreCommand(), TestData.env(dir.resolve("fresh2")), forged.toString()));
+        assertTrue(err.toString().contains("is not the block map its registry recorded"), err.toString());
+    }
+
     @Test
     void anExistingDatabaseIsKeptUnlessForcedAndThenMovedAsideNotDeleted() throws Exception {
         OpsEnvironment env = source();

@@ -112,8 +112,13 @@ class ImageRegisterTest {
         assertTrue(contentType.get().startsWith("multipart/form-data; boundary="), contentType.get());
         String boundary = contentType.get().substring(contentType.get().indexOf('=') + 1);
         Map<String, byte[]> parts = parts(body.get(), boundary);
-        assertEquals(List.of("product_type", "version", "description", "image"), new ArrayList<>(parts.keySet()),
-                "the fields before the file, so the server checks them before the upload");
+        assertEquals(List.of("product_type", "version", "description", "bmap", "image"),
+                new ArrayList<>(parts.keySet()), "the fields and the map before the file, so the server checks them"
+                + " before the upload");
+        assertArrayEquals(Files.readAllBytes(dir.resolve("card-prepared.img.bmap")), parts.get("bmap"),
+                "the block map written beside the image goes with it");
+        assertTrue(new String(body.get(), StandardCharsets.ISO_8859_1)
+                .contains("name=\"bmap\"; filename=\"card-prepared.img.bmap\"\r\nContent-Type: application/xml"));
         assertEquals("KXP2", new String(parts.get("product_type"), StandardCharsets.UTF_8));
         assertEquals("1.4", new String(parts.get("version"), StandardCharsets.UTF_8));
         assertTrue(new String(parts.get("description"), StandardCharsets.UTF_8).startsWith("prepared from card.img"));

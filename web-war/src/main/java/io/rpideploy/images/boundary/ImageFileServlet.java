@@ -4,7 +4,9 @@ import io.rpideploy.images.control.ByteRange;
 import io.rpideploy.downloads.control.DownloadQueue;
 import io.rpideploy.downloads.control.Downloads;
 import io.rpideploy.images.control.ImageRegistry;
+import io.rpideploy.images.control.ImageBlockMaps;
 import io.rpideploy.images.control.ImageStore;
+import io.rpideploy.images.control.StorePaths;
 import io.rpideploy.images.control.ImageIntegrity;
 import io.rpideploy.images.control.RawCopies;
 import io.rpideploy.images.entity.ImageFormat;
@@ -66,6 +68,9 @@ public class ImageFileServlet extends HttpServlet {
     @Inject
     ImageIntegrity integrity;
 
+    @Inject
+    ImageBlockMaps blockMaps;
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         serve(request, response, true);
@@ -80,6 +85,14 @@ public class ImageFileServlet extends HttpServlet {
     private void serve(HttpServletRequest request, HttpServletResponse response, boolean body) throws IOException {
         String path = ListenerPolicy.path(request); // raw: still percent-encoded, never normalised by us
         boolean image = path.startsWith(IMAGES);
+        if (image) {
+            Optional<String> name = StorePaths.file(store.images(), path.substring(IMAGES.length()))
+                    .map(p -> p.getFileName().toString());
+            if (name.isPresent() && name.get().endsWith(ImageStore.BMAP_SUFFIX)) {
+                serveBmap(name.get(), request, response, body); // image names never end so (ImageNames)
+                return;
+            }
+        }
         Optional<Path> found = image ? store.image(path.substring(IMAGES.length()))
                 : path.startsWith(BOOT) ? store.bootFile(path.substring(BOOT.length())) : Optional.empty();
         if (found.isEmpty()) {
@@ -186,6 +199,38 @@ public class ImageFileServlet extends HttpServlet {
             if (slot != null) {
                 slot.close();
             }
+        }
+    }
+
+    /**
+     * {@code <image>.bmap}: the block map of a registered image that has one, exactly as checked and recorded;
+     * any other .bmap name (a file someone put in the folder, a deleted image's) is a 404 like any unknown file.
+     */
+    private void serveBmap(String name, HttpServletRequest request, HttpServletResponse response, boolean body)
+            throws IOException {
+        Optional<MasterImage> registered = registry.byFilename(
+                name.substring(0, name.length() - ImageStore.BMAP_SUFFIX.length())).filter(MasterImage::hasBmap);
+        if (registered.isEmpty()) {
+            notFound(response);
+            return;
+        }
+        Optional<byte[]> xml = blockMaps.served(registered.get());
+        if (xml.isEmpty()) {
+            ApiErrors.write(response, 503, "bmap_changed", "This image's block map is missing or changed on disk"
+                    + " after it was checked; it is not served (send it again: PUT /api/images/{id}/bmap)");
+            return;
+        }
+        String etag = "\"sha256-" + registered.get().getBmapChecksum() + "\"";
+        response.setHeader("ETag", etag);
+        response.setHeader("Cache-Control", "no-cache");
+        if (matchesAny(Optional.ofNullable(request.getHeader("If-None-Match")).orElse(""), etag, true)) {
+            response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+            return;
+        }
+        response.setContentType("application/xml");
+        response.setContentLength(xml.get().length);
+        if (body) {
+            response.getOutputStream().write(xml.get());
         }
     }
 

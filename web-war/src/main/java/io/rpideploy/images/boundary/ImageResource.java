@@ -1,8 +1,10 @@
 package io.rpideploy.images.boundary;
 
+import io.rpideploy.images.control.ImageBlockMaps;
 import io.rpideploy.images.control.ImageIntegrity;
 import io.rpideploy.images.control.ImageRegistry;
 import io.rpideploy.images.control.ImageNames;
+import io.rpideploy.images.control.ImageStore;
 import io.rpideploy.images.control.ImageUploads;
 import io.rpideploy.images.entity.MasterImage;
 import io.rpideploy.platform.boundary.JsonInput;
@@ -56,6 +58,9 @@ public class ImageResource {
     @Inject
     ImageIntegrity integrity;
 
+    @Inject
+    ImageBlockMaps blockMaps;
+
     @GET
     public Map<String, List<ImageView>> list() {
         return Map.of("images", registry.list().stream().map(i -> ImageView.of(i, integrity)).toList());
@@ -97,6 +102,31 @@ public class ImageResource {
     @RolesAllowed(Role.OPERATOR_NAME)
     public ImageView activate(@PathParam("id") long id) {
         return ImageView.of(registry.activate(id), integrity);
+    }
+
+    /**
+     * Adds or replaces the image's bmaptool block map (format 2.x, SHA-256 per range, for its uncompressed size);
+     * served beside the image as {@code <url>.bmap}. A refused map (400, field bmap) changes nothing stored.
+     */
+    @PUT
+    @Path("{id}/bmap")
+    @Consumes({MediaType.APPLICATION_XML, MediaType.TEXT_XML})
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public Response putBmap(@PathParam("id") long id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                            InputStream body) throws java.io.IOException {
+        MasterImage image = blockMaps.attach(id, Revisions.expected(ifMatch), ImageBlockMaps.read(body));
+        return Response.ok(ImageView.of(image, integrity)).tag(new EntityTag(String.valueOf(image.getRowVersion())))
+                .build();
+    }
+
+    /** Removes the block map: boards then write the whole image. */
+    @DELETE
+    @Path("{id}/bmap")
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public Response deleteBmap(@PathParam("id") long id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        MasterImage image = blockMaps.remove(id, Revisions.expected(ifMatch));
+        return Response.ok(ImageView.of(image, integrity)).tag(new EntityTag(String.valueOf(image.getRowVersion())))
+                .build();
     }
 
     /** Hashes the image's file again in the background; GET the image for the verdict ({@code integrity}). */
@@ -159,12 +189,16 @@ public class ImageResource {
     public record Uploaded(boolean success, String filename, String checksum, ImageView image) {
     }
 
-    /** An image as the API shows it; {@code url} is its path on the deployment listener. */
+    /**
+     * An image as the API shows it; {@code url} is its path on the deployment listener, {@code bmapUrl} its block
+     * map's there (null: none, boards write the whole image).
+     */
     public record ImageView(long id, String filename, String productType, String version, String format,
                             Long sizeBytes, String checksum, Long uncompressedSize, String uncompressedChecksum,
                             String description, String notes, boolean isActive, Instant uploadedAt,
                             String uploadedBy, Instant activatedAt, Long previousImageId, String originalFilename,
-                            String url, String integrity, String integrityMessage, Instant verifiedAt) {
+                            String url, String integrity, String integrityMessage, Instant verifiedAt,
+                            boolean hasBmap, String bmapUrl, String bmapChecksum) {
         /** {@code integrity}: ok, changed, corrupt, or verifying while a hash runs. */
         static ImageView of(MasterImage i, ImageIntegrity checks) {
             return new ImageView(i.getId(), i.getFilename(), i.getProduct().name(), i.getVersion(),
@@ -172,7 +206,8 @@ public class ImageResource {
                     i.getUncompressedChecksum(), i.getDescription(), i.getNotes(), i.isActive(), i.getUploadedAt(),
                     i.getUploadedBy(), i.getActivatedAt(), i.getPreviousImageId(), i.getOriginalFilename(),
                     "/images/" + i.getFilename(), checks.verifying(i.getId()) ? "verifying" : i.getIntegrity().label(),
-                    i.getIntegrityMessage(), i.getVerifiedAt());
+                    i.getIntegrityMessage(), i.getVerifiedAt(), i.hasBmap(),
+                    i.hasBmap() ? "/images/" + i.getFilename() + ImageStore.BMAP_SUFFIX : null, i.getBmapChecksum());
         }
     }
 }

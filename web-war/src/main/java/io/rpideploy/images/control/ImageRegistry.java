@@ -95,7 +95,12 @@ public class ImageRegistry {
 
     /** What an upload or import found out about a file that is now in the store. */
     public record NewImage(String filename, String originalFilename, Product product, String version,
-                           ImageFormat format, ImageDigester.Digests digests, String description, String how) {
+                           ImageFormat format, ImageDigester.Digests digests, String description, String how,
+                           BlockMapCheck.Checked bmap, long bmapSize) {
+        public NewImage(String filename, String originalFilename, Product product, String version,
+                        ImageFormat format, ImageDigester.Digests digests, String description, String how) {
+            this(filename, originalFilename, product, version, format, digests, description, how, null, 0);
+        }
     }
 
     @SerializedWrite
@@ -111,6 +116,9 @@ public class ImageRegistry {
         image.setDescription(text(file.description(), "description"));
         image.setUploadedBy(audit.currentActor());
         image.setVerifiedAt(clock.instant()); // hashed on the way in
+        if (file.bmap() != null) {
+            image.setBmap(file.bmap().sha256(), file.bmapSize());
+        }
         try {
             image.setFileModifiedAt(ImageIntegrity.modified(Files.readAttributes(
                     store.images().resolve(file.filename()), BasicFileAttributes.class)));
@@ -120,8 +128,39 @@ public class ImageRegistry {
         em.persist(image);
         em.flush();
         audit.record("image." + file.how(), file.filename(), file.product() + " v" + file.version() + ", "
-                + file.digests().size() + " bytes, sha256 " + file.digests().checksum());
+                + file.digests().size() + " bytes, sha256 " + file.digests().checksum()
+                + (file.bmap() == null ? "" : ", with a bmap of " + file.bmap().ranges() + " ranges"));
         return image;
+    }
+
+    /**
+     * Records the block map now stored beside the image ({@code checked} null: removed), refused (412) when the
+     * image is no longer at {@code expectedVersion} (null: any).
+     */
+    @SerializedWrite
+    @Transactional
+    public MasterImage recordBmap(long id, Long expectedVersion, BlockMapCheck.Checked checked, long size) {
+        MasterImage image = require(id);
+        Revisions.require(image.getRowVersion(), expectedVersion, "Image " + image.getFilename(),
+                audit.lastChangeOf(image.getFilename()));
+        if (checked == null) {
+            image.setBmap(null, null);
+            audit.record("image.bmap", image.getFilename(), "block map removed");
+        } else {
+            image.setBmap(checked.sha256(), size);
+            audit.record("image.bmap", image.getFilename(), "block map of " + checked.ranges() + " ranges, "
+                    + checked.mappedBlocks() + " of " + checked.blocksCount() + " blocks of " + checked.blockSize()
+                    + " bytes mapped, sha256 " + checked.sha256());
+        }
+        return image;
+    }
+
+    /** The raw size a block map of this image must describe; empty when it is not known (an old compressed one). */
+    public static Optional<Long> rawSize(MasterImage image) {
+        if (image.getUncompressedSize() != null) {
+            return Optional.of(image.getUncompressedSize());
+        }
+        return image.getFormat() == ImageFormat.IMG ? Optional.ofNullable(image.getSizeBytes()) : Optional.empty();
     }
 
     /** Makes this image the one its product deploys; the one it replaces is remembered for a rollback. */

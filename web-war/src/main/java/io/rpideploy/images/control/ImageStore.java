@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -35,6 +36,8 @@ public class ImageStore {
     /** Raw copies of compressed images, for clients that cannot decompress; hidden, so never served by name. */
     static final String RAW = ".raw";
     static final String TEMP_PREFIX = "upload-";
+    /** An image's block map is stored (and served) under the image's name with this suffix. */
+    public static final String BMAP_SUFFIX = ".bmap";
 
     @Inject
     @ConfigProperty(name = "rpideploy.home", defaultValue = "./data")
@@ -187,11 +190,32 @@ public class ImageStore {
         }
     }
 
-    /** Removes an image's file, and its raw copy if any, from the store (after its deletion was committed). */
+    /** Removes an image's file, its raw copy and its block map if any, from the store (after its deletion). */
     public void deleteImage(String filename) {
         if (StorePaths.plainName(filename)) {
             deleteQuietly(images.resolve(filename));
             deleteQuietly(raw.resolve(filename));
+            deleteQuietly(bmapFile(filename));
+        }
+    }
+
+    /** Where the block map of the image stored as {@code filename} lives: beside it, as bmaptool expects. */
+    public Path bmapFile(String filename) {
+        return images.resolve(filename + BMAP_SUFFIX);
+    }
+
+    /**
+     * Puts a block map beside its image: written to a temporary file first, then renamed over the old one (if
+     * any), so a reader sees the old map or the new one, never a part. The caller decides what the map is.
+     */
+    public synchronized void writeBmap(String filename, byte[] xml) throws IOException {
+        Path temp = newUpload();
+        try {
+            Files.write(temp, xml, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            Files.move(temp, bmapFile(filename), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            temp = null;
+        } finally {
+            deleteQuietly(temp);
         }
     }
 }

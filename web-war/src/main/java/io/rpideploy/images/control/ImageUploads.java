@@ -34,6 +34,8 @@ public class ImageUploads {
     static final int MAX_PARTS = 32;
     static final int MAX_FIELD_BYTES = 64 * 1024;
     static final String FILE_FIELD = "image";
+    /** Optional part: the image's bmaptool block map, checked against the image before anything is stored. */
+    static final String BMAP_FIELD = "bmap";
 
     @Inject
     ImageStore store;
@@ -44,7 +46,10 @@ public class ImageUploads {
     @Inject
     RawCopies rawCopies;
 
-    /** The plan's upload: parts {@code image} (file), {@code product_type}, {@code version}, {@code description}. */
+    /**
+     * The plan's upload: parts {@code image} (file), {@code product_type}, {@code version}, {@code description}; and
+     * ours, {@code bmap} (optional, its block map; a refused map refuses the whole upload).
+     */
     public MasterImage upload(String contentType, InputStream body) {
         String boundary = MultipartReader.boundary(contentType).orElseThrow(() -> DomainException.invalid(null,
                 "Send the image as multipart/form-data with the parts image, product_type and version"));
@@ -55,6 +60,7 @@ public class ImageUploads {
             String original = null;
             ImageDigester.Digests digests = null;
             ImageFormat format = null;
+            byte[] bmap = null;
             for (int parts = 0; ; parts++) {
                 var next = reader.next();
                 if (next.isEmpty()) {
@@ -64,7 +70,12 @@ public class ImageUploads {
                     throw DomainException.invalid(null, "Too many parts in the upload");
                 }
                 MultipartReader.Part part = next.get();
-                if (part.isFile() && part.name().equals(FILE_FIELD)) {
+                if (part.name().equals(BMAP_FIELD)) {
+                    if (bmap != null) {
+                        throw DomainException.invalid(BMAP_FIELD, "Send one bmap with the image");
+                    }
+                    bmap = ImageBlockMaps.read(part.content());
+                } else if (part.isFile() && part.name().equals(FILE_FIELD)) {
                     if (temp != null) {
                         throw DomainException.invalid(FILE_FIELD, "Upload one image at a time");
                     }
@@ -88,17 +99,34 @@ public class ImageUploads {
             Product product = ImageNames.product(fields.get("product_type"));
             String version = ImageNames.version(fields.get("version"));
             DiskLayout.require(digests.head(), FILE_FIELD); // after the fields: they are what a user fixes first
+            BlockMapCheck.Checked checkedMap = bmap == null ? null : ImageBlockMaps.check(bmap,
+                    digests.uncompressedSize() != null ? digests.uncompressedSize()
+                            : format == ImageFormat.IMG ? Long.valueOf(digests.size()) : null);
+            if (checkedMap != null) {
+                ImageBlockMaps.matchContent(checkedMap, temp, format); // a second read of the upload, from disk
+            }
             String name = ImageNames.storedName(product, version, ImageNames.sanitise(original));
             Path source = temp;
             Path stored = serverSide(() -> store.moveIn(source, name, registry::filenameTaken),
                     "cannot move the upload into " + store.images());
             temp = null;
             MasterImage image;
+            String storedName = stored.getFileName().toString();
             try {
-                image = registry.register(new ImageRegistry.NewImage(stored.getFileName().toString(), original,
-                        product, version, format, digests, fields.get("description"), "upload"));
+                if (bmap != null) {
+                    byte[] map = bmap;
+                    serverSide(() -> {
+                        store.writeBmap(storedName, map);
+                        return null;
+                    }, "cannot store the block map beside " + stored);
+                }
+                image = registry.register(new ImageRegistry.NewImage(storedName, original, product, version, format,
+                        digests, fields.get("description"), "upload", checkedMap, bmap == null ? 0 : bmap.length));
             } catch (RuntimeException e) {
                 store.deleteQuietly(stored);
+                if (bmap != null) {
+                    store.deleteQuietly(store.bmapFile(storedName));
+                }
                 throw e;
             }
             rawCopies.makeQuietly(image); // before the answer: the image is usable by every client once listed

@@ -91,6 +91,13 @@ public class MasterImage {
     @Column(name = "integrity_message")
     private String integrityMessage;
 
+    /** SHA-256 (hex) of the image's checked block map file ({@code <filename>.bmap}); null: it has none. */
+    @Column(name = "bmap_checksum")
+    private String bmapChecksum;
+
+    @Column(name = "bmap_size")
+    private Long bmapSize;
+
     protected MasterImage() {
     }
 
@@ -140,6 +147,16 @@ public class MasterImage {
     public void setIntegrity(Integrity integrity) { this.integrity = integrity; }
     public String getIntegrityMessage() { return integrityMessage; }
     public void setIntegrityMessage(String integrityMessage) { this.integrityMessage = integrityMessage; }
+
+    public String getBmapChecksum() { return bmapChecksum; }
+    public Long getBmapSize() { return bmapSize; }
+    public boolean hasBmap() { return bmapChecksum != null; }
+
+    /** The block map's file as checked (both null: none). */
+    public void setBmap(String checksum, Long size) {
+        this.bmapChecksum = checksum;
+        this.bmapSize = size;
+    }
 
     public long getRowVersion() { return rowVersion; }
 }

@@ -24,11 +24,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * API request bodies are small: each is read here, whole and bounded, before JAX-RS parses it. A body over the
  * limit is a 413 (a 100 MB JSON body must not reach a parser that builds it in memory); a JSON body nested deeper
  * than {@link JsonDepth#MAX} is a 400; a body that trickles in gets a deadline, and one address few such reads at once.
- * Image uploads stream to disk and are exempt.
+ * Image uploads stream to disk and are exempt; a block map ({@code PUT /api/images/{id}/bmap}, XML that grows with
+ * the image's fragmentation) has a limit of its own, the one its check applies (images' BlockMapCheck).
  */
 public class BodyLimits extends HttpFilter {
 
     static final String UPLOAD = "/api/images/upload";
+    static final java.util.regex.Pattern BMAP = java.util.regex.Pattern.compile("/api/images/[^/]+/bmap/?");
+    static final int BMAP_MAX_BYTES = 16 << 20;
 
     @Inject
     @ConfigProperty(name = "rpideploy.api.max-body-bytes", defaultValue = "65536")
@@ -50,9 +53,11 @@ public class BodyLimits extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
+        boolean bmap = BMAP.matcher(path).matches();
+        int limit = bmap ? BMAP_MAX_BYTES : maxBytes;
         long length = request.getContentLengthLong();
-        if (length > maxBytes) {
-            tooLarge(response);
+        if (length > limit) {
+            tooLarge(response, bmap);
             return;
         }
         ServletInputStream in = request.getInputStream();
@@ -69,7 +74,7 @@ public class BodyLimits extends HttpFilter {
                 return;
             }
             try {
-                body = readWithin(in, bodyTimeoutSeconds * 1_000_000_000L);
+                body = readWithin(in, bodyTimeoutSeconds * 1_000_000_000L, limit);
             } catch (IOException stalled) {
                 body = null; // no byte within the listeners' read timeout: the same answer as a missed deadline
             } finally {
@@ -81,8 +86,8 @@ public class BodyLimits extends HttpFilter {
                         + bodyTimeoutSeconds + " s");
                 return;
             }
-            if (body.length > maxBytes) {
-                tooLarge(response);
+            if (body.length > limit) {
+                tooLarge(response, bmap);
                 return;
             }
         }
@@ -96,7 +101,7 @@ public class BodyLimits extends HttpFilter {
     }
 
     /** The body, up to one byte over the limit; null when it did not end within the deadline. */
-    private byte[] readWithin(ServletInputStream in, long nanos) throws IOException {
+    private static byte[] readWithin(ServletInputStream in, long nanos, int maxBytes) throws IOException {
         long deadline = System.nanoTime() + nanos;
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         byte[] chunk = new byte[8192];
@@ -114,10 +119,10 @@ public class BodyLimits extends HttpFilter {
         return received.toByteArray();
     }
 
-    private void tooLarge(HttpServletResponse response) throws IOException {
+    private void tooLarge(HttpServletResponse response, boolean bmap) throws IOException {
         response.setHeader("Connection", "close"); // the rest of the body is not read
-        ApiErrors.write(response, 413, "payload_too_large", "The request body is larger than " + maxBytes
-                + " bytes (rpideploy.api.max-body-bytes)");
+        ApiErrors.write(response, 413, "payload_too_large", bmap ? "The bmap file is larger than " + BMAP_MAX_BYTES
+                + " bytes" : "The request body is larger than " + maxBytes + " bytes (rpideploy.api.max-body-bytes)");
     }
 
     /** The request with its body already read: JAX-RS reads the copy. */
