@@ -138,9 +138,10 @@ class InstallDocIT {
             note(log, "installer environment build:\n" + box.run(30, "cat",
                     "/var/lib/rpi-deploy/installer-env-build.log").output());
 
-            // the doctor's table: the last one the steps printed
+            // the doctor's table: the one the steps' last command printed (the postinst printed one before)
             String out = steps.output();
-            int header = out.lastIndexOf("CHECK ");
+            int last = out.lastIndexOf("\n+ sudo rpideploy doctor\n");
+            int header = last < 0 ? -1 : out.indexOf("CHECK ", last);
             assertTrue(header >= 0, "the steps did not reach the doctor (exit " + steps.exit() + "):\n" + tail(out));
             Map<String, String[]> table = new LinkedHashMap<>();
             for (String line : out.substring(header).lines().skip(1).toList()) {
