@@ -17,7 +17,7 @@ final class InstallDoc {
     static final String MARK = "<!-- install-check -->";
     /** The package file the doc names, e.g. {@code ./rpi-deploy_0.1.0-SNAPSHOT_all.deb}. */
     private static final Pattern DEB = Pattern.compile("\\./rpi-deploy_[^\\s/]+_all\\.deb");
-    private static final Pattern SETTING = Pattern.compile("^(RPIDEPLOY_[A-Z0-9_]+)=(\\S*)$", Pattern.MULTILINE);
+    private static final Pattern SETTING = Pattern.compile("^(RPIDEPLOY_[A-Z0-9_]+)=(\\S*)", Pattern.MULTILINE);
 
     private InstallDoc() {
     }
