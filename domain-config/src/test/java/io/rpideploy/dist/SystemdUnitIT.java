@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * systemd and the package's dependencies) booted by {@code systemd-nspawn} on the host's network, the package
  * installed there with apt, so that the maintainer scripts take their systemd branches. The service starts, runs
  * as its user with only CAP_NET_BIND_SERVICE and the unit's hardening applied, is restarted by systemd after a
- * SIGKILL (the time to serving again is measured), the backup timer loads and its service writes an archive,
+ * SIGKILL (the time to serving again is measured), the package enables and starts the backup timer (an admin's
+ * disable survives a reinstall) and its service writes an archive,
  * remove stops and disables the service and purge removes data and user. Commands inside run through
  * {@code nsenter} into the container's PID 1.
  */
@@ -185,12 +186,12 @@ class SystemdUnitIT {
             assertTrue(restart > 0, "serving again within 300 s after systemctl kill -s KILL");
             assertEquals("1", box.must(30, "systemctl", "show", "-p", "NRestarts", "--value", SERVICE).strip());
 
-            // the nightly backup: the timer loads, and its service (started now) writes an archive
-            box.must(30, "cp", "/opt/rpi-deploy/systemd/rpi-deploy-backup.service",
-                    "/opt/rpi-deploy/systemd/rpi-deploy-backup.timer", "/etc/systemd/system/");
-            box.must(60, "systemctl", "daemon-reload");
-            box.must(60, "systemctl", "enable", "--now", "rpi-deploy-backup.timer");
-            assertEquals("active", box.run(30, "systemctl", "is-active", "rpi-deploy-backup.timer").output().strip());
+            // the nightly backup: the package enabled and started its timer, and its service (started now) writes
+            // an archive
+            assertEquals("enabled", box.run(30, "systemctl", "is-enabled", "rpi-deploy-backup.timer").output()
+                    .strip(), "the package enables the backup timer");
+            assertEquals("active", box.run(30, "systemctl", "is-active", "rpi-deploy-backup.timer").output().strip(),
+                    "the package starts the backup timer");
             String next = box.must(30, "systemctl", "show", "-p", "NextElapseUSecRealtime", "--value",
                     "rpi-deploy-backup.timer").strip();
             note(log, "backup timer next: " + next);
@@ -204,10 +205,15 @@ class SystemdUnitIT {
                 List<String> names = archives.map(p -> p.getFileName().toString()).toList();
                 assertTrue(names.stream().anyMatch(n -> n.matches("rpi-deploy-backup-.*\\.zip")), names.toString());
             }
-            // the operator's copies go with the package (docs/backup-and-restore.md): they would run without it
+            // an admin's "off" survives a reinstall of the package (deb-systemd-helper remembers it)
             box.must(60, "systemctl", "disable", "--now", "rpi-deploy-backup.timer");
-            box.must(30, "rm", "/etc/systemd/system/rpi-deploy-backup.service",
-                    "/etc/systemd/system/rpi-deploy-backup.timer");
+            note(log, box.must(600, "apt-get", "-q", "-y", "--no-install-recommends", "-o",
+                    "Dpkg::Options::=--force-confold", "reinstall", "/var/tmp/rpi-deploy.deb"));
+            assertEquals("disabled", box.run(30, "systemctl", "is-enabled", "rpi-deploy-backup.timer").output()
+                    .strip(), "a reinstall keeps the timer the admin disabled off");
+            assertNotEquals("active", box.run(30, "systemctl", "is-active", "rpi-deploy-backup.timer").output()
+                    .strip());
+            box.must(60, "systemctl", "enable", "--now", "rpi-deploy-backup.timer");
 
             // remove: the prerm stops the service through systemd, the postrm masks it; data and user kept
             long last = mainPid(box);
@@ -216,6 +222,10 @@ class SystemdUnitIT {
             String enabled = box.run(30, "systemctl", "is-enabled", SERVICE).output().strip();
             note(log, "after remove: is-enabled " + enabled);
             assertNotEquals("enabled", enabled);
+            assertNotEquals("active", box.run(30, "systemctl", "is-active", "rpi-deploy-backup.timer").output()
+                    .strip(), "remove stops the backup timer");
+            assertNotEquals("enabled", box.run(30, "systemctl", "is-enabled", "rpi-deploy-backup.timer").output()
+                    .strip(), "remove disables the backup timer");
             assertFalse(box.run(30, "test", "-e", "/proc/" + last).ok(), "the server process is gone");
             assertEquals(-1, health(MANAGEMENT_PORT), "nothing answers on the management port");
             assertTrue(Files.isRegularFile(root.resolve("var/lib/rpi-deploy/rpideploy.db")), "remove keeps data");
@@ -227,6 +237,10 @@ class SystemdUnitIT {
             assertFalse(Files.exists(root.resolve("etc/rpi-deploy")), "purge removes the settings");
             assertFalse(box.run(30, "getent", "passwd", "rpideploy").ok(), "purge removes the user");
             assertFalse(box.run(30, "getent", "group", "rpideploy").ok(), "purge removes the group");
+            assertFalse(Files.exists(root.resolve("etc/systemd/system/timers.target.wants/rpi-deploy-backup.timer")),
+                    "purge removes the timer's enablement");
+            assertFalse(Files.exists(root.resolve("etc/systemd/system/rpi-deploy-backup.timer")),
+                    "purge removes the timer's mask");
             note(log, "failed units: " + box.run(30, "systemctl", "--failed", "--no-legend").output());
 
             box.run(30, "systemctl", "poweroff");
@@ -240,7 +254,7 @@ class SystemdUnitIT {
     }
 
     /** The container's PID 1 (systemd) as the host sees it: the descendant of nspawn whose innermost pid is 1. */
-    private static long containerInit(Process nspawn, Duration limit) throws InterruptedException, IOException {
+    static long containerInit(Process nspawn, Duration limit) throws InterruptedException, IOException {
         Instant end = Instant.now().plus(limit);
         while (Instant.now().isBefore(end)) {
             if (!nspawn.isAlive()) {
@@ -266,7 +280,7 @@ class SystemdUnitIT {
     }
 
     /** Commands in the booted container: all of PID 1's namespaces, a clean environment, as root. */
-    private record Container(long init) {
+    record Container(long init) {
 
         Cmd.Result run(int seconds, String... command) {
             List<String> all = new ArrayList<>(List.of("nsenter", "-t", Long.toString(init), "-a", "/usr/bin/env",
@@ -351,7 +365,7 @@ class SystemdUnitIT {
     }
 
     /** The first alternative of each of the package's Depends, without version: what the cached layer holds. */
-    private static List<String> depends(Path deb) {
+    static List<String> depends(Path deb) {
         String depends = Cmd.must(30, "dpkg-deb", "-f", deb.toString(), "Depends").strip();
         return Arrays.stream(depends.split(",")).map(d -> d.split("\\|")[0].replaceAll("\\(.*\\)", "").strip())
                 .filter(d -> !d.isEmpty()).toList();
@@ -367,7 +381,7 @@ class SystemdUnitIT {
     }
 
     /** Power off, else kill the container's PID 1 (its whole pid namespace goes with it), then nspawn. */
-    private static void stop(Process nspawn, long init) throws InterruptedException {
+    static void stop(Process nspawn, long init) throws InterruptedException {
         if (nspawn.isAlive() && init > 0) {
             Cmd.run(30, "nsenter", "-t", Long.toString(init), "-a", "systemctl", "poweroff");
             if (!nspawn.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && init > 0) {

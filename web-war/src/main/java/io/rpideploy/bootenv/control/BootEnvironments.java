@@ -216,6 +216,12 @@ public class BootEnvironments {
 
     /** An image was activated or rolled back: its product's tree follows, in the background. */
     void activated(@Observes(during = TransactionPhase.AFTER_SUCCESS) ImageActivated event) {
+        // not ready until that build is done: the state read before still says "no active image" (ready) or
+        // describes the previous image's tree, and /health and the doctor would call it ready meanwhile
+        BootEnvironment was = get(event.product());
+        states.put(event.product(), new BootEnvironment(was.product(), false, was.imageId(), was.imageFilename(),
+                was.imageVersion(), was.kernel(), was.kernelRelease(), was.modules(), was.installerBuild(),
+                was.builtAt(), List.of("being built from " + event.filename()), false));
         executor.execute(() -> rebuildQuietly(event.product()));
     }
 
