@@ -60,8 +60,11 @@ public final class AssignmentBenchmark {
     private final int[] clientCounts = Arrays.stream(System.getProperty("bench.clients", "1,8,32").split(","))
             .map(String::trim).mapToInt(Integer::parseInt).toArray();
     private final int stackSamples = Integer.getInteger("bench.stackSamples", 0);
+    // false: the starts only (start-time work needs many alternating runs, not the assignment load each time)
+    private final boolean load = Boolean.parseBoolean(System.getProperty("bench.load", "true"));
     // The design card's stack alone (see StackFloor): what any application on it pays at start.
-    private final boolean floors = Boolean.parseBoolean(System.getProperty("bench.floors", "true"));
+    // true (all), false (none) or floor names, e.g. floor-primefaces (the start target's floor alone)
+    private final String floors = System.getProperty("bench.floors", "true");
     private final Path floorSources = Path.of(System.getProperty("bench.floorSources", "bench/src/floor"));
 
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -81,8 +84,9 @@ public final class AssignmentBenchmark {
         tmp = Files.createTempDirectory("rpideploy-bench-");
         Path emptyWar = emptyWar(tmp.resolve("empty.war"));
         Map<StackFloor, Path> floorWars = new LinkedHashMap<>();
-        if (floors) {
-            for (StackFloor floor : StackFloor.ALL) {
+        List<String> floorNames = Arrays.asList(floors.split(","));
+        for (StackFloor floor : StackFloor.ALL) {
+            if (floors.equals("true") || floorNames.contains(floor.name())) {
                 floorWars.put(floor, floor.build(floorSources, tmp));
             }
         }
@@ -114,7 +118,7 @@ public final class AssignmentBenchmark {
                 floorStarts.computeIfAbsent(f, k -> new ArrayList<>()).add(startMicro(f.label(), f.name(), run,
                         floor.getValue(), f.healthPath(), f.checks(), addlibs, false));
             }
-            boolean keep = run == startRuns;
+            boolean keep = run == startRuns && load;
             StartResult first = startRpiDeploy(run, adminPassword);
             rpi.add(first.sample);
             first.server.stop();
@@ -128,6 +132,14 @@ public final class AssignmentBenchmark {
             }
         }
         reportStarts(bare, floorStarts, rpi, restarts);
+        if (!load) {
+            line("Targets (starts only, bench.load=false)");
+            startTargets(bare, floorStarts, rpi, restarts);
+            line("  load average at end %s", loadAverage());
+            Files.writeString(out.resolve("report.txt"), report.toString(), StandardCharsets.UTF_8);
+            System.out.println("(report also in " + out.resolve("report.txt") + ")");
+            return;
+        }
 
         // Hostname assignments.
         int measured = requestsPerLevel * clientCounts.length;
@@ -180,14 +192,6 @@ public final class AssignmentBenchmark {
 
         AssignmentLoad.Level top = levels.stream().max(Comparator.comparingInt(AssignmentLoad.Level::clients))
                 .orElseThrow();
-        List<StartSample> primeFaces = floorStarts.entrySet().stream()
-                .filter(f -> f.getKey().name().equals("floor-primefaces")).map(Map.Entry::getValue).findFirst()
-                .orElse(bare);
-        String floorName = primeFaces == bare ? "bare (no floors built)" : "the PrimeFaces floor";
-        double startRatio = median(rpi, StartSample::seconds) / median(primeFaces, StartSample::seconds);
-        double restartRatio = median(restarts, StartSample::seconds) / median(primeFaces, StartSample::seconds);
-        double restartSeconds = median(restarts, StartSample::seconds);
-        double rssMiB = median(rpi, StartSample::rssMiB);
         boolean noDuplicates = duplicates == 0 && okWithoutHostname == 0 && totalOk == totalRequests
                 && load.distinctHostnames() == totalOk;
         line("Targets");
@@ -203,6 +207,26 @@ public final class AssignmentBenchmark {
         }
         target("zero duplicates, every request answered 200", String.format("%d dup, %d non-200", duplicates,
                 totalRequests - totalOk), noDuplicates);
+        startTargets(bare, floorStarts, rpi, restarts);
+        line("  load average at end %s", loadAverage());
+
+        if (stackSamples > 0) {
+            profile(load, loadServer, top.clients());
+        }
+        Files.writeString(out.resolve("report.txt"), report.toString(), StandardCharsets.UTF_8);
+        System.out.println("(report also in " + out.resolve("report.txt") + ")");
+    }
+
+    private void startTargets(List<StartSample> bare, Map<StackFloor, List<StartSample>> floorStarts,
+            List<StartSample> rpi, List<StartSample> restarts) {
+        List<StartSample> primeFaces = floorStarts.entrySet().stream()
+                .filter(f -> f.getKey().name().equals("floor-primefaces")).map(Map.Entry::getValue).findFirst()
+                .orElse(bare);
+        String floorName = primeFaces == bare ? "bare (no floors built)" : "the PrimeFaces floor";
+        double startRatio = median(rpi, StartSample::seconds) / median(primeFaces, StartSample::seconds);
+        double restartRatio = median(restarts, StartSample::seconds) / median(primeFaces, StartSample::seconds);
+        double restartSeconds = median(restarts, StartSample::seconds);
+        double rssMiB = median(rpi, StartSample::rssMiB);
         target(String.format("start rpi-deploy (new data) / %s <= %.2f", floorName, TARGET_START_RATIO),
                 String.format("%.2f", startRatio), startRatio <= TARGET_START_RATIO);
         target(String.format("restart rpi-deploy (same data) / %s <= %.2f", floorName, TARGET_START_RATIO),
@@ -215,13 +239,6 @@ public final class AssignmentBenchmark {
         }
         target(String.format("idle RSS of rpi-deploy <= %.0f MiB", TARGET_RSS_MIB), String.format("%.0f MiB",
                 rssMiB), rssMiB <= TARGET_RSS_MIB);
-        line("  load average at end %s", loadAverage());
-
-        if (stackSamples > 0) {
-            profile(load, loadServer, top.clients());
-        }
-        Files.writeString(out.resolve("report.txt"), report.toString(), StandardCharsets.UTF_8);
-        System.out.println("(report also in " + out.resolve("report.txt") + ")");
     }
 
     /** An extra, uncounted level with thread dumps of the server: where request threads spend their time. */
