@@ -495,7 +495,7 @@ class SecurityIT {
                             + new String(invalid, StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII));
                     many.add(socket);
                 }
-                Thread.sleep(500); // held ones are answered after a second
+                Thread.sleep(700); // held ones are answered after a second
                 int atOnce = 0;
                 for (java.net.Socket socket : many) {
                     if (socket.getInputStream().available() > 0) {

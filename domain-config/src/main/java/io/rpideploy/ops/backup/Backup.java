@@ -221,12 +221,14 @@ public final class Backup {
             // the block map beside it, so a restored image is served with its map (the server checks its SHA-256)
             Path bmap = layout.images().resolve(filename + BackupArchive.BMAP_SUFFIX);
             if (Files.isRegularFile(bmap, LinkOption.NOFOLLOW_LINKS)) {
-                JsonObject map = add(zip, BackupArchive.IMAGES + filename + BackupArchive.BMAP_SUFFIX, bmap);
-                files.add(map);
-                entry.add("bmap_path", map.getString("path"));
-                if (!bmapSum.equals(map.getString("sha256"))) {
-                    warnings.add("the block map of " + filename + " does not match its recorded checksum (the server"
-                            + " does not serve it; send it again)");
+                if (!bmapSum.equals(sha256(bmap))) {
+                    // left out: a restore refuses a map that is not the one recorded, and the server does not serve it
+                    warnings.add("the block map of " + filename + " does not match its recorded checksum: not in the"
+                            + " backup (the server does not serve it; send it again)");
+                } else {
+                    JsonObject map = add(zip, BackupArchive.IMAGES + filename + BackupArchive.BMAP_SUFFIX, bmap);
+                    files.add(map);
+                    entry.add("bmap_path", map.getString("path"));
                 }
             } else {
                 warnings.add("image " + filename + " has a block map registered but its file is missing: " + bmap);
@@ -310,6 +312,16 @@ public final class Backup {
         @Override
         public void close() throws IOException {
             flush();
+        }
+    }
+
+    /** A block map's SHA-256 (hex), read before it is archived: it is small. */
+    private static String sha256(Path file) throws IOException {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -73,7 +73,14 @@ public class ConfigRateFilter extends HttpFilter {
 
     private void hold(HttpServletRequest request, Held held) {
         request.setAttribute(HELD, held);
-        AsyncContext async = request.startAsync();
+        AsyncContext async;
+        try {
+            async = request.startAsync();
+        } catch (IllegalStateException noAsync) {
+            held.done.set(true);
+            rate.released(held.ip); // its place must not stay taken
+            throw noAsync;
+        }
         async.setTimeout(held.admission.holdMillis() + 30_000);
         async.addListener(held);
         try {

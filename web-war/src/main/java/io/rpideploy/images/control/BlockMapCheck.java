@@ -96,6 +96,17 @@ public final class BlockMapCheck {
                     }
                     depth++;
                     String name = reader.getLocalName();
+                    // exactly the shape bmaptool writes: the installer's parser reads any Range anywhere and the
+                    // first element of each name, so anything else could make the two read different maps
+                    String prefix = reader.getPrefix();
+                    String namespace = reader.getNamespaceURI();
+                    if ((prefix != null && !prefix.isEmpty()) || (namespace != null && !namespace.isEmpty())) {
+                        throw invalid("The bmap file uses an XML namespace (" + shortened(name) + "): not accepted");
+                    }
+                    if (depth > 3 || (depth == 3 && !(inMap && name.equals("Range")))) {
+                        throw invalid("The bmap file has an unexpected element " + shortened(name)
+                                + " (only Range inside BlockMap)");
+                    }
                     if (depth == 1) {
                         if (!name.equals("bmap")) {
                             throw invalid("Not a bmap file: the root element is " + name + ", not bmap");

@@ -93,16 +93,16 @@ public class AccessLog implements ServletRequestListener, ServletContextListener
         request.setAttribute(LOGGED, Boolean.TRUE);
         if (request.isAsyncStarted()) {
             try {
-                request.getAsyncContext().addListener(new Completion(out, request));
+                request.getAsyncContext().addListener(new Completion(out, request, clock));
                 return;
             } catch (IllegalStateException completedMeanwhile) {
                 // ended already: its line now
             }
         }
-        out.write(line(request));
+        out.write(line(request, clock));
     }
 
-    static String line(HttpServletRequest request) {
+    static String line(HttpServletRequest request, Clock clock) {
         Object start = request.getAttribute(START);
         long millis = start instanceof Long nanos ? (System.nanoTime() - nanos) / 1_000_000 : -1;
         HttpServletResponse response = (HttpServletResponse) request.getAttribute(RESPONSE);
@@ -112,7 +112,8 @@ public class AccessLog implements ServletRequestListener, ServletContextListener
         StringBuilder line = new StringBuilder(160);
         quoted(line, request.getRemoteAddr()).append(' ');
         quoted(line, request.getRemoteUser() == null ? "-" : request.getRemoteUser()).append(' ');
-        quoted(line, ZonedDateTime.now().format(TIME)).append(' ');
+        // the files' clock: a line is in its own day's file
+        quoted(line, ZonedDateTime.now(clock).format(TIME)).append(' ');
         quoted(line, request.getMethod() + " " + target + " " + request.getProtocol()).append(' ');
         line.append(status).append(' ').append(length == null ? "-" : length).append(' ');
         quoted(line, millis < 0 ? "-" : String.valueOf(millis)).append(' ');
@@ -137,10 +138,10 @@ public class AccessLog implements ServletRequestListener, ServletContextListener
     }
 
     /** An asynchronous request's line, when it has ended. */
-    private record Completion(AccessLogFile out, HttpServletRequest request) implements AsyncListener {
+    private record Completion(AccessLogFile out, HttpServletRequest request, Clock clock) implements AsyncListener {
         @Override
         public void onComplete(AsyncEvent event) {
-            out.write(line(request));
+            out.write(line(request, clock));
         }
 
         @Override

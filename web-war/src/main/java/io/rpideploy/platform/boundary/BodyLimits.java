@@ -53,7 +53,9 @@ public class BodyLimits extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        boolean bmap = BMAP.matcher(path).matches();
+        // the larger limit only for whom the endpoint accepts it from: anyone else's body is an ordinary one
+        boolean bmap = method.equals("PUT") && BMAP.matcher(path).matches()
+                && request.isUserInRole(io.rpideploy.platform.entity.Role.OPERATOR_NAME);
         int limit = bmap ? BMAP_MAX_BYTES : maxBytes;
         long length = request.getContentLengthLong();
         if (length > limit) {

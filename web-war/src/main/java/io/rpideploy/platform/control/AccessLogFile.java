@@ -14,8 +14,8 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * The HTTP access log's files: {@code access-<date>.log} in one folder, a new file each day (the server's time
- * zone), the newest {@code keep} kept. Each line is written out at once: a line is what an operator looks for
+ * The HTTP access log's files: {@code access-<date>.log} in one folder, a new file each day (the date of the clock
+ * the lines are stamped with), the newest {@code keep} kept. Each line is written out at once: a line is what an operator looks for
  * after a crash.
  */
 public final class AccessLogFile implements AutoCloseable {
@@ -63,7 +63,12 @@ public final class AccessLogFile implements AutoCloseable {
         out = Files.newBufferedWriter(dir.resolve(PREFIX + today + SUFFIX), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         day = today;
-        prune();
+        try {
+            prune();
+        } catch (IOException e) {
+            // an old file that cannot go: today's lines are still written
+            LOG.log(Level.WARNING, "access log: cannot remove old files in {0}: {1}", new Object[] {dir, e.toString()});
+        }
     }
 
     /** The oldest files beyond {@code keep}; ISO dates sort by name. */
@@ -94,5 +99,6 @@ public final class AccessLogFile implements AutoCloseable {
     @Override
     public synchronized void close() {
         closeQuietly();
+        day = null; // a line after this (a download ending during the stop) opens the file again
     }
 }

@@ -145,6 +145,17 @@ class BlockMapCheckTest {
         assertTrue(refused(empty, image.length).contains("maps no blocks"));
     }
 
+    /** What the installer's parser would read differently from ours: prefixed or nested elements. */
+    @Test
+    void onlyTheShapeBmaptoolWritesIsAccepted() {
+        String prefixed = TestBmaps.withChecksum(TestBmaps.text(image.length, 4096, 11, 2, "sha256",
+                TestBmaps.range(0, 0, SUM) + "<x:Range xmlns:x=\"urn:x\" chksum=\"" + SUM + "\"> 5 </x:Range>"));
+        assertTrue(refused(prefixed, image.length).contains("namespace"));
+        String nested = TestBmaps.withChecksum(TestBmaps.text(image.length, 4096, 11, 1, "sha256",
+                TestBmaps.range(0, 0, SUM) + "<Foo><MappedBlocksCount>1</MappedBlocksCount></Foo>"));
+        assertTrue(refused(nested, image.length).contains("unexpected element Foo"));
+    }
+
     @Test
     void notABmapIsRefused() {
         assertTrue(refused("", 1).contains("empty"));
