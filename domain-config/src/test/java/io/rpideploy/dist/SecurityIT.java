@@ -515,6 +515,17 @@ class SecurityIT {
             String serverLog = Files.readString(log);
             assertFalse(serverLog.contains("WELD-0007") || serverLog.contains("WELD-000225"),
                     "held requests leak no CDI context");
+            // the held (asynchronous) requests are in the access log, with the time they were held
+            StringBuilder access = new StringBuilder();
+            try (var files = Files.list(log.resolveSibling("security-home").resolve("logs").resolve("access"))) {
+                for (Path file : files.toList()) {
+                    access.append(Files.readString(file));
+                }
+            }
+            assertTrue(access.toString().lines().anyMatch(l -> l.startsWith("\"" + flooder + "\"")
+                    && l.contains("\"POST /api/config HTTP/1.1\" 429 ")
+                    && Long.parseLong(l.replaceAll(".* 429 \\S+ \"(\\d+)\".*", "$1")) >= 900),
+                    "a held refusal's access log line");
         } finally {
             Cmd.run(20, "ip", "link", "del", "rpsec0");
         }

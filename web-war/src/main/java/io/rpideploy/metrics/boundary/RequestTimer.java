@@ -1,10 +1,9 @@
 package io.rpideploy.metrics.boundary;
 
 import io.rpideploy.metrics.control.Metrics;
+import io.rpideploy.platform.boundary.WhenComplete;
 import io.rpideploy.platform.control.ListenerPolicy;
 import jakarta.inject.Inject;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -35,27 +34,8 @@ public class RequestTimer extends HttpFilter {
             chain.doFilter(request, response);
             async = request.isAsyncStarted();
             if (async) {
-                request.getAsyncContext().addListener(new AsyncListener() {
-                    @Override
-                    public void onComplete(AsyncEvent event) {
-                        metrics.registry().request(listener, System.nanoTime() - start);
-                    }
-
-                    @Override
-                    public void onTimeout(AsyncEvent event) {
-                        // onComplete follows
-                    }
-
-                    @Override
-                    public void onError(AsyncEvent event) {
-                        // onComplete follows
-                    }
-
-                    @Override
-                    public void onStartAsync(AsyncEvent event) {
-                        // still the same request
-                    }
-                });
+                request.getAsyncContext().addListener((WhenComplete) event ->
+                        metrics.registry().request(listener, System.nanoTime() - start));
             }
         } finally {
             if (!async) {

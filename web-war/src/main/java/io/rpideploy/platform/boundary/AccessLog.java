@@ -2,8 +2,6 @@ package io.rpideploy.platform.boundary;
 
 import io.rpideploy.platform.control.AccessLogFile;
 import jakarta.inject.Inject;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -93,7 +91,7 @@ public class AccessLog implements ServletRequestListener, ServletContextListener
         request.setAttribute(LOGGED, Boolean.TRUE);
         if (request.isAsyncStarted()) {
             try {
-                request.getAsyncContext().addListener(new Completion(out, request, clock));
+                request.getAsyncContext().addListener((WhenComplete) ended -> out.write(line(request, clock)));
                 return;
             } catch (IllegalStateException completedMeanwhile) {
                 // ended already: its line now
@@ -135,28 +133,5 @@ public class AccessLog implements ServletRequestListener, ServletContextListener
             }
         }
         return line.append('"');
-    }
-
-    /** An asynchronous request's line, when it has ended. */
-    private record Completion(AccessLogFile out, HttpServletRequest request, Clock clock) implements AsyncListener {
-        @Override
-        public void onComplete(AsyncEvent event) {
-            out.write(line(request, clock));
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            // onComplete follows
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            // onComplete follows
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            // the same request
-        }
     }
 }
