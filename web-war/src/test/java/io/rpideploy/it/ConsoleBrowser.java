@@ -176,7 +176,9 @@ final class ConsoleBrowser implements AutoCloseable {
     }
 
     <T> T until(ExpectedCondition<T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(20)).until(condition);
+        // live pages re-render what is watched (WebSocket updates): an element replaced mid-check is looked up again
+        return new WebDriverWait(driver, Duration.ofSeconds(20))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
     }
 
     void waitForPage() {
