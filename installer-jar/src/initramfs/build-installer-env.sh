@@ -70,11 +70,18 @@ export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-0}
 
 # inside OUT: every output enters OUT by rename on one file system, so a server serving OUT never sends a file
 # half copied (a --refresh on a running server)
+# One build at a time per OUT (a server stopped hard can leave one running, and the next start begins another);
+# holding the lock, no other build's work folder is alive, so a left-over one (a build killed with -9) goes.
+exec 9>"$OUT/.build.lock"
+flock 9
+find "$OUT" -maxdepth 1 -name '.work.*' -type d -exec rm -rf {} +
 WORK=$(mktemp -d "$OUT/.work.XXXXXX")
 cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+# a stop (the server's, or Ctrl-C) ends through the EXIT trap, so the work folder goes with it
+trap 'exit 143' TERM INT HUP
 
 # The recipe of stack-notes.md: arm64 as the native architecture of a private apt state. amd64 is added
 # for the host-side jlink, which must be exactly the arm64 jmods' version.

@@ -9,6 +9,7 @@ import io.rpideploy.images.entity.MasterImage;
 import io.rpideploy.netboot.api.DataFolders;
 import io.rpideploy.platform.control.DomainException;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -112,6 +114,8 @@ public class BootEnvironments {
     /** One build at a time: each reads a whole image, and two of the same product must not race on the rename. */
     private final ReentrantLock building = new ReentrantLock(true);
     private final Map<Path, Digest> digests = new ConcurrentHashMap<>();
+    /** The installer environment's build while it runs in the background. */
+    private final AtomicReference<Process> build = new AtomicReference<>();
 
     private record Digest(long size, long modified, String sha256) {
     }
@@ -182,6 +186,7 @@ public class BootEnvironments {
                 p = new ProcessBuilder("bash", script.get().toString(), installerDir.toString(),
                         jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                build.set(p);
                 if (!p.waitFor(45, java.util.concurrent.TimeUnit.MINUTES)) {
                     LOG.warning("the installer environment build took longer than 45 minutes and was stopped: " + log);
                     return;
@@ -205,13 +210,40 @@ public class BootEnvironments {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                if (p != null && p.isAlive()) {
-                    // stopped or undeployed: a build left running would race the next start's
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                }
+                build.set(null);
+                stopBuild(p);
             }
         });
+    }
+
+    /**
+     * A server stopped (SIGTERM, undeploy) while the installer build runs stops the build too: the task above is not
+     * interrupted at a stop, and a build left running would keep writing the data directory and race the next
+     * start's build.
+     */
+    @PreDestroy
+    void stopRunningBuild() {
+        stopBuild(build.getAndSet(null));
+    }
+
+    private static void stopBuild(Process p) {
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        // SIGTERM first, children and script: the script's trap removes its work folder (hundreds of MB)
+        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        tree.forEach(ProcessHandle::destroy);
+        p.destroy();
+        try {
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warning("the installer environment build did not stop within 10 s of SIGTERM: killed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        tree.addAll(p.descendants().toList());
+        tree.forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
     }
 
     /** An image was activated or rolled back: its product's tree follows, in the background. */
