@@ -277,10 +277,11 @@ public final class AssignmentBenchmark {
         try {
             double seconds = server.awaitOk(URI.create("http://127.0.0.1:" + port + path),
                     Duration.ofSeconds(startTimeoutSeconds));
+            double cpu = server.cpuSeconds(); // at the first 200, before the checks add their own
             for (Map.Entry<String, String> check : checks.entrySet()) {
                 server.requireAnswer(URI.create("http://127.0.0.1:" + port + check.getKey()), check.getValue());
             }
-            return new StartSample(seconds, rss ? settledRss(server) : 0);
+            return new StartSample(seconds, cpu, rss ? settledRss(server) : 0);
         } finally {
             server.stop();
             deleteTree(root);
@@ -302,7 +303,8 @@ public final class AssignmentBenchmark {
         try {
             double seconds = server.awaitOk(URI.create("http://127.0.0.1:" + portBase + "/health"),
                     Duration.ofSeconds(startTimeoutSeconds));
-            return new StartResult(new StartSample(seconds, settledRss(server)), server);
+            double cpu = server.cpuSeconds();
+            return new StartResult(new StartSample(seconds, cpu, settledRss(server)), server);
         } catch (Exception e) {
             server.stop();
             throw e;
@@ -334,6 +336,12 @@ public final class AssignmentBenchmark {
         }
         startRow("rpi-deploy start s", rpi, StartSample::seconds, "%8.2f");
         startRow("rpi-deploy restart s", restarts, StartSample::seconds, "%8.2f");
+        startRow("bare Payara Micro CPU s at 200", bare, StartSample::cpuSeconds, "%8.1f");
+        for (Map.Entry<StackFloor, List<StartSample>> floor : floorStarts.entrySet()) {
+            startRow(floor.getKey().label() + " CPU s", floor.getValue(), StartSample::cpuSeconds, "%8.1f");
+        }
+        startRow("rpi-deploy start CPU s", rpi, StartSample::cpuSeconds, "%8.1f");
+        startRow("rpi-deploy restart CPU s", restarts, StartSample::cpuSeconds, "%8.1f");
         startRow("bare Payara Micro RSS MiB", bare, StartSample::rssMiB, "%8.0f");
         startRow("rpi-deploy RSS MiB", rpi, StartSample::rssMiB, "%8.0f");
         double bareMedian = median(bare, StartSample::seconds);
@@ -343,7 +351,28 @@ public final class AssignmentBenchmark {
         }
         line("  start ratio rpi-deploy / bare (medians): %.2f, restart %.2f", median(rpi, StartSample::seconds)
                 / bareMedian, median(restarts, StartSample::seconds) / bareMedian);
+        // This machine's speed drifts over minutes; a run's rpi-deploy start and the floor started just before it
+        // share that moment, so their ratio per run is steadier than the ratio of the medians.
+        for (Map.Entry<StackFloor, List<StartSample>> floor : floorStarts.entrySet()) {
+            if (floor.getKey().name().equals("floor-primefaces")) {
+                pairedRatios("rpi-deploy start", rpi, floor.getValue());
+                pairedRatios("rpi-deploy restart", restarts, floor.getValue());
+            }
+        }
         line("");
+    }
+
+    private void pairedRatios(String label, List<StartSample> rpi, List<StartSample> floor) {
+        List<Double> wall = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        StringBuilder runs = new StringBuilder();
+        for (int i = 0; i < Math.min(rpi.size(), floor.size()); i++) {
+            wall.add(rpi.get(i).seconds() / floor.get(i).seconds());
+            cpu.add(rpi.get(i).cpuSeconds() / floor.get(i).cpuSeconds());
+            runs.append(String.format(" %.2f", wall.get(i)));
+        }
+        line("  per run, %s / the PrimeFaces floor of the same run:%s (median %.2f; CPU at the first 200: median %.2f)",
+                label, runs, median(wall, Double::doubleValue), median(cpu, Double::doubleValue));
     }
 
     private void startRow(String label, List<StartSample> samples, java.util.function.ToDoubleFunction<StartSample>
@@ -356,7 +385,7 @@ public final class AssignmentBenchmark {
         line("%s", row);
     }
 
-    private static double median(List<StartSample> samples, java.util.function.ToDoubleFunction<StartSample> f) {
+    private static <T> double median(List<T> samples, java.util.function.ToDoubleFunction<T> f) {
         double[] values = samples.stream().mapToDouble(f).sorted().toArray();
         int n = values.length;
         return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
@@ -394,7 +423,8 @@ public final class AssignmentBenchmark {
         }
     }
 
-    private record StartSample(double seconds, long rssKiB) {
+    /** Seconds to the first 200, the server's CPU seconds (all threads) at that moment, settled RSS. */
+    private record StartSample(double seconds, double cpuSeconds, long rssKiB) {
         double rssMiB() {
             return rssKiB / 1024.0;
         }
