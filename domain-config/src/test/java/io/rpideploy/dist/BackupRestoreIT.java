@@ -226,6 +226,13 @@ class BackupRestoreIT {
         assertFalse(text.contains("\u001b["), "no colour codes");
         String start = text.substring(0, text.indexOf("rpi-deploy started in"));
         assertTrue(start.lines().count() <= 40, "a short start log:\n" + start);
+        // at INFO only rpi-deploy's own lines: the runtime's chatter (virtual servers, session managers) is kept to
+        // its warnings
+        Matcher info = Pattern.compile("(?m)^\\S+ \\S+ INFO (\\S+):").matcher(start);
+        while (info.find()) {
+            assertTrue(info.group(1).startsWith("io.rpideploy."), "an INFO line of the runtime in the start log: "
+                    + info.group(1) + "\n" + start);
+        }
         String summary = text.substring(text.indexOf("rpi-deploy started in"));
         assertTrue(summary.contains("console and management API: http://127.0.0.1:" + MANAGEMENT + "/"), summary);
         assertTrue(summary.contains("(boards): http://127.0.0.1:" + DEPLOYMENT + "/"), summary);
