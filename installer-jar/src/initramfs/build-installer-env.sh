@@ -68,13 +68,13 @@ OUT=$(cd "$OUT" && pwd)
 JAR=$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-0}
 
-# inside OUT: every output enters OUT by rename on one file system, so a server serving OUT never sends a file
-# half copied (a --refresh on a running server)
 # One build at a time per OUT (a server stopped hard can leave one running, and the next start begins another);
 # holding the lock, no other build's work folder is alive, so a left-over one (a build killed with -9) goes.
 exec 9>"$OUT/.build.lock"
 flock 9
 find "$OUT" -maxdepth 1 -name '.work.*' -type d -exec rm -rf {} +
+# inside OUT: every output enters OUT by rename on one file system, so a server serving OUT never sends a file
+# half copied (a --refresh on a running server)
 WORK=$(mktemp -d "$OUT/.work.XXXXXX")
 cleanup() {
     rm -rf "$WORK"
